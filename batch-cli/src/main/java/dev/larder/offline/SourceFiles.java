@@ -1,0 +1,146 @@
+package dev.larder.offline;
+
+import dev.larder.core.v1.Source;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Turns a source path (a file, a directory read recursively, or a glob) into the sorted list of data files
+ * it names, with the Hive-style {@code key=value} folder values of each. Sorting by path makes every run
+ * read the same rows in the same order. Files and folders whose names start with '.' or '_' (Spark's
+ * {@code _SUCCESS}, checksums, temp folders) are skipped.
+ */
+final class SourceFiles {
+  /** Spark's and Hive's folder value for a null partition key. */
+  static final String HIVE_NULL = "__HIVE_DEFAULT_PARTITION__";
+
+  /** The format of one data file. */
+  enum Format { PARQUET, CSV }
+
+  /** One data file, how to show it in messages, and its partition values (null for Hive's null folder). */
+  record DataFile(Path path, String display, Format format, Map<String, String> partitions) {}
+
+  private SourceFiles() {}
+
+  /** The data files of {@code pathText} (relative to {@code baseDir}), sorted by path. Empty if none exist yet. */
+  static List<DataFile> list(String pathText, Source.Format declared, Path baseDir) throws IOException {
+    if (pathText == null || pathText.isBlank()) {
+      throw new IOException("the source has no path");
+    }
+    Path base = baseDir.toAbsolutePath().normalize();
+    boolean glob = pathText.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
+    Path root;
+    PathMatcher matcher = null;
+    if (glob) {
+      String abs = base.resolve(pathText).toString();
+      root = globRoot(abs);
+      matcher = FileSystems.getDefault().getPathMatcher("glob:" + abs);
+    } else {
+      root = base.resolve(pathText).normalize();
+      if (Files.isRegularFile(root)) {
+        Format f = formatOf(root, declared);
+        if (f == null) {
+          throw new IOException(display(root, base) + ": cannot tell the file format; name it *.parquet or *.csv "
+              + "or set the source's format");
+        }
+        return List.of(new DataFile(root, display(root, base), f, Map.of()));
+      }
+    }
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    List<DataFile> out = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      List<Path> files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList();
+      for (Path f : files) {
+        Path rel = root.relativize(f);
+        if (hidden(rel) || (matcher != null && !matchesSelfOrParent(matcher, f, root))) {
+          continue;
+        }
+        Format format = formatOf(f, declared);
+        if (format == null) {
+          continue;
+        }
+        out.add(new DataFile(f, display(f, base), format, partitions(rel)));
+      }
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return out;
+  }
+
+  /** The longest leading folder of a glob pattern that holds no wildcard: where the walk starts. */
+  private static Path globRoot(String absPattern) {
+    Path p = Path.of("/");
+    for (String part : absPattern.split("/")) {
+      if (part.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
+        break;
+      }
+      if (!part.isEmpty()) {
+        p = p.resolve(part);
+      }
+    }
+    return p;
+  }
+
+  private static boolean matchesSelfOrParent(PathMatcher m, Path file, Path root) {
+    for (Path p = file; p != null && p.startsWith(root); p = p.getParent()) {
+      if (m.matches(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hidden(Path rel) {
+    for (Path part : rel) {
+      String n = part.toString();
+      if (n.startsWith(".") || n.startsWith("_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Format formatOf(Path f, Source.Format declared) {
+    if (declared == Source.Format.PARQUET) return Format.PARQUET;
+    if (declared == Source.Format.CSV) return Format.CSV;
+    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (n.endsWith(".parquet") || n.endsWith(".parq") || n.endsWith(".pq")) return Format.PARQUET;
+    if (n.endsWith(".csv")) return Format.CSV;
+    return null;
+  }
+
+  private static Map<String, String> partitions(Path rel) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < rel.getNameCount() - 1; i++) {
+      String dir = rel.getName(i).toString();
+      int eq = dir.indexOf('=');
+      if (eq > 0) {
+        String value = URLDecoder.decode(dir.substring(eq + 1), StandardCharsets.UTF_8);
+        out.put(dir.substring(0, eq), value.equals(HIVE_NULL) ? null : value);
+      }
+    }
+    return out;
+  }
+
+  static String display(Path f, Path base) {
+    return f.startsWith(base) ? base.relativize(f).toString() : f.toString();
+  }
+}

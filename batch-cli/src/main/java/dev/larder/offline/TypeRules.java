@@ -1,0 +1,29 @@
+package dev.larder.offline;
+
+import dev.larder.core.v1.ValueType;
+import dev.larder.value.Values;
+import java.io.IOException;
+
+/**
+ * Which file column types may be read as which declared types. Only lossless widenings are allowed
+ * (int32 to int64, float to double, and the same for lists); anything else is schema drift and an error
+ * that names the file and the column.
+ */
+final class TypeRules {
+  private TypeRules() {}
+
+  static boolean readable(ValueType actual, ValueType expected) {
+    return actual == expected
+        || (actual == ValueType.INT32 && expected == ValueType.INT64)
+        || (actual == ValueType.FLOAT && expected == ValueType.DOUBLE)
+        || (actual == ValueType.INT32_LIST && expected == ValueType.INT64_LIST)
+        || (actual == ValueType.FLOAT_LIST && expected == ValueType.DOUBLE_LIST);
+  }
+
+  static void requireReadable(ValueType actual, ValueType expected, String column, String file) throws IOException {
+    if (!readable(actual, expected)) {
+      throw new IOException("column '" + column + "' in " + file + " is " + Values.typeName(actual)
+          + ", expected " + Values.typeName(expected));
+    }
+  }
+}
