@@ -1,0 +1,143 @@
+package dev.larder.aggregate;
+
+import java.util.Arrays;
+
+/**
+ * Events held in memory in columns: the event time and, for each {@link Inputs input}, its projected value
+ * (longs and doubles unboxed, with a presence bit). This is the state the sliding window reads; keeping it
+ * columnar costs 8 bytes per event for the time plus, per input, 8 bytes and a bit (LONG, DOUBLE), a reference
+ * (OBJECT, plus the object unless shared) or a bit (PRESENCE).
+ */
+public final class EventBlock {
+  private final Inputs inputs;
+  private long[] times;
+  private final long[][] longs;
+  private final double[][] doubles;
+  private final Object[][] objects;
+  private final long[][] present;
+  private int size;
+
+  public EventBlock(Inputs inputs, int initialCapacity) {
+    this.inputs = inputs;
+    int n = inputs.size();
+    int cap = Math.max(16, initialCapacity);
+    times = new long[cap];
+    longs = new long[n][];
+    doubles = new double[n][];
+    objects = new Object[n][];
+    present = new long[n][];
+    for (int i = 0; i < n; i++) {
+      switch (inputs.input(i).kind()) {
+        case LONG -> longs[i] = new long[cap];
+        case DOUBLE -> doubles[i] = new double[cap];
+        case OBJECT -> objects[i] = new Object[cap];
+        case PRESENCE -> { }
+      }
+      if (inputs.input(i).kind() != Inputs.Kind.OBJECT) {
+        present[i] = new long[(cap + 63) >>> 6];
+      }
+    }
+  }
+
+  public Inputs inputs() {
+    return inputs;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** Appends an event with values projected by {@link Inputs#project}; returns its index. */
+  public int add(long time, Object[] projected) {
+    if (size == times.length) {
+      grow();
+    }
+    int e = size++;
+    times[e] = time;
+    for (int i = 0; i < projected.length; i++) {
+      Object v = projected[i];
+      switch (inputs.input(i).kind()) {
+        case LONG -> { if (v != null) longs[i][e] = (Long) v; }
+        case DOUBLE -> { if (v != null) doubles[i][e] = (Double) v; }
+        case OBJECT -> objects[i][e] = v;
+        case PRESENCE -> { }
+      }
+      if (present[i] != null) {
+        long bit = 1L << e;
+        if (v != null) {
+          present[i][e >>> 6] |= bit;
+        } else {
+          present[i][e >>> 6] &= ~bit;
+        }
+      }
+    }
+    return e;
+  }
+
+  public long time(int e) {
+    return times[e];
+  }
+
+  public boolean present(int input, int e) {
+    long[] bits = present[input];
+    return bits == null ? objects[input][e] != null : (bits[e >>> 6] & (1L << e)) != 0;
+  }
+
+  public long longValue(int input, int e) {
+    return longs[input][e];
+  }
+
+  public double doubleValue(int input, int e) {
+    return doubles[input][e];
+  }
+
+  /** The projected value of an input (Long, Double, the object, or Boolean.TRUE for presence), or null. */
+  public Object value(int input, int e) {
+    if (!present(input, e)) {
+      return null;
+    }
+    return switch (inputs.input(input).kind()) {
+      case LONG -> longs[input][e];
+      case DOUBLE -> doubles[input][e];
+      case OBJECT -> objects[input][e];
+      case PRESENCE -> Boolean.TRUE;
+    };
+  }
+
+  /** Forgets all events, keeping the arrays for reuse; object references are dropped. */
+  public void clear() {
+    for (Object[] o : objects) {
+      if (o != null) {
+        Arrays.fill(o, 0, size, null);
+      }
+    }
+    size = 0;
+  }
+
+  /** Approximate heap bytes per event of this block's layout, not counting shared or referenced objects. */
+  public static long bytesPerEvent(Inputs inputs) {
+    long b = 8;
+    for (int i = 0; i < inputs.size(); i++) {
+      b += switch (inputs.input(i).kind()) {
+        case LONG, DOUBLE -> 9;
+        case OBJECT -> 8;
+        case PRESENCE -> 1;
+      };
+    }
+    return b;
+  }
+
+  private void grow() {
+    int cap = (int) Math.min(Integer.MAX_VALUE - 8L, times.length * 2L);
+    if (cap == times.length) {
+      throw new IllegalStateException("more than " + cap + " events in one block");
+    }
+    times = Arrays.copyOf(times, cap);
+    for (int i = 0; i < longs.length; i++) {
+      if (longs[i] != null) longs[i] = Arrays.copyOf(longs[i], cap);
+      if (doubles[i] != null) doubles[i] = Arrays.copyOf(doubles[i], cap);
+      if (objects[i] != null) objects[i] = Arrays.copyOf(objects[i], cap);
+      if (present[i] != null) present[i] = Arrays.copyOf(present[i], (cap + 63) >>> 6);
+    }
+  }
+}
