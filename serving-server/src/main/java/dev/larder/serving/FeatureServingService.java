@@ -1,0 +1,104 @@
+package dev.larder.serving;
+
+import dev.larder.serving.lookup.Discovery;
+import dev.larder.serving.lookup.LookupException;
+import dev.larder.serving.lookup.OnlineLookup;
+import dev.larder.serving.metrics.ServingMetrics;
+import dev.larder.serving.v1.FeatureServingGrpc;
+import dev.larder.serving.v1.GetOnlineFeaturesRequest;
+import dev.larder.serving.v1.GetOnlineFeaturesResponse;
+import dev.larder.serving.v1.GetServingInfoRequest;
+import dev.larder.serving.v1.GetServingInfoResponse;
+import dev.larder.serving.v1.ListEntitiesRequest;
+import dev.larder.serving.v1.ListEntitiesResponse;
+import dev.larder.serving.v1.ListFeatureServicesRequest;
+import dev.larder.serving.v1.ListFeatureServicesResponse;
+import dev.larder.serving.v1.ListFeatureViewsRequest;
+import dev.larder.serving.v1.ListFeatureViewsResponse;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC face of the lookup layer: translates calls into {@link OnlineLookup} and {@link Discovery} calls
+ * and refusals into status codes. It holds no logic of its own beyond that mapping.
+ */
+public final class FeatureServingService extends FeatureServingGrpc.FeatureServingImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger("larder.server");
+
+  private final OnlineLookup lookup;
+  private final Discovery discovery;
+  private final ServingMetrics metrics;
+
+  public FeatureServingService(OnlineLookup lookup, Discovery discovery, ServingMetrics metrics) {
+    this.lookup = lookup;
+    this.discovery = discovery;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void getOnlineFeatures(GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
+    Context context = Context.current();
+    answer(out, () -> {
+      GetOnlineFeaturesResponse response = lookup.lookup(request, context::isCancelled);
+      metrics.recordEntities(response.getResultsCount() == 0 ? 0 : response.getResults(0).getValuesCount());
+      return response;
+    });
+  }
+
+  @Override
+  public void listEntities(ListEntitiesRequest request, StreamObserver<ListEntitiesResponse> out) {
+    answer(out, discovery::entities);
+  }
+
+  @Override
+  public void listFeatureViews(ListFeatureViewsRequest request, StreamObserver<ListFeatureViewsResponse> out) {
+    answer(out, discovery::featureViews);
+  }
+
+  @Override
+  public void listFeatureServices(ListFeatureServicesRequest request, StreamObserver<ListFeatureServicesResponse> out) {
+    answer(out, discovery::featureServices);
+  }
+
+  @Override
+  public void getServingInfo(GetServingInfoRequest request, StreamObserver<GetServingInfoResponse> out) {
+    answer(out, discovery::servingInfo);
+  }
+
+  private static <T> void answer(StreamObserver<T> out, Supplier<T> work) {
+    T response;
+    try {
+      response = work.get();
+    } catch (LookupException e) {
+      out.onError(status(e).asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("event=internal_error message=\"{}\"", e, e);
+      out.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
+      return;
+    }
+    out.onNext(response);
+    out.onCompleted();
+  }
+
+  /** The status code of a refusal; a cancelled call reports why its context was cancelled (e.g. the deadline). */
+  static Status status(LookupException e) {
+    Status base = switch (e.kind()) {
+      case NOT_FOUND -> Status.NOT_FOUND;
+      case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+      case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+      case UNAVAILABLE -> Status.UNAVAILABLE;
+      case INTERNAL -> Status.INTERNAL;
+      case CANCELLED -> {
+        Status why = Contexts.statusFromCancelled(Context.current());
+        yield why == null ? Status.CANCELLED : why;
+      }
+    };
+    return base.withDescription(e.getMessage());
+  }
+}

@@ -1,0 +1,279 @@
+package dev.larder.serving;
+
+import dev.larder.online.OnlineOptions;
+import dev.larder.online.OnlineStore;
+import dev.larder.serving.lookup.Discovery;
+import dev.larder.serving.lookup.OnlineLookup;
+import dev.larder.serving.lookup.RegistryWatcher;
+import dev.larder.serving.lookup.RowCache;
+import dev.larder.serving.metrics.MetricsEndpoint;
+import dev.larder.serving.metrics.RpcMetricsInterceptor;
+import dev.larder.serving.metrics.ServingMetrics;
+import dev.larder.serving.v1.FeatureServingGrpc;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running larder-server: the gRPC server with its services (feature serving, health, reflection), the
+ * online store, the timer that picks up new data and registry versions, and the metrics endpoint. It is
+ * wired with plain constructors; {@link ServerMain} only parses configuration and calls {@link #start}.
+ *
+ * <p>Life cycle: {@link #listen} starts the transport with health NOT_SERVING; {@link #openStore} opens the
+ * online store and flips health to SERVING; {@link #close} drains calls and closes everything.
+ */
+public final class LarderServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("larder.server");
+  private static final String SERVICE = FeatureServingGrpc.SERVICE_NAME;
+
+  private final ServerConfig config;
+  private final OnlineOptions onlineOptions;
+  private final ServingMetrics metrics = new ServingMetrics();
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final RegistryWatcher registry;
+  private final OnlineLookup lookup;
+  private final Discovery discovery;
+  private final Server server;
+  private final AutoCloseable transport;
+  private final ExecutorService callExecutor;
+  private final ScheduledExecutorService timer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile MetricsEndpoint metricsEndpoint;
+  private volatile String lastRefreshError;
+
+  private LarderServer(ServerConfig config, OnlineOptions onlineOptions, Clock clock, ServerBuilder<?> builder,
+                       AutoCloseable transport) throws IOException {
+    this.config = config;
+    this.onlineOptions = onlineOptions;
+    this.transport = transport;
+    RowCache cache = new RowCache(config.cacheMaxEntries(), config.cacheExpireAfterWrite());
+    this.registry = RegistryWatcher.start(config.registryPath(), cache);
+    this.lookup = new OnlineLookup(registry::current, cache, clock, config.maxEntitiesPerRequest());
+    this.discovery = new Discovery(registry::current, lookup, version(), config.project());
+    metrics.cacheSource(() -> new ServingMetrics.CacheGauge(cache.stats(), cache.size()));
+    metrics.registryVersionSource(() -> registry.current().version());
+    metrics.viewSource(() -> discovery.viewStatuses().stream()
+        .map(s -> new ServingMetrics.ViewGauge(s.view(), s.viewVersion(), Math.max(s.runId(), 0), s.dataAgeSeconds(clock)))
+        .toList());
+    health.setStatus("", ServingStatus.NOT_SERVING);
+    health.setStatus(SERVICE, ServingStatus.NOT_SERVING);
+
+    if (config.directExecutor()) {
+      builder.directExecutor();
+      callExecutor = null;
+    } else {
+      callExecutor = Executors.newFixedThreadPool(config.threads(), daemonThreads("larder-rpc"));
+      builder.executor(callExecutor);
+    }
+    builder.addService(new FeatureServingService(lookup, discovery, metrics))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(legacyReflection())
+        .intercept(new RpcMetricsInterceptor(metrics))
+        .maxInboundMessageSize(config.maxInboundMessageSize());
+    this.server = builder.build();
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("larder-refresh"));
+  }
+
+  /** {@code grpc.reflection.v1alpha}, still asked for by grpcurl and older clients. */
+  @SuppressWarnings("deprecation")
+  private static io.grpc.BindableService legacyReflection() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  }
+
+  /** Starts a server on Netty at the configured port and opens the store: what {@code larder-server} runs. */
+  public static LarderServer start(ServerConfig config, OnlineOptions onlineOptions) throws IOException {
+    NettyTransport netty = new NettyTransport(config.port(), config.threads());
+    LarderServer s;
+    try {
+      s = listen(config, onlineOptions, Clock.systemUTC(), netty.builder(), netty);
+    } catch (IOException | RuntimeException e) {
+      netty.close();
+      throw e;
+    }
+    try {
+      s.openStore();
+      s.startMetricsEndpoint();
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} port={} "
+            + "metrics_port={} transport={} executor={}",
+        s.discovery.servingInfo().getProject(), s.registry.current().version(), config.registryPath(),
+        config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), s.port(),
+        s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(), netty.name(),
+        config.directExecutor() ? "direct" : "pool(" + config.threads() + ")");
+    return s;
+  }
+
+  /**
+   * Loads the registry and starts serving on {@code builder} with health NOT_SERVING (lookups answer
+   * UNAVAILABLE) until {@link #openStore}.
+   *
+   * @param transport closed after the server terminated (event loops), or null
+   */
+  public static LarderServer listen(ServerConfig config, OnlineOptions onlineOptions, Clock clock,
+                                    ServerBuilder<?> builder, AutoCloseable transport) throws IOException {
+    LarderServer s = new LarderServer(config, onlineOptions, clock, builder, transport);
+    s.server.start();
+    s.startTimer();
+    return s;
+  }
+
+  /** Opens the online store read-only and reports SERVING. */
+  public void openStore() throws IOException {
+    lookup.storeOpened(OnlineStore.openForReading(config.onlineDir(), onlineOptions));
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(SERVICE, ServingStatus.SERVING);
+  }
+
+  private void startMetricsEndpoint() throws IOException {
+    if (config.metricsPort() > 0) {
+      metricsEndpoint = MetricsEndpoint.start(config.metricsPort(), metrics);
+    }
+  }
+
+  private void startTimer() {
+    long refresh = config.refreshInterval().toMillis();
+    long poll = config.registryPollInterval().toMillis();
+    timer.scheduleWithFixedDelay(this::refreshStore, refresh, refresh, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::pollRegistry, poll, poll, TimeUnit.MILLISECONDS);
+  }
+
+  private void refreshStore() {
+    try {
+      Set<String> changed = lookup.refreshStore();
+      if (!changed.isEmpty()) {
+        metrics.recordDataSwaps(changed.size());
+        LOG.info("event=data_swap views={}", String.join(",", changed));
+      }
+      lastRefreshError = null;
+    } catch (IOException | RuntimeException e) {
+      String message = String.valueOf(e.getMessage());
+      if (!message.equals(lastRefreshError)) {
+        LOG.warn("event=refresh_failed message=\"{}\"", message.replace('"', '\''));
+      }
+      lastRefreshError = message;
+    }
+  }
+
+  private void pollRegistry() {
+    try {
+      switch (registry.poll()) {
+        case LOADED -> metrics.recordRegistryReload(true);
+        case REFUSED -> metrics.recordRegistryReload(false);
+        case UNCHANGED -> { }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("event=registry_poll_failed message=\"{}\"", String.valueOf(e.getMessage()).replace('"', '\''));
+    }
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Port of the metrics endpoint, or -1 when it is off. */
+  public int metricsPort() {
+    MetricsEndpoint m = metricsEndpoint;
+    return m == null ? -1 : m.port();
+  }
+
+  public ServingMetrics metrics() {
+    return metrics;
+  }
+
+  public RegistryWatcher registry() {
+    return registry;
+  }
+
+  /** Runs one store refresh and one registry poll now; tests use it instead of waiting for the timer. */
+  public void refreshNow() throws InterruptedException {
+    try {
+      timer.submit(() -> {
+        refreshStore();
+        pollRegistry();
+      }).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /**
+   * Graceful stop: health NOT_SERVING, no new calls, in-flight calls drain for up to the configured grace,
+   * then the rest are cancelled; finally the online store's RocksDB handles are closed.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long started = System.nanoTime();
+    health.enterTerminalState();
+    timer.shutdownNow();
+    server.shutdown();
+    boolean drained = false;
+    try {
+      drained = server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+      if (!drained) {
+        server.shutdownNow();
+        server.awaitTermination(2, TimeUnit.SECONDS);
+      }
+      timer.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    if (callExecutor != null) {
+      callExecutor.shutdownNow();
+    }
+    OnlineStore store = lookup.store();
+    if (store != null) {
+      store.close();
+    }
+    MetricsEndpoint m = metricsEndpoint;
+    if (m != null) {
+      m.close();
+    }
+    if (transport != null) {
+      try {
+        transport.close();
+      } catch (Exception e) {
+        LOG.warn("event=transport_close_failed message=\"{}\"", e.getMessage());
+      }
+    }
+    LOG.info("event=stopped drained={} duration_ms={}", drained, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  static String version() {
+    String v = LarderServer.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

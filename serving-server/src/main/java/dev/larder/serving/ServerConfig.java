@@ -1,0 +1,119 @@
+package dev.larder.serving;
+
+import dev.larder.registry.ProjectConfig;
+import dev.larder.time.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The resolved configuration of one server process. It exists so that wiring code gets typed, validated
+ * values and never looks at flags, environment or files itself; {@link #resolve} applies the documented
+ * precedence (flag, environment variable, project file, default) and names the source of a bad value.
+ */
+public record ServerConfig(
+    String project,
+    Path registryPath,
+    Path onlineDir,
+    int port,
+    int metricsPort,
+    long cacheMaxEntries,
+    Duration cacheExpireAfterWrite,
+    int maxEntitiesPerRequest,
+    int maxInboundMessageSize,
+    Duration refreshInterval,
+    Duration registryPollInterval,
+    Duration shutdownGrace,
+    boolean directExecutor,
+    int threads) {
+
+  /**
+   * Resolves every setting.
+   *
+   * @param flags settings given on the command line (absent when not given)
+   * @param env the process environment (only {@code LARDER_*} variables are read)
+   * @param registryOverride registry path from {@code --registry}/{@code LARDER_REGISTRY}, or null
+   * @param onlineOverride online store directory from {@code --online-store}/{@code LARDER_ONLINE_STORE}, or null
+   * @throws IllegalArgumentException naming the setting, where it came from and what was expected
+   */
+  public static ServerConfig resolve(ProjectConfig project, Map<ServerSetting, String> flags, Map<String, String> env,
+                                     Path registryOverride, Path onlineOverride) {
+    Source s = new Source(project, flags, env);
+    int threads = s.intValue(ServerSetting.THREADS, 0, 1024);
+    return new ServerConfig(
+        project.project(),
+        registryOverride != null ? registryOverride : project.registryPath(),
+        onlineOverride != null ? onlineOverride : project.onlineDir(),
+        s.intValue(ServerSetting.PORT, 0, 65535),
+        s.intValue(ServerSetting.METRICS_PORT, 0, 65535),
+        s.intValue(ServerSetting.CACHE_MAX_ENTRIES, 0, Integer.MAX_VALUE),
+        s.duration(ServerSetting.CACHE_EXPIRE_AFTER_WRITE),
+        s.intValue(ServerSetting.MAX_ENTITIES_PER_REQUEST, 1, Integer.MAX_VALUE),
+        s.intValue(ServerSetting.MAX_INBOUND_MESSAGE_SIZE, 1024, Integer.MAX_VALUE),
+        s.duration(ServerSetting.REFRESH_INTERVAL),
+        s.duration(ServerSetting.REGISTRY_POLL_INTERVAL),
+        s.duration(ServerSetting.SHUTDOWN_GRACE),
+        s.executor(),
+        threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+  }
+
+  /** One lookup through the precedence chain, remembering where the winning value came from. */
+  private record Source(ProjectConfig project, Map<ServerSetting, String> flags, Map<String, String> env) {
+    private String raw(ServerSetting s) {
+      String v = flags.get(s);
+      if (v != null) return v.trim();
+      v = env.get(s.envVar());
+      if (v != null && !v.isBlank()) return v.trim();
+      return project.setting(s.key(), s.defaultValue()).trim();
+    }
+
+    private String origin(ServerSetting s) {
+      if (flags.get(s) != null) return s.flag();
+      String v = env.get(s.envVar());
+      if (v != null && !v.isBlank()) return "environment variable " + s.envVar();
+      if (project.settings().containsKey(s.key())) {
+        return s.key() + " in " + project.repoDir().resolve(ProjectConfig.FILE_NAME);
+      }
+      return s.key();
+    }
+
+    int intValue(ServerSetting s, int min, int max) {
+      String v = raw(s);
+      try {
+        long n = Long.parseLong(v);
+        if (n < min || n > max) {
+          throw bad(s, v, "an integer from " + min + " to " + max);
+        }
+        return (int) n;
+      } catch (NumberFormatException e) {
+        throw bad(s, v, "an integer");
+      }
+    }
+
+    Duration duration(ServerSetting s) {
+      String v = raw(s);
+      try {
+        Duration d = Durations.parse(v);
+        if (d == null) {
+          throw bad(s, v, "a positive duration such as 250ms, 1s or 10m");
+        }
+        return d;
+      } catch (IllegalArgumentException e) {
+        throw bad(s, v, "a positive duration such as 250ms, 1s or 10m");
+      }
+    }
+
+    boolean executor() {
+      String v = raw(ServerSetting.EXECUTOR);
+      return switch (v.toLowerCase()) {
+        case "direct" -> true;
+        case "pool" -> false;
+        default -> throw bad(ServerSetting.EXECUTOR, v, "'direct' or 'pool'");
+      };
+    }
+
+    private IllegalArgumentException bad(ServerSetting s, String value, String expected) {
+      return new IllegalArgumentException(origin(s) + "='" + value + "': expected " + expected);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.larder.serving;
+
+/**
+ * Every tunable of larder-server, with its project-file key, environment variable, command-line flag and
+ * default, in one table so that the four sources cannot drift apart and the docs can be checked against it.
+ * Precedence is flag, then environment, then project file, then default.
+ */
+public enum ServerSetting {
+  PORT("server.port", "6566", "gRPC port; 0 picks a free port"),
+  METRICS_PORT("server.metrics_port", "9466", "Prometheus HTTP port; 0 disables the endpoint"),
+  CACHE_MAX_ENTRIES("server.cache.max_entries", "1000000", "rows kept in the lookup cache; 0 disables the cache"),
+  CACHE_EXPIRE_AFTER_WRITE("server.cache.expire_after_write", "10m", "how long a cached row is kept"),
+  MAX_ENTITIES_PER_REQUEST("server.max_entities_per_request", "10000", "entity rows allowed in one request"),
+  MAX_INBOUND_MESSAGE_SIZE("server.max_inbound_message_size", "16777216", "largest request in bytes"),
+  REFRESH_INTERVAL("server.refresh_interval", "250ms", "how often newly materialized data is looked for"),
+  REGISTRY_POLL_INTERVAL("server.registry_poll_interval", "1s", "how often the registry file is checked"),
+  SHUTDOWN_GRACE("server.shutdown_grace", "10s", "how long in-flight calls may finish on shutdown"),
+  EXECUTOR("server.executor", "direct", "'direct' runs calls on the transport threads, 'pool' on a fixed pool"),
+  THREADS("server.threads", "0", "transport (and pool) threads; 0 means one per core");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  ServerSetting(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** Key in {@code larder.properties}, e.g. {@code server.cache.max_entries}. */
+  public String key() {
+    return key;
+  }
+
+  /** Environment variable, derived from the key: {@code server.cache.max_entries} is {@code LARDER_CACHE_MAX_ENTRIES}. */
+  public String envVar() {
+    return "LARDER_" + key.substring("server.".length()).replace('.', '_').toUpperCase();
+  }
+
+  /** Command-line flag, derived from the key: {@code --cache-max-entries}. */
+  public String flag() {
+    return "--" + key.substring("server.".length()).replace('.', '-').replace('_', '-');
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.larder.serving.lookup;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The bounded cache of decoded rows in front of RocksDB (Caffeine, size-bounded, expiring after write, with
+ * statistics for the metrics endpoint). A capacity of 0 disables it without changing the request path.
+ */
+public final class RowCache {
+  private final Cache<RowKey, CachedRow> cache;
+
+  public RowCache(long maxEntries, Duration expireAfterWrite) {
+    this.cache = maxEntries <= 0 ? null
+        : Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(expireAfterWrite).recordStats().build();
+  }
+
+  CachedRow get(RowKey key) {
+    return cache == null ? null : cache.getIfPresent(key);
+  }
+
+  void put(RowKey key, CachedRow row) {
+    if (cache != null) {
+      cache.put(key, row);
+    }
+  }
+
+  /** Drops every entry of the given views; called when their data or definition changed. */
+  public void invalidateViews(Set<String> views) {
+    if (cache != null && !views.isEmpty()) {
+      cache.asMap().keySet().removeIf(k -> views.contains(k.view));
+    }
+  }
+
+  public CacheStats stats() {
+    return cache == null ? CacheStats.empty() : cache.stats();
+  }
+
+  public long size() {
+    return cache == null ? 0 : cache.estimatedSize();
+  }
+}
