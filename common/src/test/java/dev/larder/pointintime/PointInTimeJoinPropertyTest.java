@@ -1,0 +1,248 @@
+package dev.larder.pointintime;
+
+import static dev.larder.core.v1.ValueType.BOOL;
+import static dev.larder.core.v1.ValueType.DOUBLE;
+import static dev.larder.core.v1.ValueType.FLOAT;
+import static dev.larder.core.v1.ValueType.INT32;
+import static dev.larder.core.v1.ValueType.INT64;
+import static dev.larder.core.v1.ValueType.INT64_LIST;
+import static dev.larder.core.v1.ValueType.STRING;
+import static dev.larder.core.v1.ValueType.TIMESTAMP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.larder.value.Column;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+/**
+ * Compares {@link PointInTimeJoin} with a brute-force reading of the rule over small random data: few keys and
+ * timestamps so that event-time ties, rows before any history, rows exactly at the TTL edge, missing entities,
+ * duplicate rows and null keys all occur; three views (one key, two keys, an INT32 column for an INT64 key); and
+ * memory budgets small enough to force spilled runs, multi-pass merges and many result buckets.
+ */
+class PointInTimeJoinPropertyTest {
+  private static final Path SPILL = tempDir();
+
+  private static final List<Column> ENTITY_COLUMNS = List.of(new Column("user_id", INT64),
+      new Column("country", STRING), new Column("store_id", INT32), new Column("event_timestamp", TIMESTAMP),
+      new Column("label", BOOL));
+
+  @Property(tries = 150)
+  void joinEqualsBruteForce(@ForAll long seed, @ForAll boolean createdBeforeRow,
+                            @ForAll("budgets") long budget) throws IOException {
+    Random rnd = new Random(seed);
+    List<Object[]> entityRows = entityRows(rnd);
+    List<View> views = List.of(
+        new View(request(rnd, "stats", List.of(new Column("user_id", INT64)),
+            List.of(new Column("clicks", INT64), new Column("score", DOUBLE)), createdBeforeRow)),
+        new View(request(rnd, "by_country", List.of(new Column("user_id", INT64), new Column("country", STRING)),
+            List.of(new Column("name", STRING), new Column("recent", INT64_LIST)), createdBeforeRow)),
+        new View(request(rnd, "store", List.of(new Column("store_id", INT64)),
+            List.of(new Column("rating", FLOAT)), createdBeforeRow)));
+    List<ViewRequest> requests = new ArrayList<>();
+    for (View v : views) {
+      v.history = history(rnd, v.request);
+      requests.add(withHistory(v.request, v.history));
+    }
+    InMemoryRows entities = new InMemoryRows(ENTITY_COLUMNS, entityRows);
+
+    List<Object[]> actual = new ArrayList<>();
+    JoinSummary summary;
+    try (JoinedRows out = new PointInTimeJoin(entities, "event_timestamp", requests, SPILL, budget,
+        JoinListener.NONE).run()) {
+      for (Object[] r = out.next(); r != null; r = out.next()) {
+        actual.add(r);
+      }
+      summary = out.summary();
+    }
+
+    List<Object[]> expected = new ArrayList<>();
+    long[] matched = new long[views.size()];
+    for (Object[] row : entityRows) {
+      List<Object> out = new ArrayList<>(Arrays.asList(row));
+      for (int v = 0; v < views.size(); v++) {
+        Object[] winner = bruteForce(row, views.get(v));
+        int width = views.get(v).request.features().size();
+        for (int f = 0; f < width; f++) {
+          out.add(winner == null ? null : winner[views.get(v).request.joinKeys().size() + 2 + f]);
+        }
+        matched[v] += winner == null ? 0 : 1;
+      }
+      expected.add(out.toArray());
+    }
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(actual.get(i)).as("row %d", i).containsExactly(expected.get(i));
+    }
+    assertThat(summary.rows()).isEqualTo(entityRows.size());
+    for (int v = 0; v < views.size(); v++) {
+      assertThat(summary.views().get(v).matched()).isEqualTo(matched[v]);
+      assertThat(summary.views().get(v).nulls()).isEqualTo(entityRows.size() - matched[v]);
+    }
+    try (Stream<Path> left = Files.list(SPILL)) {
+      assertThat(left).as("spill files are deleted").isEmpty();
+    }
+  }
+
+  @Provide
+  Arbitrary<Long> budgets() {
+    return Arbitraries.of(600L, 3_000L, 1L << 30);
+  }
+
+  /** The rule read literally: filter all history rows, take the greatest (event, created, read order). */
+  private static Object[] bruteForce(Object[] row, View view) {
+    ViewRequest req = view.request;
+    long ts = (Long) row[3];
+    int keys = req.joinKeys().size();
+    Object[] best = null;
+    int bestIndex = -1;
+    for (int i = 0; i < view.history.size(); i++) {
+      Object[] h = view.history.get(i);
+      boolean sameKey = true;
+      for (int k = 0; k < keys; k++) {
+        Object mine = row[entityColumn(req.joinKeys().get(k).name())];
+        sameKey &= mine != null && h[k] != null && keyEquals(mine, h[k]);
+      }
+      if (!sameKey || h[keys] == null) {
+        continue;
+      }
+      long ets = (Long) h[keys];
+      Long cts = (Long) h[keys + 1];
+      boolean ttlOk = !req.rule().hasTtl() || ets > ts - req.rule().ttlMicros();
+      boolean createdOk = !req.rule().createdBeforeRow() || cts == null || cts <= ts;
+      if (ets <= ts && ttlOk && createdOk && (best == null || beats(h, i, best, bestIndex, keys))) {
+        best = h;
+        bestIndex = i;
+      }
+    }
+    return best;
+  }
+
+  private static boolean beats(Object[] a, int ai, Object[] b, int bi, int keys) {
+    long ae = (Long) a[keys];
+    long be = (Long) b[keys];
+    if (ae != be) {
+      return ae > be;
+    }
+    Long ac = (Long) a[keys + 1];
+    Long bc = (Long) b[keys + 1];
+    if (!java.util.Objects.equals(ac, bc)) {
+      return bc == null || (ac != null && ac > bc);
+    }
+    return ai > bi;
+  }
+
+  private static boolean keyEquals(Object a, Object b) {
+    return a instanceof Number x && b instanceof Number y ? x.longValue() == y.longValue() : a.equals(b);
+  }
+
+  private static int entityColumn(String name) {
+    for (int i = 0; i < ENTITY_COLUMNS.size(); i++) {
+      if (ENTITY_COLUMNS.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    throw new AssertionError(name);
+  }
+
+  private static List<Object[]> entityRows(Random rnd) {
+    int n = rnd.nextInt(40);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (!rows.isEmpty() && rnd.nextInt(8) == 0) {
+        rows.add(rows.get(rnd.nextInt(rows.size())).clone());
+        continue;
+      }
+      rows.add(new Object[] {
+          rnd.nextInt(16) == 0 ? null : (long) rnd.nextInt(6),
+          rnd.nextInt(16) == 0 ? null : rnd.nextBoolean() ? "de" : "fr",
+          rnd.nextInt(16) == 0 ? null : rnd.nextInt(4),
+          (long) rnd.nextInt(26),
+          rnd.nextBoolean()});
+    }
+    return rows;
+  }
+
+  private static ViewRequest request(Random rnd, String name, List<Column> keys, List<Column> features,
+                                     boolean createdBeforeRow) {
+    long ttl = rnd.nextInt(3) == 0 ? Long.MAX_VALUE : 1 + rnd.nextInt(8);
+    List<String> names = features.stream().map(Column::name).toList();
+    List<Column> outputs = features.stream().map(c -> new Column(name + "__" + c.name(), c.type())).toList();
+    return new ViewRequest(name, keys, names, outputs, new PointInTimeRule(ttl, createdBeforeRow), null);
+  }
+
+  private static ViewRequest withHistory(ViewRequest r, List<Object[]> rows) {
+    List<Column> cols = new ArrayList<>(r.joinKeys());
+    cols.add(new Column("event_timestamp", TIMESTAMP));
+    cols.add(new Column("created_timestamp", TIMESTAMP));
+    for (int i = 0; i < r.features().size(); i++) {
+      cols.add(new Column(r.features().get(i), r.outputColumns().get(i).type()));
+    }
+    return new ViewRequest(r.name(), r.joinKeys(), r.features(), r.outputColumns(), r.rule(),
+        new InMemoryRows(cols, rows));
+  }
+
+  private static List<Object[]> history(Random rnd, ViewRequest r) {
+    int n = rnd.nextInt(60);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int keys = r.joinKeys().size();
+      Object[] h = new Object[keys + 2 + r.features().size()];
+      for (int k = 0; k < keys; k++) {
+        h[k] = switch (r.joinKeys().get(k).type()) {
+          case STRING -> rnd.nextInt(20) == 0 ? null : rnd.nextBoolean() ? "de" : "fr";
+          default -> rnd.nextInt(20) == 0 ? null : (long) rnd.nextInt(7);
+        };
+      }
+      long ets = rnd.nextInt(26);
+      h[keys] = rnd.nextInt(30) == 0 ? null : ets;
+      h[keys + 1] = rnd.nextInt(5) == 0 ? null : ets + rnd.nextInt(7) - 2;
+      for (int f = 0; f < r.features().size(); f++) {
+        h[keys + 2 + f] = rnd.nextInt(6) == 0 ? null : switch (r.outputColumns().get(f).type()) {
+          case INT64 -> rnd.nextLong();
+          case DOUBLE -> rnd.nextGaussian();
+          case FLOAT -> rnd.nextFloat();
+          case STRING -> "s" + rnd.nextInt(1000);
+          case INT64_LIST -> List.of((long) rnd.nextInt(5), rnd.nextLong());
+          default -> throw new AssertionError();
+        };
+      }
+      rows.add(h);
+    }
+    return rows;
+  }
+
+  private static final class View {
+    final ViewRequest request;
+    List<Object[]> history;
+
+    View(ViewRequest request) {
+      this.request = request;
+    }
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("pit-property");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterContainer
+  static void cleanUp() throws IOException {
+    JoinedRows.deleteRecursively(SPILL);
+  }
+}
