@@ -26,4 +26,24 @@ final class TypeRules {
           + ", expected " + Values.typeName(expected));
     }
   }
+
+  /** Converts a value of {@code actual} type to {@code expected}, which {@link #readable} allows. */
+  static Object widen(ValueType actual, ValueType expected, Object v) {
+    if (v == null || actual == expected) {
+      return v;
+    }
+    return switch (expected) {
+      case INT64 -> ((Integer) v).longValue();
+      case DOUBLE -> ((Float) v).doubleValue();
+      case INT64_LIST, DOUBLE_LIST -> {
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (Object e : (java.util.List<?>) v) {
+          out.add(widen(actual == ValueType.INT32_LIST ? ValueType.INT32 : ValueType.FLOAT,
+              expected == ValueType.INT64_LIST ? ValueType.INT64 : ValueType.DOUBLE, e));
+        }
+        yield out;
+      }
+      default -> throw new IllegalArgumentException(actual + " cannot be read as " + expected);
+    };
+  }
 }

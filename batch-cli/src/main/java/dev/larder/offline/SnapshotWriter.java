@@ -1,0 +1,86 @@
+package dev.larder.offline;
+
+import dev.larder.registry.RegistryFile;
+import dev.larder.value.RowSchema;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * Writes one snapshot so that readers see either the old file or the complete new one: rows go to a temp file
+ * under the view's {@code _tmp/} folder, which {@link #commit()} fsyncs and renames over the final path.
+ * Closing without committing deletes the temp file; a killed process leaves only the temp file, which
+ * {@link OfflineStore} deletes on a later run.
+ */
+public final class SnapshotWriter implements AutoCloseable {
+  private final Path tmp;
+  private final Path target;
+  private final ParquetRowWriter writer;
+  private boolean closed;
+  private boolean committed;
+
+  SnapshotWriter(Path tmpDir, Path target, RowSchema schema) throws IOException {
+    this.target = target;
+    this.tmp = tmpDir.resolve(target.getFileName().toString().replace(".parquet", "")
+        + "-" + UUID.randomUUID() + ".parquet");
+    this.writer = new ParquetRowWriter(tmp, schema);
+  }
+
+  public void write(Object[] row) throws IOException {
+    writer.write(row);
+  }
+
+  public long rows() {
+    return writer.rows();
+  }
+
+  /** The file the snapshot will have once committed. */
+  public Path target() {
+    return target;
+  }
+
+  /** Makes the snapshot durable and visible, replacing any previous snapshot for the same time. */
+  public void commit() throws IOException {
+    if (committed) {
+      return;
+    }
+    closed = true;
+    writer.close();
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    boolean newFolder = !Files.isDirectory(target.getParent());
+    Files.createDirectories(target.getParent());
+    if (newFolder) {
+      RegistryFile.syncDirectory(target.getParent().getParent());
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException(target.getParent() + ": the file system cannot rename atomically", e);
+    }
+    RegistryFile.syncDirectory(target.getParent());
+    committed = true;
+  }
+
+  /** Abandons the snapshot unless it was committed. */
+  @Override
+  public void close() throws IOException {
+    if (committed) {
+      return;
+    }
+    try {
+      if (!closed) {
+        closed = true;
+        writer.close();
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}
