@@ -28,7 +28,7 @@ final class ServerProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = repo.resolve("server.log");
     Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "dev.larder.serving.LarderServer", "--repo", repo.toString(), "--port", Integer.toString(port)))
+        "dev.larder.serving.ServerMain", "--repo", repo.toString(), "--port", Integer.toString(port)))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
