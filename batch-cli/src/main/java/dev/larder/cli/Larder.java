@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         SampleCommand.class, ComputeCommand.class,
         TrainingSetCommand.class,
         MaterializeCommand.class, MaterializeIncrementalCommand.class, OnlineCommand.class,
+        StatsCommand.class, DriftCommand.class, ReportCommand.class,
     })
 public final class Larder implements Runnable {
   /** Exit code for success. */

@@ -1,0 +1,13 @@
+package dev.larder.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+// PLACEHOLDER: replaced by the real command while the issue that owns it is worked on.
+@Command(name = "drift", description = "(not yet implemented)")
+public final class DriftCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    throw UserError.failure("'drift' is not implemented yet");
+  }
+}
