@@ -1,0 +1,237 @@
+package dev.larder.compute;
+
+import dev.larder.cli.Progress;
+import dev.larder.core.v1.FeatureView;
+import dev.larder.core.v1.Registry;
+import dev.larder.lock.RepoLock;
+import dev.larder.offline.OfflineStore;
+import dev.larder.registry.Catalog;
+import dev.larder.registry.ProjectConfig;
+import dev.larder.registry.RegistryFile;
+import dev.larder.time.Timestamps;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code larder compute}: turns source events into offline-store snapshots of every aggregation view (one
+ * Parquet file per view and as-of time), and validates passthrough views' sources. Callable from Java (the
+ * CLI command and benchmarks use it the same way): {@code new Compute(config, System.err).run(request)}.
+ *
+ * <p>A run is all or nothing: snapshots of every view are committed only after every view succeeded, and a
+ * per-view lock keeps two runs from interleaving. See docs/aggregations.md for the semantics.
+ */
+public final class Compute {
+  /** Share of the max heap that buffered events may use; the rest is for readers, writers and the JVM. */
+  static final double EVENT_HEAP_SHARE = 0.3;
+
+  /**
+   * What to compute.
+   *
+   * @param views view names; empty means every view
+   * @param asOfs as-of times in microseconds (any order; duplicates ignored)
+   * @param eventHeapBytes heap bytes buffered events may take before spilling; 0 derives it from the max heap
+   */
+  public record Request(List<String> views, long[] asOfs, BadRowPolicy onBadRow, long eventHeapBytes) {
+    public Request(List<String> views, long[] asOfs, BadRowPolicy onBadRow) {
+      this(views, asOfs, onBadRow, 0);
+    }
+  }
+
+  /** What one view's computation (or validation, for a passthrough view) did. */
+  public record ViewSummary(String view, boolean aggregation, long events, long entities, long rows,
+                            int snapshots, int spillPartitions, Map<String, Long> skipped) {}
+
+  /** What the run did, for the closing summary and for benchmarks. */
+  public record Summary(List<ViewSummary> views, double seconds) {
+    public long events() {
+      return views.stream().mapToLong(ViewSummary::events).sum();
+    }
+
+    public long entities() {
+      return views.stream().mapToLong(ViewSummary::entities).sum();
+    }
+
+    public long rows() {
+      return views.stream().mapToLong(ViewSummary::rows).sum();
+    }
+
+    public int snapshots() {
+      return views.stream().mapToInt(ViewSummary::snapshots).sum();
+    }
+
+    public long skipped() {
+      return views.stream().flatMap(v -> v.skipped().values().stream()).mapToLong(Long::longValue).sum();
+    }
+
+    public double eventsPerSecond() {
+      return events() / Math.max(seconds, 1e-9);
+    }
+  }
+
+  private final ProjectConfig config;
+  private final PrintStream log;
+
+  /**
+   * As-of times {@code start, start + step, ...} up to and including {@code end} (micros).
+   *
+   * @throws IllegalArgumentException when end is before start, the step is not a positive duration, or there
+   *     would be more than 10,000 times
+   */
+  public static long[] asOfRange(long start, long end, String step) {
+    return AsOfTimes.range(start, end, step);
+  }
+
+  public Compute(ProjectConfig config, PrintStream log) {
+    this.config = config;
+    this.log = log;
+  }
+
+  /**
+   * Runs the computation.
+   *
+   * @throws IOException naming the file, row and column of bad data, a missing source column, a lock held by
+   *     another run, or an I/O failure; the offline store is then as it was
+   * @throws IllegalArgumentException for unknown views or an empty list of as-of times
+   */
+  public Summary run(Request request) throws IOException {
+    long started = System.nanoTime();
+    long created = Timestamps.toMicros(Instant.now());
+    String runId = Timestamps.format(created).replace(':', '-') + "-pid" + ProcessHandle.current().pid();
+    long[] asOfs = java.util.Arrays.stream(request.asOfs()).sorted().distinct().toArray();
+    if (asOfs.length == 0) {
+      throw new IllegalArgumentException("no as-of times to compute");
+    }
+    Catalog catalog = loadCatalog();
+    List<FeatureView> views = select(catalog, request.views());
+    OfflineStore store = OfflineStore.of(config);
+    long budget = request.eventHeapBytes() > 0 ? request.eventHeapBytes()
+        : (long) (Runtime.getRuntime().maxMemory() * EVENT_HEAP_SHARE);
+
+    List<RepoLock> locks = new ArrayList<>();
+    List<SnapshotSet> pending = new ArrayList<>();
+    List<ViewSummary> summaries = new ArrayList<>();
+    try {
+      for (FeatureView v : views) {
+        locks.add(RepoLock.acquire(store.viewDir(v.getName()).resolve(".lock"),
+            "compute of view '" + v.getName() + "'"));
+      }
+      for (FeatureView v : views) {
+        BadRows bad = new BadRows(request.onBadRow());
+        if (Catalog.isAggregation(v)) {
+          summaries.add(computeView(catalog, v, store, asOfs, created, budget, bad, pending));
+        } else {
+          try (Progress progress = new Progress("validating " + v.getName(), -1)) {
+            long good = PassthroughCheck.run(catalog, v, config.repoDir(), bad, progress::advance);
+            summaries.add(new ViewSummary(v.getName(), false, good, 0, 0, 0, 0, bad.counts()));
+          }
+        }
+      }
+      for (SnapshotSet s : pending) {
+        s.commit();
+      }
+      for (int i = 0; i < views.size(); i++) {
+        ViewSummary s = summaries.get(i);
+        if (s.aggregation()) {
+          RunRecord.write(store.viewDir(s.view()), runId, s.view(), created, asOfs, s.events(), s.entities(),
+              s.rows(), s.skipped());
+        }
+      }
+    } catch (BadRows.BadRowException e) {
+      throw new IOException(e.getMessage(), e);
+    } finally {
+      for (SnapshotSet s : pending) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // temp files only; the next run deletes them
+        }
+      }
+      for (RepoLock l : locks) {
+        l.close();
+      }
+    }
+    Summary summary = new Summary(summaries, (System.nanoTime() - started) / 1e9);
+    report(summary);
+    return summary;
+  }
+
+  private ViewSummary computeView(Catalog catalog, FeatureView v, OfflineStore store, long[] asOfs, long created,
+                                  long budget, BadRows bad, List<SnapshotSet> pending) throws IOException {
+    Path viewDir = store.viewDir(v.getName());
+    Path spillDir = viewDir.resolve("_spill");
+    deleteTree(spillDir); // left by a killed run; we hold the view's lock
+    store.deleteStaleTemps(v.getName(), Instant.now());
+    ViewJob job = new ViewJob(catalog, v, config.repoDir());
+    SnapshotSet out = new SnapshotSet(store, job, asOfs, created);
+    pending.add(out);
+    ViewComputation.Result r;
+    try (Progress progress = new Progress("computing " + v.getName(), -1)) {
+      r = new ViewComputation(job, config.repoDir(), spillDir.resolve(Long.toString(ProcessHandle.current().pid())),
+          budget).run(asOfs, out, bad, progress::advance);
+    } finally {
+      deleteTree(spillDir);
+    }
+    out.finish();
+    return new ViewSummary(v.getName(), true, r.events(), r.entities(), out.rows(), out.snapshots(),
+        r.spillPartitions(), bad.counts());
+  }
+
+  private Catalog loadCatalog() throws IOException {
+    Registry registry = RegistryFile.read(config.registryPath()).orElseThrow(() -> new IOException(
+        config.registryPath() + ": no registry yet; run `larder apply` first"));
+    return Catalog.of(registry);
+  }
+
+  private static List<FeatureView> select(Catalog catalog, List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return catalog.views();
+    }
+    List<FeatureView> out = new ArrayList<>();
+    for (String n : new java.util.LinkedHashSet<>(names)) {
+      out.add(catalog.requireView(n));
+    }
+    return out;
+  }
+
+  private void report(Summary s) {
+    for (ViewSummary v : s.views()) {
+      if (v.aggregation()) {
+        log.printf(Locale.ROOT, "%s: %,d events, %,d entities, %,d rows in %d snapshot%s%s%n", v.view(), v.events(),
+            v.entities(), v.rows(), v.snapshots(), v.snapshots() == 1 ? "" : "s",
+            v.spillPartitions() > 0 ? " (spilled to " + v.spillPartitions() + " partitions)" : "");
+      } else {
+        log.printf(Locale.ROOT, "%s: passthrough source valid, %,d rows checked%n", v.view(), v.events());
+      }
+      if (!v.skipped().isEmpty()) {
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        v.skipped().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        log.printf(Locale.ROOT, "%s: skipped bad rows: %s%n", v.view(), sorted);
+      }
+    }
+    log.printf(Locale.ROOT, "computed %d view%s: %,d events read, %,d entities, %,d rows written, %d snapshot%s, "
+            + "%.1f s, %,.0f events/s%n", s.views().size(), s.views().size() == 1 ? "" : "s", s.events(),
+        s.entities(), s.rows(), s.snapshots(), s.snapshots() == 1 ? "" : "s", s.seconds(), s.eventsPerSecond());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

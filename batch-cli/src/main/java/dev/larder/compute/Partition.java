@@ -1,0 +1,160 @@
+package dev.larder.compute;
+
+import dev.larder.aggregate.EventBlock;
+import dev.larder.aggregate.Inputs;
+import dev.larder.aggregate.SlidingWindow;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+
+/**
+ * The events of one hash partition in memory: columnar events (an {@link EventBlock}), each tagged with a
+ * dense entity id. {@link #aggregate} groups them by entity with a counting sort (O(n), stable, so events of
+ * equal time keep input order) and a per-entity sort by time, then runs the sliding window per entity.
+ *
+ * <p>Memory: {@link #bytesPerEvent} per event plus {@link #BYTES_PER_ENTITY} per entity, estimated as
+ * events arrive so that the caller can spill before the heap budget is exceeded.
+ */
+final class Partition implements EventSink {
+  /** Dictionary entry, key object and bookkeeping per entity (HashMap node, boxed id, key). */
+  static final long BYTES_PER_ENTITY = 120;
+
+  private final Inputs inputs;
+  private final EventBlock block;
+  private final HashMap<Object, Integer> ids = new HashMap<>();
+  private Object[] keys = new Object[1024];
+  private int[] entityOf;
+  private final long bytesPerEvent;
+
+  Partition(Inputs inputs, int initialCapacity) {
+    this.inputs = inputs;
+    this.block = new EventBlock(inputs, initialCapacity);
+    this.entityOf = new int[Math.max(16, initialCapacity)];
+    this.bytesPerEvent = bytesPerEvent(inputs);
+  }
+
+  /** Heap bytes per event: the columnar block, the entity id, the sort order, and a share of string values. */
+  static long bytesPerEvent(Inputs inputs) {
+    long objects = 0;
+    for (int i = 0; i < inputs.size(); i++) {
+      if (inputs.input(i).kind() == Inputs.Kind.OBJECT) {
+        objects++;
+      }
+    }
+    return EventBlock.bytesPerEvent(inputs) + 4 + 4 + 24 * objects;
+  }
+
+  @Override
+  public void accept(Object key, long time, Object[] projected) {
+    Integer id = ids.get(key);
+    if (id == null) {
+      id = ids.size();
+      ids.put(key, id);
+      if (id == keys.length) {
+        keys = Arrays.copyOf(keys, keys.length * 2);
+      }
+      keys[id] = key;
+    }
+    int e = block.add(time, projected);
+    if (e == entityOf.length) {
+      entityOf = Arrays.copyOf(entityOf, entityOf.length * 2);
+    }
+    entityOf[e] = id;
+  }
+
+  int events() {
+    return block.size();
+  }
+
+  int entities() {
+    return ids.size();
+  }
+
+  long estimatedBytes() {
+    return block.size() * bytesPerEvent + ids.size() * BYTES_PER_ENTITY;
+  }
+
+  /** Replays the events in input order, e.g. into spill files when the partition outgrows memory. */
+  void drainTo(EventSink sink) throws IOException {
+    Object[] projected = new Object[inputs.size()];
+    for (int e = 0; e < block.size(); e++) {
+      for (int i = 0; i < projected.length; i++) {
+        projected[i] = block.value(i, e);
+      }
+      sink.accept(keys[entityOf[e]], block.time(e), projected);
+    }
+  }
+
+  /** Receives one output row: the entity's key and its aggregates at as-of index {@code asOf}. */
+  interface RowSink {
+    void accept(Object key, int asOf, Object[] values) throws IOException;
+  }
+
+  /** Aggregates every entity of the partition at every as-of time. */
+  void aggregate(SlidingWindow window, long[] asOfs, RowSink sink) throws IOException {
+    int n = block.size();
+    int entities = ids.size();
+    int[] start = new int[entities + 1];
+    for (int e = 0; e < n; e++) {
+      start[entityOf[e] + 1]++;
+    }
+    for (int i = 0; i < entities; i++) {
+      start[i + 1] += start[i];
+    }
+    int[] order = new int[n];
+    int[] fill = Arrays.copyOf(start, entities);
+    for (int e = 0; e < n; e++) {
+      order[fill[entityOf[e]]++] = e;
+    }
+    fill = null;
+    IOException[] failure = new IOException[1];
+    for (int id = 0; id < entities; id++) {
+      int from = start[id];
+      int to = start[id + 1];
+      sortByTime(order, from, to);
+      Object key = keys[id];
+      window.run(block, order, from, to, asOfs, (t, values) -> {
+        if (failure[0] == null) {
+          try {
+            sink.accept(key, t, values);
+          } catch (IOException ex) {
+            failure[0] = ex;
+          }
+        }
+      });
+      if (failure[0] != null) {
+        throw failure[0];
+      }
+    }
+  }
+
+  /** Stable sort of block indexes by event time (indexes ascend within the range, so ties keep input order). */
+  private void sortByTime(int[] order, int from, int to) {
+    if (to - from <= 32) {
+      for (int i = from + 1; i < to; i++) {
+        int e = order[i];
+        long t = block.time(e);
+        int j = i - 1;
+        while (j >= from && block.time(order[j]) > t) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = e;
+      }
+      return;
+    }
+    // Sort (time, index) pairs; the index breaks ties, which is the stable order.
+    int len = to - from;
+    Integer[] idx = new Integer[len];
+    for (int i = 0; i < len; i++) {
+      idx[i] = order[from + i];
+    }
+    Arrays.sort(idx, (a, b) -> {
+      int c = Long.compare(block.time(a), block.time(b));
+      return c != 0 ? c : Integer.compare(a, b);
+    });
+    for (int i = 0; i < len; i++) {
+      order[from + i] = idx[i];
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.larder.compute;
+
+import dev.larder.offline.SourceReaders;
+import dev.larder.value.RowReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Streams a view's source rows as events: checks each row (join keys and event timestamp not null, values
+ * parsed as their declared types), hands bad rows to {@link BadRows}, and projects good rows onto the
+ * aggregation inputs.
+ *
+ * <p>Files whose columns are missing or of the wrong type fail the run whatever the policy (they are not bad
+ * rows but a bad file; the reader names the file and the column). Cells that do not parse (CSV) are bad rows.
+ */
+final class SourceEvents {
+  private static final Pattern COLUMN = Pattern.compile("column '([^']*)'");
+
+  private SourceEvents() {}
+
+  /** Reads every row of the job's source into {@code sink}; returns the number of events accepted. */
+  static long read(ViewJob job, Path repoDir, BadRows bad, EventSink sink, LongConsumer progress) throws IOException {
+    int ts = job.timestampIndex();
+    String tsName = job.source().getTimestampField();
+    Object[] projected = new Object[job.inputs().size()];
+    long accepted = 0;
+    long sinceProgress = 0;
+    try (RowReader reader = SourceReaders.open(job.source(), repoDir, job.readColumns())) {
+      while (true) {
+        Object[] row;
+        try {
+          row = reader.next();
+        } catch (IOException e) {
+          if (!isBadCell(e)) {
+            throw e;
+          }
+          Matcher m = COLUMN.matcher(e.getMessage());
+          String column = m.find() ? m.group(1) : "";
+          bad.report(column.equals(tsName) ? BadRows.BAD_TIMESTAMP : BadRows.BAD_VALUE, e.getMessage());
+          continue;
+        }
+        if (row == null) {
+          break;
+        }
+        int nullKey = job.nullKey(row);
+        if (nullKey >= 0) {
+          bad.report(BadRows.NULL_KEY, reader.position() + ", column '" + job.keyNames().get(nullKey)
+              + "': join key is null");
+          continue;
+        }
+        if (row[ts] == null) {
+          bad.report(BadRows.NULL_TIMESTAMP, reader.position() + ", column '" + tsName + "': event timestamp is null");
+          continue;
+        }
+        job.inputs().project(row, projected);
+        sink.accept(job.key(row), (Long) row[ts], projected);
+        accepted++;
+        if (++sinceProgress == 65536) {
+          progress.accept(sinceProgress);
+          sinceProgress = 0;
+        }
+      }
+    }
+    progress.accept(sinceProgress);
+    return accepted;
+  }
+
+  /** A cell that did not parse as its type: the reader names the row and the column and keeps going after it. */
+  static boolean isBadCell(IOException e) {
+    return e.getCause() instanceof IllegalArgumentException && e.getMessage() != null
+        && e.getMessage().contains(" line ") && e.getMessage().contains("column '");
+  }
+}
