@@ -66,7 +66,7 @@ public final class PointInTimeJoin {
    */
   public JoinedRows run() throws IOException {
     Files.createDirectories(spillParent);
-    Path dir = Files.createTempDirectory(spillParent, "larder-pit-");
+    Path dir = Files.createTempDirectory(spillParent, ".larder-pit-");
     try {
       EntityKeys[] keys = readEntities(dir);
       long rows = keys.length == 0 ? countRows() : keys[0].rows;
@@ -176,8 +176,13 @@ public final class PointInTimeJoin {
     ViewRequest view = views.get(v);
     PointInTimeRule rule = view.rule();
     RecordSorter sorter = new RecordSorter(dir, "history-" + v, budget);
+    if (entityKeys.maxTs == Long.MIN_VALUE) {
+      return sorter; // no entity row has a key for this view: nothing to read
+    }
     listener.step("reading history of " + view.name(), -1);
-    try (RowReader in = view.history().open()) {
+    long from = rule.hasTtl() && entityKeys.minTs != Long.MAX_VALUE
+        ? Math.max(Long.MIN_VALUE + rule.ttlMicros(), entityKeys.minTs) - rule.ttlMicros() + 1 : Long.MIN_VALUE;
+    try (RowReader in = view.history().open(from, entityKeys.maxTs)) {
       RowSchema schema = in.schema();
       String what = "history of feature view '" + view.name() + "'";
       KeyEncoder encoder = encoder(schema, view, what);
@@ -196,7 +201,7 @@ public final class PointInTimeJoin {
           listener.advance(0x1000);
         }
         Object e = r[eventTs];
-        if (e == null || entityKeys.maxTs == Long.MIN_VALUE) {
+        if (e == null) {
           continue;
         }
         long ets = ((Number) e).longValue();

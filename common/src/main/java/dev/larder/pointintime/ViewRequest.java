@@ -18,7 +18,7 @@ import java.util.List;
  * @param history the view's history rows
  */
 public record ViewRequest(String name, List<Column> joinKeys, List<String> features, List<Column> outputColumns,
-                          PointInTimeRule rule, RowSource history) {
+                          PointInTimeRule rule, HistorySource history) {
   public static final String EVENT_TIMESTAMP = "event_timestamp";
   public static final String CREATED_TIMESTAMP = "created_timestamp";
 

@@ -190,8 +190,9 @@ class PointInTimeJoinPropertyTest {
     for (int i = 0; i < r.features().size(); i++) {
       cols.add(new Column(r.features().get(i), r.outputColumns().get(i).type()));
     }
+    InMemoryRows history = new InMemoryRows(cols, rows);
     return new ViewRequest(r.name(), r.joinKeys(), r.features(), r.outputColumns(), r.rule(),
-        new InMemoryRows(cols, rows));
+        (from, to) -> history.open());
   }
 
   private static List<Object[]> history(Random rnd, ViewRequest r) {

@@ -1,0 +1,124 @@
+package dev.larder.training;
+
+import dev.larder.core.v1.Field;
+import dev.larder.core.v1.FeatureView;
+import dev.larder.offline.RowWriter;
+import dev.larder.offline.RowWriters;
+import dev.larder.offline.ViewHistory;
+import dev.larder.pointintime.JoinListener;
+import dev.larder.pointintime.JoinedRows;
+import dev.larder.pointintime.PointInTimeJoin;
+import dev.larder.pointintime.PointInTimeRule;
+import dev.larder.pointintime.ViewRequest;
+import dev.larder.registry.Catalog;
+import dev.larder.registry.Catalog.FeatureRef;
+import dev.larder.registry.ProjectConfig;
+import dev.larder.registry.RegistryFile;
+import dev.larder.value.Column;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds a point-in-time-correct training set: checks the request and the entity rows, joins them with the
+ * requested views' history through {@link PointInTimeJoin}, and writes the result to a temporary file that is
+ * renamed into place only when complete, so a failed run leaves no partial output. The plain Java entry point
+ * behind {@code larder training-set}, also used by benchmarks.
+ */
+public final class TrainingSetBuilder {
+  /** Share of the maximum heap the join may fill with sort buffers and results. */
+  static final double HEAP_SHARE = 0.4;
+
+  private final ProjectConfig config;
+  private final Catalog catalog;
+  private final long memoryBudgetBytes;
+  private final JoinListener listener;
+
+  /**
+   * @param memoryBudgetBytes heap for the join's sort buffers and results; see {@link #defaultBudget()}
+   */
+  public TrainingSetBuilder(ProjectConfig config, Catalog catalog, long memoryBudgetBytes, JoinListener listener) {
+    this.config = config;
+    this.catalog = catalog;
+    this.memoryBudgetBytes = memoryBudgetBytes;
+    this.listener = listener;
+  }
+
+  /** A builder over the repository's applied registry with the default memory budget. */
+  public static TrainingSetBuilder forRepo(ProjectConfig config, JoinListener listener) throws IOException {
+    Catalog catalog = Catalog.of(RegistryFile.read(config.registryPath()).orElseThrow(() -> new IOException(
+        config.registryPath() + ": no registry; run `larder apply` first")));
+    return new TrainingSetBuilder(config, catalog, defaultBudget(), listener);
+  }
+
+  public static long defaultBudget() {
+    return (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
+  }
+
+  /**
+   * Runs the request.
+   *
+   * @throws IllegalArgumentException for requests that cannot work: unknown views or features, output name
+   *     clashes, entity rows without a needed column or with a wrong type
+   * @throws IOException when reading or writing fails, or a row is bad (the message names file, row, column)
+   */
+  public TrainingSetSummary run(TrainingSetRequest request) throws IOException {
+    long start = System.nanoTime();
+    List<FeatureRef> refs = request.service() != null
+        ? catalog.resolveService(request.service()) : catalog.resolve(request.features());
+    List<EntityTable.RequiredKey> keys = new ArrayList<>();
+    for (FeatureRef r : refs) {
+      for (Field k : catalog.joinKeys(r.view())) {
+        keys.add(new EntityTable.RequiredKey(r.viewName(), k.getName(), k.getType()));
+      }
+    }
+    EntityTable entities = EntityTable.check(request.entities(), request.timestampColumn(), keys);
+    List<ViewRequest> views = new ArrayList<>();
+    for (FeatureColumns.ViewFeatures f : FeatureColumns.of(refs, request.fullFeatureNames(), entities.schema())) {
+      views.add(viewRequest(f, request.createdBeforeRow()));
+    }
+    Path out = request.out().toAbsolutePath().normalize();
+    if (out.equals(request.entities().toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException(out + ": the output would overwrite the entity rows");
+    }
+    Path dir = out.getParent();
+    Files.createDirectories(dir);
+    String name = out.getFileName().toString();
+    String extension = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? ".csv" : ".parquet";
+    Path tmp = dir.resolve("." + name + "." + ProcessHandle.current().pid() + ".tmp" + extension);
+    try {
+      JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, dir, memoryBudgetBytes,
+          listener).run();
+      try (rows; RowWriter writer = RowWriters.create(tmp, rows.schema())) {
+        listener.step("writing " + out.getFileName(), rows.summary().rows());
+        for (Object[] row = rows.next(); row != null; row = rows.next()) {
+          writer.write(row);
+          if ((writer.rows() & 0xFFF) == 0) {
+            listener.advance(0x1000);
+          }
+        }
+      }
+      try {
+        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return new TrainingSetSummary(out, rows.summary(), (System.nanoTime() - start) / 1e9);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private ViewRequest viewRequest(FeatureColumns.ViewFeatures f, boolean createdBeforeRow) {
+    FeatureView view = f.view();
+    List<Column> joinKeys = catalog.joinKeys(view).stream().map(k -> new Column(k.getName(), k.getType())).toList();
+    PointInTimeRule rule = PointInTimeRule.of(Catalog.ttl(view), createdBeforeRow);
+    return new ViewRequest(view.getName(), joinKeys, f.featureNames(), f.columns(), rule,
+        (from, to) -> ViewHistory.open(catalog, view, config, from, to));
+  }
+}

@@ -1,0 +1,14 @@
+package dev.larder.pointintime;
+
+import dev.larder.value.RowReader;
+import java.io.IOException;
+
+/**
+ * The history rows of one feature view. The join passes the range of event times that can matter to its entity
+ * rows, so that a source can skip whole files (snapshots) outside it; returning more rows is allowed.
+ */
+@FunctionalInterface
+public interface HistorySource {
+  /** Rows whose event timestamp may be in {@code [fromEventTs, toEventTs]} (micros, inclusive). */
+  RowReader open(long fromEventTs, long toEventTs) throws IOException;
+}
