@@ -1,0 +1,141 @@
+package dev.larder.online;
+
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer the codecs append to. It exists so that materialization can encode millions of
+ * keys and rows straight into one reused buffer (or a sort arena) without a {@code byte[]} per field.
+ */
+final class ByteWriter {
+  private final int maxCapacity;
+  private byte[] buf;
+  private int size;
+
+  ByteWriter(int initialCapacity) {
+    this(initialCapacity, Integer.MAX_VALUE - 16);
+  }
+
+  /** A buffer that grows by doubling but not beyond {@code maxCapacity} (unless one write needs more). */
+  ByteWriter(int initialCapacity, int maxCapacity) {
+    this.maxCapacity = maxCapacity;
+    buf = new byte[Math.max(16, Math.min(initialCapacity, maxCapacity))];
+  }
+
+  int size() {
+    return size;
+  }
+
+  byte[] array() {
+    return buf;
+  }
+
+  void reset() {
+    size = 0;
+  }
+
+  /** Drops everything after {@code newSize}; used to undo a partly encoded record. */
+  void truncate(int newSize) {
+    size = newSize;
+  }
+
+  byte[] toByteArray() {
+    return Arrays.copyOf(buf, size);
+  }
+
+  byte[] copy(int from, int to) {
+    return Arrays.copyOfRange(buf, from, to);
+  }
+
+  private void ensure(int extra) {
+    if (size + extra > buf.length) {
+      long wanted = Math.max(Math.min((long) buf.length * 2, maxCapacity), (long) size + extra);
+      if (wanted > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException("buffer larger than 2 GB");
+      }
+      buf = Arrays.copyOf(buf, (int) wanted);
+    }
+  }
+
+  void write(int b) {
+    ensure(1);
+    buf[size++] = (byte) b;
+  }
+
+  void write(byte[] b, int off, int len) {
+    ensure(len);
+    System.arraycopy(b, off, buf, size, len);
+    size += len;
+  }
+
+  void writeInt(int v) {
+    ensure(4);
+    buf[size] = (byte) (v >>> 24);
+    buf[size + 1] = (byte) (v >>> 16);
+    buf[size + 2] = (byte) (v >>> 8);
+    buf[size + 3] = (byte) v;
+    size += 4;
+  }
+
+  /** Overwrites 4 bytes at {@code pos} (a length written as a placeholder earlier). */
+  void putInt(int pos, int v) {
+    buf[pos] = (byte) (v >>> 24);
+    buf[pos + 1] = (byte) (v >>> 16);
+    buf[pos + 2] = (byte) (v >>> 8);
+    buf[pos + 3] = (byte) v;
+  }
+
+  void writeLong(long v) {
+    ensure(8);
+    for (int i = 7; i >= 0; i--) {
+      buf[size + i] = (byte) v;
+      v >>>= 8;
+    }
+    size += 8;
+  }
+
+  void writeVarint(long v) {
+    ensure(10);
+    while ((v & ~0x7FL) != 0) {
+      buf[size++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[size++] = (byte) v;
+  }
+
+  /** Writes a UTF-8 string prefixed by its byte length, without an intermediate byte array for ASCII. */
+  void writeString(String s) {
+    int n = s.length();
+    boolean ascii = true;
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      writeVarint(n);
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        buf[size + i] = (byte) s.charAt(i);
+      }
+      size += n;
+    } else {
+      byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      writeVarint(b.length);
+      write(b, 0, b.length);
+    }
+  }
+
+  void writeBytes(byte[] b) {
+    writeVarint(b.length);
+    write(b, 0, b.length);
+  }
+
+  static int zigzag32(int v) {
+    return (v << 1) ^ (v >> 31);
+  }
+
+  static long zigzag64(long v) {
+    return (v << 1) ^ (v >> 63);
+  }
+}

@@ -1,0 +1,295 @@
+package dev.larder.online;
+
+import com.google.protobuf.ByteString;
+import dev.larder.core.v1.BoolList;
+import dev.larder.core.v1.BytesList;
+import dev.larder.core.v1.DoubleList;
+import dev.larder.core.v1.FloatList;
+import dev.larder.core.v1.Int32List;
+import dev.larder.core.v1.Int64List;
+import dev.larder.core.v1.StringList;
+import dev.larder.core.v1.TimestampList;
+import dev.larder.core.v1.Value;
+import dev.larder.core.v1.ValueType;
+import dev.larder.time.Timestamps;
+import dev.larder.value.Values;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one encoding of an online row (the RocksDB value of an entity): written by materialization, decoded
+ * by the server straight into protobuf values. Layout:
+ *
+ * <pre>
+ *   byte    format (1)
+ *   int64   event_timestamp micros, big-endian
+ *   int64   created_timestamp micros, big-endian ({@link #NO_CREATED_TIMESTAMP} when absent)
+ *   varint  number of features n
+ *   bytes   null bitmap, ceil(n/8) bytes, bit (i % 8) of byte (i / 8) set = feature i is null
+ *   ...     each non-null feature in view order:
+ *           INT32, INT64   zigzag varint          FLOAT, DOUBLE  4 / 8 bytes IEEE big-endian
+ *           BOOL           1 byte                 TIMESTAMP      int64 micros, 8 bytes
+ *           STRING, BYTES  varint length + bytes (UTF-8 for strings)
+ *           lists          varint count + elements in the forms above
+ * </pre>
+ *
+ * The timestamps sit at fixed offsets so that materialization compares rows without decoding them. The
+ * feature count is stored so that a row written before a feature was appended to the view still decodes
+ * (the new feature reads as null) and so that a row with extra trailing features decodes its first ones.
+ */
+public final class FeatureRowCodec {
+  public static final int FORMAT = 1;
+  /** Stored when a row has no created timestamp; sorts before every real one. */
+  public static final long NO_CREATED_TIMESTAMP = Long.MIN_VALUE;
+  static final int EVENT_OFFSET = 1;
+  static final int CREATED_OFFSET = 9;
+  private static final int HEADER = 17;
+
+  private final ValueType[] types;
+
+  public FeatureRowCodec(List<ValueType> featureTypes) {
+    this.types = featureTypes.toArray(new ValueType[0]);
+    for (ValueType t : types) {
+      if (t == ValueType.VALUE_TYPE_UNSPECIFIED || t == ValueType.UNRECOGNIZED) {
+        throw new IllegalArgumentException("feature type " + t + " cannot be stored online");
+      }
+    }
+  }
+
+  public List<ValueType> types() {
+    return List.of(types);
+  }
+
+  /** Encodes a row; {@code createdTimestampMicros} may be {@link #NO_CREATED_TIMESTAMP}. */
+  public byte[] encode(long eventTimestampMicros, long createdTimestampMicros, Object[] featureValues) {
+    ByteWriter w = new ByteWriter(HEADER + 8 * types.length);
+    encodeTo(eventTimestampMicros, createdTimestampMicros, featureValues, w);
+    return w.toByteArray();
+  }
+
+  void encodeTo(long event, long created, Object[] values, ByteWriter w) {
+    if (values.length != types.length) {
+      throw new IllegalArgumentException("expected " + types.length + " feature values, got " + values.length);
+    }
+    w.write(FORMAT);
+    w.writeLong(event);
+    w.writeLong(created);
+    w.writeVarint(types.length);
+    for (int base = 0; base < types.length; base += 8) {
+      int bits = 0;
+      for (int j = 0; j < 8 && base + j < types.length; j++) {
+        if (values[base + j] == null) {
+          bits |= 1 << j;
+        }
+      }
+      w.write(bits);
+    }
+    for (int i = 0; i < types.length; i++) {
+      if (values[i] != null) {
+        try {
+          writeValue(types[i], values[i], w);
+        } catch (ClassCastException e) {
+          throw new IllegalArgumentException("feature at position " + i + " expects " + Values.typeName(types[i])
+              + ", got " + values[i].getClass().getSimpleName() + " " + values[i]);
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void writeValue(ValueType t, Object v, ByteWriter w) {
+    switch (t) {
+      case INT32 -> w.writeVarint(ByteWriter.zigzag32((Integer) v) & 0xFFFFFFFFL);
+      case INT64 -> w.writeVarint(ByteWriter.zigzag64(asLong(v)));
+      case FLOAT -> w.writeInt(Float.floatToRawIntBits((Float) v));
+      case DOUBLE -> w.writeLong(Double.doubleToRawLongBits(v instanceof Float f ? f.doubleValue() : (Double) v));
+      case BOOL -> w.write((Boolean) v ? 1 : 0);
+      case TIMESTAMP -> w.writeLong((Long) v);
+      case STRING -> w.writeString((String) v);
+      case BYTES -> w.writeBytes((byte[]) v);
+      default -> {
+        List<Object> list = (List<Object>) v;
+        ValueType element = ValueType.forNumber(t.getNumber() - 10);
+        w.writeVarint(list.size());
+        for (Object e : list) {
+          if (e == null) {
+            throw new IllegalArgumentException("a " + Values.typeName(t) + " value holds a null element");
+          }
+          writeValue(element, e, w);
+        }
+      }
+    }
+  }
+
+  private static long asLong(Object v) {
+    return v instanceof Integer n ? n : (Long) v;
+  }
+
+  /** The event timestamp of an encoded row, without decoding it. */
+  public static long eventTimestamp(byte[] row) {
+    return readLong(row, EVENT_OFFSET);
+  }
+
+  /** The created timestamp of an encoded row, without decoding it. */
+  public static long createdTimestamp(byte[] row) {
+    return readLong(row, CREATED_OFFSET);
+  }
+
+  static long readLong(byte[] b, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[off + i] & 0xFF);
+    }
+    return v;
+  }
+
+  /** Decodes a row into protobuf values for a response; nulls become the shared {@code Values.NULL}. */
+  public OnlineRow decode(byte[] row) {
+    ByteReader r = header(row);
+    long event = readLong(row, EVENT_OFFSET);
+    long created = readLong(row, CREATED_OFFSET);
+    int stored = (int) r.readVarint();
+    int bitmapAt = r.position();
+    r.skip((stored + 7) / 8);
+    Value[] out = new Value[types.length];
+    for (int i = 0; i < types.length; i++) {
+      if (i >= stored || isNull(row, bitmapAt, i)) {
+        out[i] = Values.NULL;
+      } else {
+        out[i] = readProto(types[i], r);
+      }
+    }
+    return new OnlineRow(event, created, out);
+  }
+
+  /** Decodes a row's features to their Java form (see {@link Values}); for merging, tools and tests. */
+  public Object[] decodeJava(byte[] row) {
+    ByteReader r = header(row);
+    int stored = (int) r.readVarint();
+    int bitmapAt = r.position();
+    r.skip((stored + 7) / 8);
+    Object[] out = new Object[types.length];
+    for (int i = 0; i < types.length && i < stored; i++) {
+      if (!isNull(row, bitmapAt, i)) {
+        out[i] = readJava(types[i], r);
+      }
+    }
+    return out;
+  }
+
+  private static ByteReader header(byte[] row) {
+    if (row.length < HEADER + 1) {
+      throw new IllegalArgumentException("online row of " + row.length + " bytes is too short");
+    }
+    if (row[0] != FORMAT) {
+      throw new IllegalArgumentException("online row has format " + row[0] + "; this version reads format " + FORMAT);
+    }
+    return new ByteReader(row, HEADER, row.length);
+  }
+
+  private static boolean isNull(byte[] row, int bitmapAt, int i) {
+    return (row[bitmapAt + (i >>> 3)] & (1 << (i & 7))) != 0;
+  }
+
+  private static Value readProto(ValueType t, ByteReader r) {
+    Value.Builder b = Value.newBuilder();
+    switch (t) {
+      case INT32 -> b.setInt32Val(ByteReader.unzigzag32((int) r.readVarint()));
+      case INT64 -> b.setInt64Val(ByteReader.unzigzag64(r.readVarint()));
+      case FLOAT -> b.setFloatVal(Float.intBitsToFloat(r.readInt()));
+      case DOUBLE -> b.setDoubleVal(Double.longBitsToDouble(r.readLong()));
+      case BOOL -> b.setBoolVal(r.readByte() != 0);
+      case TIMESTAMP -> b.setTimestampVal(Timestamps.toProto(r.readLong()));
+      case STRING -> b.setStringValBytes(readByteString(r));
+      case BYTES -> b.setBytesVal(readByteString(r));
+      case INT32_LIST -> {
+        Int32List.Builder l = Int32List.newBuilder();
+        for (int n = r.readLength(); n > 0; n--) l.addVal(ByteReader.unzigzag32((int) r.readVarint()));
+        b.setInt32ListVal(l);
+      }
+      case INT64_LIST -> {
+        Int64List.Builder l = Int64List.newBuilder();
+        for (int n = r.readLength(); n > 0; n--) l.addVal(ByteReader.unzigzag64(r.readVarint()));
+        b.setInt64ListVal(l);
+      }
+      case FLOAT_LIST -> {
+        FloatList.Builder l = FloatList.newBuilder();
+        for (int n = r.readLength(); n > 0; n--) l.addVal(Float.intBitsToFloat(r.readInt()));
+        b.setFloatListVal(l);
+      }
+      case DOUBLE_LIST -> {
+        DoubleList.Builder l = DoubleList.newBuilder();
+        for (int n = r.readLength(); n > 0; n--) l.addVal(Double.longBitsToDouble(r.readLong()));
+        b.setDoubleListVal(l);
+      }
+      case BOOL_LIST -> {
+        BoolList.Builder l = BoolList.newBuilder();
+        for (int n = r.readLength(); n > 0; n--) l.addVal(r.readByte() != 0);
+        b.setBoolListVal(l);
+      }
+      case STRING_LIST -> {
+        StringList.Builder l = StringList.newBuilder();
+        for (int n = r.readLength(); n > 0; n--) l.addValBytes(readByteString(r));
+        b.setStringListVal(l);
+      }
+      case BYTES_LIST -> {
+        BytesList.Builder l = BytesList.newBuilder();
+        for (int n = r.readLength(); n > 0; n--) l.addVal(readByteString(r));
+        b.setBytesListVal(l);
+      }
+      case TIMESTAMP_LIST -> {
+        TimestampList.Builder l = TimestampList.newBuilder();
+        for (int n = r.readLength(); n > 0; n--) l.addVal(Timestamps.toProto(r.readLong()));
+        b.setTimestampListVal(l);
+      }
+      default -> throw new IllegalStateException(t.name());
+    }
+    return b.build();
+  }
+
+  private static ByteString readByteString(ByteReader r) {
+    int n = r.readLength();
+    ByteString s = ByteString.copyFrom(r.array(), r.position(), n);
+    r.skip(n);
+    return s;
+  }
+
+  private static Object readJava(ValueType t, ByteReader r) {
+    switch (t) {
+      case INT32:
+        return ByteReader.unzigzag32((int) r.readVarint());
+      case INT64:
+        return ByteReader.unzigzag64(r.readVarint());
+      case FLOAT:
+        return Float.intBitsToFloat(r.readInt());
+      case DOUBLE:
+        return Double.longBitsToDouble(r.readLong());
+      case BOOL:
+        return r.readByte() != 0;
+      case TIMESTAMP:
+        return r.readLong();
+      case STRING: {
+        int n = r.readLength();
+        String s = new String(r.array(), r.position(), n, StandardCharsets.UTF_8);
+        r.skip(n);
+        return s;
+      }
+      case BYTES: {
+        int n = r.readLength();
+        byte[] b = java.util.Arrays.copyOfRange(r.array(), r.position(), r.position() + n);
+        r.skip(n);
+        return b;
+      }
+      default: {
+        ValueType element = ValueType.forNumber(t.getNumber() - 10);
+        int n = r.readLength();
+        List<Object> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          list.add(readJava(element, r));
+        }
+        return list;
+      }
+    }
+  }
+}
