@@ -1,13 +1,34 @@
 package dev.larder.cli;
 
+import dev.larder.core.v1.Definitions;
+import dev.larder.registry.ProjectConfig;
+import dev.larder.registry.RegistryStore;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-// PLACEHOLDER: replaced by the real command while the issue that owns it is worked on.
-@Command(name = "plan", description = "(not yet implemented)")
+/** {@code larder plan}: what {@code apply} would change, without writing anything. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = {"Validates the definitions and prints what `larder apply` would add, change and remove; "
+        + "breaking changes show the view's version bump. Writes nothing."})
 public final class PlanCommand implements Callable<Integer> {
+  @Mixin
+  RepoOption repo;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
-  public Integer call() {
-    throw UserError.failure("'plan' is not implemented yet");
+  public Integer call() throws IOException {
+    ProjectConfig config = repo.load();
+    Definitions desired = ApplyCommand.definitions(config, spec);
+    PrintWriter out = spec.commandLine().getOut();
+    RegistryStore.of(config).plan(desired).render().forEach(out::println);
+    out.flush();
+    return Larder.OK;
   }
 }

@@ -1,0 +1,28 @@
+package dev.larder.registry;
+
+import dev.larder.aggregate.Filter;
+import dev.larder.aggregate.FilterSyntaxException;
+import dev.larder.value.RowSchema;
+import java.util.Optional;
+
+/**
+ * Checks an aggregation's filter with the filter parser of the aggregation engine (the only one), and turns
+ * the character offset of a syntax error into the line and column inside the definitions file.
+ */
+final class FilterCheck {
+  private FilterCheck() {}
+
+  /** A problem for a filter that does not parse against {@code columns}, or empty when it does. */
+  static Optional<Problem> check(String filter, RowSchema columns, Locator aggregation) {
+    try {
+      Filter.parse(filter, columns);
+      return Optional.empty();
+    } catch (FilterSyntaxException e) {
+      return Optional.of(new Problem(aggregation.insideString("filter", e.offset()),
+          "invalid filter \"" + filter + "\": " + e.reason()));
+    } catch (IllegalArgumentException e) {
+      return Optional.of(new Problem(aggregation.field("filter"), "invalid filter \"" + filter + "\": "
+          + e.getMessage()));
+    }
+  }
+}

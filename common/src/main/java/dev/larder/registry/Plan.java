@@ -1,0 +1,162 @@
+package dev.larder.registry;
+
+import dev.larder.core.v1.Definitions;
+import dev.larder.core.v1.Entity;
+import dev.larder.core.v1.FeatureView;
+import dev.larder.core.v1.Registry;
+import dev.larder.core.v1.RegistryChange;
+import dev.larder.core.v1.RegistryChange.Kind;
+import dev.larder.core.v1.RegistryVersion;
+import dev.larder.core.v1.ViewState;
+import dev.larder.time.Timestamps;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What applying a set of definitions would change in a registry: objects added, changed and removed, and the
+ * feature views whose version is bumped because a change breaks their stored data (a feature's type, a
+ * removed feature, the entities or their join keys). {@code plan} prints it; {@code apply} prints it and
+ * then {@link #apply writes} the result.
+ */
+public final class Plan {
+  private final Registry current;
+  private final Definitions desired;
+  private final List<RegistryChange> changes;
+  /** View name -> its version after the plan, for views that are new or broken. */
+  private final Map<String, Long> newViewVersions;
+
+  private Plan(Registry current, Definitions desired, List<RegistryChange> changes, Map<String, Long> versions) {
+    this.current = current;
+    this.desired = desired;
+    this.changes = List.copyOf(changes);
+    this.newViewVersions = Map.copyOf(versions);
+  }
+
+  /** The plan from {@code current} (the default instance when nothing was applied yet) to {@code desired}. */
+  public static Plan between(Registry current, Definitions desired) {
+    Diff diff = new Diff();
+    Map<String, Entity> oldEntities = byName(current.getEntitiesList(), Entity::getName);
+    Map<String, Entity> newEntities = byName(desired.getEntitiesList(), Entity::getName);
+    diff.compare("entity", oldEntities, newEntities);
+    diff.compare("source", byName(current.getSourcesList(), dev.larder.core.v1.Source::getName),
+        byName(desired.getSourcesList(), dev.larder.core.v1.Source::getName));
+    Map<String, Long> versions = new LinkedHashMap<>();
+    Map<String, FeatureView> oldViews = byName(current.getFeatureViewsList(), FeatureView::getName);
+    for (FeatureView view : desired.getFeatureViewsList()) {
+      FeatureView old = oldViews.get(view.getName());
+      long oldVersion = Catalog.of(current).viewVersion(view.getName());
+      if (old == null) {
+        diff.add(Kind.ADDED, "feature_view", view.getName(), "version 1");
+        versions.put(view.getName(), 1L);
+        continue;
+      }
+      ViewDiff vd = ViewDiff.of(old, view, oldEntities, newEntities);
+      if (vd.breaking().isEmpty() && vd.other().isEmpty()) {
+        continue;
+      }
+      if (vd.breaking().isEmpty()) {
+        diff.add(Kind.CHANGED, "feature_view", view.getName(), String.join("; ", vd.other()));
+      } else {
+        List<String> all = new ArrayList<>(vd.breaking());
+        all.addAll(vd.other());
+        diff.add(Kind.BREAKING, "feature_view", view.getName(),
+            "version " + oldVersion + " -> " + (oldVersion + 1) + ": " + String.join("; ", all));
+        versions.put(view.getName(), oldVersion + 1);
+      }
+    }
+    Map<String, FeatureView> newViews = byName(desired.getFeatureViewsList(), FeatureView::getName);
+    oldViews.keySet().stream().filter(n -> !newViews.containsKey(n))
+        .forEach(n -> diff.add(Kind.REMOVED, "feature_view", n, ""));
+    diff.compare("feature_service", byName(current.getFeatureServicesList(),
+        dev.larder.core.v1.FeatureService::getName), byName(desired.getFeatureServicesList(),
+        dev.larder.core.v1.FeatureService::getName));
+    return new Plan(current, desired, diff.changes(), versions);
+  }
+
+  public boolean isEmpty() {
+    return changes.isEmpty();
+  }
+
+  public List<RegistryChange> changes() {
+    return changes;
+  }
+
+  /** The registry version the plan starts from (0 when nothing was applied yet). */
+  public long fromVersion() {
+    return current.getVersion();
+  }
+
+  /**
+   * The registry after the plan: the desired definitions, version + 1, a history entry with the changes, and
+   * view states where new and broken views start a new version with nothing materialized while unchanged
+   * view versions keep their materialized intervals.
+   */
+  public Registry apply(String project, Instant now) {
+    long version = current.getVersion() + 1;
+    com.google.protobuf.Timestamp at = Timestamps.toProto(Timestamps.toMicros(now));
+    Registry.Builder b = Registry.newBuilder()
+        .setProject(project)
+        .setVersion(version)
+        .setUpdatedAt(at)
+        .addAllEntities(desired.getEntitiesList())
+        .addAllSources(desired.getSourcesList())
+        .addAllFeatureViews(desired.getFeatureViewsList())
+        .addAllFeatureServices(desired.getFeatureServicesList())
+        .addAllHistory(current.getHistoryList())
+        .addHistory(RegistryVersion.newBuilder().setVersion(version).setAppliedAt(at).addAllChanges(changes));
+    for (FeatureView view : desired.getFeatureViewsList()) {
+      Long bumped = newViewVersions.get(view.getName());
+      ViewState old = current.getViewStatesMap().get(view.getName());
+      if (bumped != null) {
+        b.putViewStates(view.getName(), ViewState.newBuilder().setVersion(bumped)
+            .setSinceRegistryVersion(version).build());
+      } else if (old != null) {
+        b.putViewStates(view.getName(), old);
+      } else {
+        b.putViewStates(view.getName(), ViewState.newBuilder().setVersion(1).setSinceRegistryVersion(version).build());
+      }
+    }
+    return b.build();
+  }
+
+  /** The plan as lines for a terminal: a summary, then one line per change. */
+  public List<String> render() {
+    if (isEmpty()) {
+      return List.of("No changes; registry stays at version " + current.getVersion());
+    }
+    long added = count(Kind.ADDED);
+    long removed = count(Kind.REMOVED);
+    long changed = changes.size() - added - removed;
+    List<String> lines = new ArrayList<>();
+    lines.add("Plan: " + added + " to add, " + changed + " to change, " + removed + " to remove"
+        + " (registry version " + current.getVersion() + " -> " + (current.getVersion() + 1) + ")");
+    changes.forEach(c -> lines.add("  " + describe(c)));
+    return lines;
+  }
+
+  /** One change as a line, e.g. {@code ~ feature_view user_activity: ttl "2d" -> "3d"}. */
+  public static String describe(RegistryChange c) {
+    String mark = switch (c.getKind()) {
+      case ADDED -> "+";
+      case REMOVED -> "-";
+      case CHANGED -> "~";
+      case BREAKING -> "! BREAKING";
+      case MATERIALIZED -> "*";
+      default -> "?";
+    };
+    return mark + " " + c.getObjectType() + " " + c.getName() + (c.getDetail().isEmpty() ? "" : ": " + c.getDetail());
+  }
+
+  private long count(Kind kind) {
+    return changes.stream().filter(c -> c.getKind() == kind).count();
+  }
+
+  private static <T> Map<String, T> byName(List<T> objects, java.util.function.Function<T, String> name) {
+    Map<String, T> m = new LinkedHashMap<>();
+    objects.forEach(o -> m.put(name.apply(o), o));
+    return m;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.larder.registry;
+
+import dev.larder.core.v1.Definitions;
+import dev.larder.core.v1.Registry;
+import dev.larder.lock.RepoLock;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * A project's registry file and the lock that serializes its writers. Every writer ({@code apply}, and the
+ * materializer recording intervals) takes {@link #lockFile()} and re-reads the registry under it, so that
+ * neither overwrites what the other just wrote.
+ */
+public final class RegistryStore {
+  private final Path path;
+
+  public RegistryStore(Path path) {
+    this.path = path;
+  }
+
+  public static RegistryStore of(ProjectConfig config) {
+    return new RegistryStore(config.registryPath());
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** The lock every registry writer holds while it reads, changes and writes the registry. */
+  public Path lockFile() {
+    return Path.of(path + ".lock");
+  }
+
+  /** The current registry, or the empty one (version 0) when nothing was applied yet. */
+  public Registry read() throws IOException {
+    return RegistryFile.read(path).orElse(Registry.getDefaultInstance());
+  }
+
+  /** The plan from the current registry to {@code desired}, without writing anything. */
+  public Plan plan(Definitions desired) throws IOException {
+    return Plan.between(read(), desired);
+  }
+
+  /** The outcome of {@link #apply}: the plan that was applied and the registry now in the file. */
+  public record Applied(Plan plan, Registry registry) {
+    public boolean changed() {
+      return !plan.isEmpty();
+    }
+  }
+
+  /**
+   * Applies {@code desired}: under the registry lock, re-reads the registry, plans, and writes the new version
+   * atomically unless nothing changed.
+   *
+   * @throws RepoLock.LockedException when another process holds the registry lock
+   */
+  @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
+  public Applied apply(String project, Definitions desired, Clock clock) throws IOException {
+    try (RepoLock lock = RepoLock.acquire(lockFile(), "the registry")) {
+      Registry current = read();
+      Plan plan = Plan.between(current, desired);
+      if (plan.isEmpty()) {
+        return new Applied(plan, current);
+      }
+      Registry next = plan.apply(project, clock.instant());
+      RegistryFile.write(path, next);
+      return new Applied(plan, next);
+    }
+  }
+}
