@@ -54,8 +54,8 @@ final class Diff {
             && fd.getMessageType() != Field.getDescriptor())) {
           out.add(fd.getName() + " changed");
         } else {
-          out.add(fd.getName() + " " + format(fd, a, old.hasField(fd) || fd.isRepeated()) + " -> "
-              + format(fd, b, neu.hasField(fd) || fd.isRepeated()));
+          out.add(fd.getName() + " " + format(fd, a, fd.isRepeated() || old.hasField(fd)) + " -> "
+              + format(fd, b, fd.isRepeated() || neu.hasField(fd)));
         }
       }
     }

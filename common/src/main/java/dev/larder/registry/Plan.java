@@ -49,8 +49,9 @@ public final class Plan {
       FeatureView old = oldViews.get(view.getName());
       long oldVersion = Catalog.of(current).viewVersion(view.getName());
       if (old == null) {
-        diff.add(Kind.ADDED, "feature_view", view.getName(), "version 1");
-        versions.put(view.getName(), 1L);
+        long version = everApplied(current, view.getName()) ? current.getVersion() + 1 : 1;
+        diff.add(Kind.ADDED, "feature_view", view.getName(), "version " + version);
+        versions.put(view.getName(), version);
         continue;
       }
       ViewDiff vd = ViewDiff.of(old, view, oldEntities, newEntities);
@@ -74,6 +75,16 @@ public final class Plan {
         dev.larder.core.v1.FeatureService::getName), byName(desired.getFeatureServicesList(),
         dev.larder.core.v1.FeatureService::getName));
     return new Plan(current, desired, diff.changes(), versions);
+  }
+
+  /**
+   * Whether a view of this name was applied before (and removed since). A view re-added under an old name must
+   * not reuse its old versions, whose online rows may still exist: it takes the new registry version, which is
+   * larger than any version the view had, because a view's version is at most the registry version that set it.
+   */
+  private static boolean everApplied(Registry current, String view) {
+    return current.getHistoryList().stream().flatMap(h -> h.getChangesList().stream())
+        .anyMatch(c -> c.getObjectType().equals("feature_view") && c.getName().equals(view));
   }
 
   public boolean isEmpty() {
