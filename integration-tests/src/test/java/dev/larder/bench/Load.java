@@ -1,0 +1,234 @@
+package dev.larder.bench;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A load generator for unary gRPC calls, in the two modes that answer different questions.
+ *
+ * <p><b>Open loop</b> ("what latency at this rate?"): every client sends on a fixed schedule, whatever the
+ * server does, and a call's latency is measured from its <i>intended</i> send time. A stalled server therefore
+ * shows up as the latency of every call that should have been sent meanwhile, instead of silently lowering the
+ * rate (coordinated omission). The sender parks until shortly before the intended time and spins the rest, so
+ * its own wake-up jitter stays in the tens of microseconds.
+ *
+ * <p><b>Closed loop</b> ("how many calls per second at most?"): a fixed number of calls is kept outstanding;
+ * each completion immediately issues the next one. Latency is from the actual send.
+ *
+ * <p>In both modes only calls intended (sent) after the warm-up and completed by the end are measured.
+ */
+final class Load {
+  /** Issues one asynchronous call for client {@code client}. */
+  interface Rpc {
+    ListenableFuture<?> call(int client);
+  }
+
+  /** How load is applied: open loop at {@code rate} calls/s in total, or closed loop with {@code outstanding}. */
+  record Shape(boolean open, double rate, int clients, int outstanding, double warmupSeconds, double seconds) {
+    String describe() {
+      return open
+          ? String.format(java.util.Locale.ROOT, "open loop %.0f req/s, %d clients", rate, clients)
+          : String.format(java.util.Locale.ROOT, "closed loop %d outstanding, %d clients", outstanding, clients);
+    }
+  }
+
+  /** What a run measured. Latencies are in microseconds in {@code histogram}. */
+  record Result(long ok, long errors, Map<String, Long> errorsByCode, double seconds, Histogram histogram) {
+    double throughput() {
+      return ok / seconds;
+    }
+
+    double percentileMs(double p) {
+      return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(p) / 1000.0;
+    }
+
+    double maxMs() {
+      return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getMaxValue() / 1000.0;
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("ok", ok);
+      m.put("errors", errors);
+      m.put("errors_by_code", errorsByCode);
+      m.put("seconds", seconds);
+      m.put("throughput_per_s", throughput());
+      m.put("p50_ms", percentileMs(50));
+      m.put("p90_ms", percentileMs(90));
+      m.put("p99_ms", percentileMs(99));
+      m.put("p999_ms", percentileMs(99.9));
+      m.put("max_ms", maxMs());
+      m.put("mean_ms", histogram.getTotalCount() == 0 ? null : histogram.getMean() / 1000.0);
+      return m;
+    }
+  }
+
+  private static final ScheduledExecutorService RETRY = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "load-retry");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final Rpc rpc;
+  private final Shape shape;
+  private final Recorder recorder = new Recorder(3_600_000_000L, 3);
+  private final LongAdder ok = new LongAdder();
+  private final LongAdder errors = new LongAdder();
+  private final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
+  private final AtomicLong inFlight = new AtomicLong();
+  private long measureStart;
+  private long end;
+
+  private Load(Rpc rpc, Shape shape) {
+    this.rpc = rpc;
+    this.shape = shape;
+  }
+
+  static Result run(Rpc rpc, Shape shape) throws InterruptedException {
+    return new Load(rpc, shape).run();
+  }
+
+  private Result run() throws InterruptedException {
+    long start = System.nanoTime();
+    measureStart = start + (long) (shape.warmupSeconds() * 1e9);
+    end = measureStart + (long) (shape.seconds() * 1e9);
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < shape.clients(); c++) {
+      int client = c;
+      Thread t = new Thread(() -> {
+        if (shape.open()) {
+          openLoop(client, start);
+        } else {
+          closedLoop(client);
+        }
+      }, "load-client-" + c);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    // Calls still outstanding after the end get a grace period, then count as errors.
+    long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (inFlight.get() > 0 && System.nanoTime() < graceEnd) {
+      Thread.sleep(1);
+    }
+    long lost = inFlight.get();
+    Map<String, Long> byCode = new TreeMap<>();
+    errorsByCode.forEach((k, v) -> byCode.put(k, v.sum()));
+    if (lost > 0) {
+      byCode.merge("NO_ANSWER_AFTER_10S", lost, Long::sum);
+    }
+    return new Result(ok.sum(), errors.sum() + lost, byCode, (end - measureStart) / 1e9,
+        recorder.getIntervalHistogram());
+  }
+
+  private void openLoop(int client, long start) {
+    long interval = (long) (shape.clients() * 1e9 / shape.rate());
+    long intended = start + (long) (client * 1e9 / shape.rate());
+    while (intended < end) {
+      waitUntil(intended);
+      issue(client, intended);
+      intended += interval;
+    }
+  }
+
+  private void closedLoop(int client) {
+    int mine = shape.outstanding() / shape.clients() + (client < shape.outstanding() % shape.clients() ? 1 : 0);
+    for (int i = 0; i < mine; i++) {
+      issueClosed(client);
+    }
+    // The chains run on the transport's threads; this thread only waits for the end.
+    long now;
+    while ((now = System.nanoTime()) < end) {
+      LockSupport.parkNanos(end - now);
+    }
+  }
+
+  private void issueClosed(int client) {
+    long sent = System.nanoTime();
+    if (sent >= end) {
+      return;
+    }
+    issue(client, sent, () -> issueClosed(client));
+  }
+
+  private void issue(int client, long intended) {
+    issue(client, intended, null);
+  }
+
+  private void issue(int client, long intended, Runnable next) {
+    boolean measured = intended >= measureStart;
+    ListenableFuture<?> f;
+    inFlight.incrementAndGet();
+    try {
+      f = rpc.call(client);
+    } catch (RuntimeException e) {
+      inFlight.decrementAndGet();
+      if (measured) {
+        countError(Status.fromThrowable(e));
+      }
+      return;
+    }
+    Futures.addCallback(f, new FutureCallback<Object>() {
+      @Override
+      public void onSuccess(Object result) {
+        long now = System.nanoTime();
+        if (measured && now <= end) {
+          recorder.recordValue(Math.max(1, (now - intended) / 1000));
+          ok.increment();
+        }
+        inFlight.decrementAndGet();
+        if (next != null) {
+          next.run();
+        }
+      }
+
+      @Override
+      public void onFailure(Throwable t) {
+        if (measured) {
+          countError(Status.fromThrowable(t));
+        }
+        inFlight.decrementAndGet();
+        if (next != null) {
+          // A failing channel can fail calls synchronously; chaining directly would recurse without bound.
+          RETRY.schedule(next, 1, TimeUnit.MILLISECONDS);
+        }
+      }
+    }, MoreExecutors.directExecutor());
+  }
+
+  private void countError(Status status) {
+    errors.increment();
+    errorsByCode.computeIfAbsent(status.getCode().name(), k -> new LongAdder()).increment();
+  }
+
+  /** Parks until 100 µs before {@code deadline}, then spins: parking alone overshoots by ~60 µs on Linux. */
+  private static void waitUntil(long deadline) {
+    long spinFrom = deadline - 100_000;
+    long now;
+    while ((now = System.nanoTime()) < spinFrom) {
+      LockSupport.parkNanos(spinFrom - now);
+    }
+    while (System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package dev.larder.bench;
+
+import dev.larder.core.v1.RepeatedValue;
+import dev.larder.core.v1.Value;
+import dev.larder.serving.v1.FeatureList;
+import dev.larder.serving.v1.FeatureServingGrpc;
+import dev.larder.serving.v1.FeatureVector;
+import dev.larder.serving.v1.FieldStatus;
+import dev.larder.serving.v1.GetOnlineFeaturesRequest;
+import dev.larder.serving.v1.GetOnlineFeaturesResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Online lookups over loopback gRPC against larder-server in its own JVM, with the same client, connections,
+ * concurrency and load shape measuring {@code grpc.health.v1.Health/Check} as the transport's own ceiling.
+ * The store holds {@code --entities} entities materialized from a generated source; keys are uniform random.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Online lookup latency and throughput vs. gRPC Health/Check on the same connections.")
+final class ServeScenario extends Scenario {
+  @Option(names = "--entities", defaultValue = "100000", description = "Entities in the online store (default: ${DEFAULT-VALUE}).")
+  long entities;
+
+  @Option(names = "--views", defaultValue = "5", description = "Views defined and requested (default: ${DEFAULT-VALUE}).")
+  int views;
+
+  @Option(names = "--features", defaultValue = "50",
+      description = "Features per request, spread evenly over the views, at most 10 per view (default: ${DEFAULT-VALUE}).")
+  int features;
+
+  @Option(names = "--entities-per-request", defaultValue = "1", description = "Entity rows per request (default: ${DEFAULT-VALUE}).")
+  int entitiesPerRequest;
+
+  @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients, one channel each (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(names = "--rate", defaultValue = "100", description = "Open loop: requests per second in total (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--closed", description = "Closed loop (maximum throughput) instead of open loop.")
+  boolean closed;
+
+  @Option(names = "--outstanding", defaultValue = "16", description = "Closed loop: calls kept in flight in total (default: ${DEFAULT-VALUE}).")
+  int outstanding;
+
+  @Option(names = "--duration", defaultValue = "30", description = "Measured seconds per run (default: ${DEFAULT-VALUE}).")
+  double duration;
+
+  @Option(names = "--warmup", defaultValue = "10", description = "Warm-up seconds before each run (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(names = "--cache-entries", description = "Server lookup cache size in rows (default: the server's).")
+  Long cacheEntries;
+
+  @Option(names = "--server-jvm-opts", defaultValue = "-Xmx1g", description = "JVM options of larder-server (default: ${DEFAULT-VALUE}).")
+  String serverJvmOpts;
+
+  @Option(names = "--suite", description = "Run the three goal configurations on one store: 1x50 and 100x50 open loop "
+      + "at 100 req/s with 4 clients, and 1x50 closed loop.")
+  boolean suite;
+
+  @Override
+  List<Report> measure() throws Exception {
+    List<LoadConfig> configs = suite
+        ? List.of(new LoadConfig(1, false), new LoadConfig(100, false), new LoadConfig(1, true))
+        : List.of(new LoadConfig(entitiesPerRequest, closed));
+    List<Report> reports = new ArrayList<>();
+    for (LoadConfig c : configs) {
+      reports.add(new Report("serve", c.title()));
+    }
+    try (Workspace ws = Workspace.create(work, "serve")) {
+      ServerProcess server = null;
+      try {
+        Map<String, Object> setup = new LinkedHashMap<>();
+        server = prepare(ws, setup);
+        for (int i = 0; i < configs.size(); i++) {
+          LoadConfig c = configs.get(i);
+          ServerProcess s = server;
+          attempt(reports.get(i), r -> {
+            r.detail("setup", setup);
+            run(s, c, r);
+          });
+        }
+      } catch (NotAvailable e) {
+        reports.forEach(r -> r.notAvailable(e.getMessage()));
+      } catch (Exception e) {
+        reports.forEach(r -> r.failed(e.toString()));
+        e.printStackTrace();
+      } finally {
+        if (server != null) {
+          server.close();
+          double rss = server.peakRssMb();
+          String log = server.log().toString();
+          reports.forEach(r -> r.detail("server_peak_rss_mb", rss).detail("server_log", log));
+        }
+      }
+    }
+    return reports;
+  }
+
+  /** One load shape against the prepared store. */
+  private record LoadConfig(int entitiesPerRequest, boolean closed) {
+    String title() {
+      return entitiesPerRequest + (entitiesPerRequest == 1 ? " entity" : " entities") + " per request, "
+          + (closed ? "closed loop" : "open loop");
+    }
+  }
+
+  /** Generates the source, applies, materializes and starts the server. */
+  private ServerProcess prepare(Workspace ws, Map<String, Object> setup) throws Exception {
+    if (features < views || features > views * WideSource.FEATURES || features % views != 0) {
+      throw new IllegalArgumentException("--features " + features + " must be a multiple of --views " + views
+          + " and at most " + views * WideSource.FEATURES);
+    }
+    long t0 = System.nanoTime();
+    ws.init();
+    ws.removeExampleDefinitions();
+    WideSource.generate(ws.repo(), entities, seed, endInstant());
+    ws.writeDefinitions("bench.textproto", WideSource.definitions(views));
+    ws.apply();
+    setup.put("generate_and_apply_seconds", (System.nanoTime() - t0) / 1e9);
+    Child.Result mat = Child.jvm("materialize", ws.logs(), childJvm(), "larder", ws.repoArgs("materialize",
+        "--start", endInstant().minus(Duration.ofDays(2)).toString(), "--end", endInstant().toString())).check();
+    setup.put("materialize", mat.toJson());
+    Map<String, String> env = new HashMap<>();
+    if (cacheEntries != null) {
+      env.put("LARDER_CACHE_MAX_ENTRIES", Long.toString(cacheEntries));
+    }
+    return ServerProcess.start(ws.repo(), ws.logs(), splitOpts(serverJvmOpts), env);
+  }
+
+  private void run(ServerProcess server, LoadConfig c, Report r) throws Exception {
+    int perView = features / views;
+    List<String> refs = new ArrayList<>();
+    for (int v = 1; v <= views; v++) {
+      for (int f = 1; f <= perView; f++) {
+        refs.add(WideSource.view(v) + ":" + WideSource.feature(f));
+      }
+    }
+    Load.Shape shape = new Load.Shape(!c.closed(), rate, clients, outstanding, warmup, duration);
+    r.param("entities", entities).param("views", views).param("features_per_request", features)
+        .param("entities_per_request", c.entitiesPerRequest()).param("mode", c.closed() ? "closed" : "open")
+        .param("clients", clients).param(c.closed() ? "outstanding" : "rate_per_s", c.closed() ? outstanding : rate)
+        .param("duration_s", duration).param("warmup_s", warmup)
+        .param("cache_entries", cacheEntries == null ? "server default" : cacheEntries)
+        .param("keys", "uniform random over all entities").param("transport", "grpc-netty-shaded, loopback, plaintext")
+        .param("server_jvm_opts", serverJvmOpts).param("seed", seed);
+
+    List<ManagedChannel> channels = new ArrayList<>();
+    try {
+      for (int i = 0; i < clients; i++) {
+        channels.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().directExecutor()
+            .maxInboundMessageSize(64 << 20).build());
+      }
+      List<FeatureServingGrpc.FeatureServingFutureStub> lookups = new ArrayList<>();
+      List<HealthGrpc.HealthFutureStub> health = new ArrayList<>();
+      List<SplittableRandom> randoms = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        lookups.add(FeatureServingGrpc.newFutureStub(channels.get(i)));
+        health.add(HealthGrpc.newFutureStub(channels.get(i)));
+        randoms.add(new SplittableRandom(seed * 31 + i));
+      }
+      verify(lookups.get(0), refs, r);
+
+      Load.Result lookup = Load.run(client -> lookups.get(client).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .getOnlineFeatures(request(refs, c.entitiesPerRequest(), randoms.get(client))), shape);
+      HealthCheckRequest hc = HealthCheckRequest.getDefaultInstance();
+      Load.Result check = Load.run(client -> health.get(client).withDeadlineAfter(10, TimeUnit.SECONDS).check(hc),
+          shape);
+
+      r.detail("lookup", lookup.toJson()).detail("health_check", check.toJson());
+      report(r, c, lookup, check);
+    } finally {
+      for (ManagedChannel ch : channels) {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private void report(Report r, LoadConfig c, Load.Result lookup, Load.Result check) {
+    boolean standardLoad = !c.closed() && clients == 4 && rate == 100 && features == 50 && views == 5;
+    Report.Goal p99Goal = null;
+    if (standardLoad && c.entitiesPerRequest() == 1) {
+      p99Goal = atMost(0.5);
+    } else if (standardLoad && c.entitiesPerRequest() == 100) {
+      p99Goal = atMost(3);
+    } else if (!c.closed() && entities >= 10_000_000 && rate >= 1000 && cacheEntries != null
+        && cacheEntries <= entities / 100) {
+      p99Goal = atMost(1);
+    }
+    String pre = "lookup ";
+    r.figure("lookup_p50_ms", pre + "p50", lookup.percentileMs(50), "ms")
+        .figure("lookup_p90_ms", pre + "p90", lookup.percentileMs(90), "ms")
+        .figure("lookup_p99_ms", pre + "p99", lookup.percentileMs(99), "ms", p99Goal)
+        .figure("lookup_p999_ms", pre + "p99.9", lookup.percentileMs(99.9), "ms")
+        .figure("lookup_max_ms", pre + "max", lookup.maxMs(), "ms")
+        .figure("lookup_throughput", pre + "throughput", lookup.throughput(), "req/s")
+        .figure("lookup_errors", pre + "errors", lookup.errors(), "calls", atMost(0))
+        .figure("health_p50_ms", "Health/Check p50", check.percentileMs(50), "ms")
+        .figure("health_p99_ms", "Health/Check p99", check.percentileMs(99), "ms")
+        .figure("health_max_ms", "Health/Check max", check.maxMs(), "ms")
+        .figure("health_throughput", "Health/Check throughput", check.throughput(), "req/s")
+        .figure("health_errors", "Health/Check errors", check.errors(), "calls", atMost(0))
+        .figure("throughput_ratio", "lookup / Health throughput", lookup.throughput() / check.throughput(), "x",
+            c.closed() && c.entitiesPerRequest() == 1 ? atLeast(0.8) : null)
+        .figure("p99_ratio", "lookup p99 / Health p99", lookup.percentileMs(99) / check.percentileMs(99), "x");
+    if (!c.closed() && lookup.throughput() < 0.95 * rate) {
+      r.note(String.format(Locale.ROOT, "achieved %.1f req/s of the %.0f req/s asked for", lookup.throughput(), rate));
+    }
+  }
+
+  /** One request's worth of uniform random keys. */
+  private GetOnlineFeaturesRequest request(List<String> refs, int rows, SplittableRandom random) {
+    RepeatedValue.Builder keys = RepeatedValue.newBuilder();
+    for (int i = 0; i < rows; i++) {
+      keys.addValues(Value.newBuilder().setInt64Val(random.nextLong(entities)));
+    }
+    return GetOnlineFeaturesRequest.newBuilder()
+        .setFeatures(FeatureList.newBuilder().addAllRefs(refs))
+        .putEntities(WideSource.JOIN_KEY, keys.build())
+        .setFullFeatureNames(true)
+        .build();
+  }
+
+  /** Before measuring, checks that lookups return every feature PRESENT: an empty store would be fast and wrong. */
+  private void verify(FeatureServingGrpc.FeatureServingFutureStub stub, List<String> refs, Report r) throws Exception {
+    int rows = (int) Math.min(20, entities);
+    GetOnlineFeaturesRequest req = request(refs, rows, new SplittableRandom(seed));
+    GetOnlineFeaturesResponse resp = stub.withDeadlineAfter(30, TimeUnit.SECONDS).getOnlineFeatures(req).get();
+    if (resp.getResultsCount() != refs.size()) {
+      throw new IllegalStateException("asked for " + refs.size() + " features, got " + resp.getResultsCount());
+    }
+    for (FeatureVector v : resp.getResultsList()) {
+      for (FieldStatus s : v.getStatusesList()) {
+        if (s != FieldStatus.PRESENT) {
+          throw new IllegalStateException("a materialized entity came back " + s + "; the store is not filled");
+        }
+      }
+    }
+    r.detail("verified", rows + " random entities returned all " + refs.size() + " features PRESENT");
+  }
+
+  static List<String> splitOpts(String opts) {
+    return opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
+  }
+}
