@@ -96,6 +96,7 @@ public final class LarderServer implements AutoCloseable {
 
   /** Starts a server on Netty at the configured port and opens the store: what {@code larder-server} runs. */
   public static LarderServer start(ServerConfig config, OnlineOptions onlineOptions) throws IOException {
+    long started = System.nanoTime();
     NettyTransport netty = new NettyTransport(config.port(), config.threads());
     LarderServer s;
     try {
@@ -112,11 +113,11 @@ public final class LarderServer implements AutoCloseable {
       throw e;
     }
     LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} port={} "
-            + "metrics_port={} transport={} executor={}",
+            + "metrics_port={} transport={} executor={} startup_ms={}",
         s.discovery.servingInfo().getProject(), s.registry.current().version(), config.registryPath(),
         config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), s.port(),
         s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(), netty.name(),
-        config.directExecutor() ? "direct" : "pool(" + config.threads() + ")");
+        config.directExecutor() ? "direct" : "pool(" + config.threads() + ")", (System.nanoTime() - started) / 1_000_000);
     return s;
   }
 

@@ -41,10 +41,12 @@ public final class ServedRegistry {
     Map<String, ViewSpec> online = new LinkedHashMap<>();
     for (FeatureView v : catalog.views()) {
       try {
-        Catalog.ttl(v);
         catalog.joinKeys(v);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("feature view '" + v.getName() + "': " + e.getMessage(), e);
+        Catalog.ttl(v);
+      } catch (Catalog.UnknownReferenceException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("feature view '" + v.getName() + "': ttl " + e.getMessage(), e);
       }
       if (Catalog.isOnline(v)) {
         online.put(v.getName(), ViewSpec.of(catalog, v));

@@ -1,0 +1,78 @@
+package dev.larder.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.larder.registry.ProjectConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Flag > environment > project file > default, through the real command line. */
+class ServerConfigTest {
+  @TempDir
+  Path repo;
+
+  private ServerConfig parse(Map<String, String> env, String... args) throws Exception {
+    var cl = ServerMain.commandLine(env);
+    cl.parseArgs(args);
+    return ((ServerMain) cl.getCommand()).config();
+  }
+
+  @Test
+  void precedenceIsFlagThenEnvironmentThenFileThenDefault() throws Exception {
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "project=shop\nserver.port=7000\n"
+        + "server.cache.max_entries=500\nserver.metrics_port=9500\n");
+
+    ServerConfig c = parse(Map.of("LARDER_PORT", "7100", "LARDER_CACHE_MAX_ENTRIES", "600"),
+        "--repo", repo.toString(), "--port", "7200");
+
+    assertThat(c.port()).isEqualTo(7200);
+    assertThat(c.cacheMaxEntries()).isEqualTo(600);
+    assertThat(c.metricsPort()).isEqualTo(9500);
+    assertThat(c.maxEntitiesPerRequest()).isEqualTo(10000);
+    assertThat(c.cacheExpireAfterWrite()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.project()).isEqualTo("shop");
+    assertThat(c.registryPath()).isEqualTo(repo.resolve("data/registry.pb").toAbsolutePath().normalize());
+  }
+
+  @Test
+  void locationsComeFromFlagsOrEnvironment() throws Exception {
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "");
+    ServerConfig c = parse(Map.of("LARDER_REPO", repo.toString(), "LARDER_ONLINE_STORE", "/srv/online"),
+        "--registry", "/srv/registry.pb", "--metrics-port", "0", "--executor", "pool", "--threads", "3");
+
+    assertThat(c.registryPath()).isEqualTo(Path.of("/srv/registry.pb"));
+    assertThat(c.onlineDir()).isEqualTo(Path.of("/srv/online"));
+    assertThat(c.metricsPort()).isZero();
+    assertThat(c.directExecutor()).isFalse();
+    assertThat(c.threads()).isEqualTo(3);
+  }
+
+  @Test
+  void badValuesNameTheirSource() throws Exception {
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "server.refresh_interval=soon\n");
+
+    assertThatThrownBy(() -> parse(Map.of("LARDER_PORT", "http"), "--repo", repo.toString()))
+        .hasMessageContaining("LARDER_PORT='http'").hasMessageContaining("integer");
+    assertThatThrownBy(() -> parse(Map.of(), "--repo", repo.toString(), "--port", "70000"))
+        .hasMessageContaining("--port='70000'").hasMessageContaining("0 to 65535");
+    assertThatThrownBy(() -> parse(Map.of(), "--repo", repo.toString()))
+        .hasMessageContaining("server.refresh_interval in ").hasMessageContaining("'soon'");
+  }
+
+  @Test
+  void everySettingHasAFlagAndAnEnvironmentVariable() {
+    assertThat(ServerSetting.CACHE_MAX_ENTRIES.flag()).isEqualTo("--cache-max-entries");
+    assertThat(ServerSetting.CACHE_MAX_ENTRIES.envVar()).isEqualTo("LARDER_CACHE_MAX_ENTRIES");
+    assertThat(ServerSetting.METRICS_PORT.flag()).isEqualTo("--metrics-port");
+    assertThat(ServerSetting.PORT.envVar()).isEqualTo("LARDER_PORT");
+    String help = ServerMain.commandLine(Map.of()).getUsageMessage();
+    for (ServerSetting s : ServerSetting.values()) {
+      assertThat(help).contains(s.flag(), s.envVar());
+    }
+  }
+}
