@@ -3,6 +3,7 @@ package dev.larder.offline;
 import dev.larder.core.v1.ValueType;
 import dev.larder.value.Column;
 import dev.larder.value.RowSchema;
+import dev.larder.value.Values;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,19 +39,26 @@ public final class ParquetRowWriter implements RowWriter {
 
   public ParquetRowWriter(Path file, RowSchema schema, CompressionCodecName codec) throws IOException {
     this.file = file;
-    this.writer = new Builder(new LocalOutputFile(file), schema)
+    Builder b = new Builder(new LocalOutputFile(file), schema)
         .withConf(new PlainParquetConfiguration())
         .withCompressionCodec(codec)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .withRowGroupSize(64L * 1024 * 1024)
-        .build();
+        .withRowGroupSize(64L * 1024 * 1024);
+    // Times and real numbers rarely repeat: a dictionary would cost time (hash lookups per value) for nothing.
+    for (Column c : schema.columns()) {
+      ValueType t = element(c.type());
+      if (t == ValueType.TIMESTAMP || t == ValueType.DOUBLE || t == ValueType.FLOAT) {
+        b.withDictionaryEncoding(Values.isList(c.type()) ? c.name() + ".list.element" : c.name(), false);
+      }
+    }
+    this.writer = b.build();
   }
 
   /** The Parquet schema Larder writes for {@code schema}. */
   public static MessageType parquetSchema(RowSchema schema) {
     Types.MessageTypeBuilder b = Types.buildMessage();
     for (Column c : schema.columns()) {
-      if (dev.larder.value.Values.isList(c.type())) {
+      if (Values.isList(c.type())) {
         b.addField(Types.optionalList().optionalElement(primitive(element(c.type())))
             .as(logical(element(c.type()))).named(c.name()));
       } else {
@@ -179,7 +187,7 @@ public final class ParquetRowWriter implements RowWriter {
           continue;
         }
         out.startField(names[i], i);
-        if (dev.larder.value.Values.isList(types[i])) {
+        if (Values.isList(types[i])) {
           writeList(element(types[i]), (List<?>) v);
         } else {
           writeScalar(types[i], v);

@@ -25,6 +25,7 @@ final class SourceRows implements RowReader {
   private SourceFiles.DataFile currentFile;
   private int[] fromFile;
   private Object[] constants;
+  private boolean identity;
 
   /**
    * @param schema the requested columns (feature-facing names) and their types
@@ -58,6 +59,9 @@ final class SourceRows implements RowReader {
         current = null;
         continue;
       }
+      if (identity) {
+        return in;
+      }
       Object[] out = new Object[fromFile.length];
       for (int i = 0; i < out.length; i++) {
         out[i] = fromFile[i] >= 0 ? in[fromFile[i]] : constants[i];
@@ -90,6 +94,10 @@ final class SourceRows implements RowReader {
         fileColumns.add(new Column(fileNames[i], c.type()));
       }
       fromFile[i] = at;
+    }
+    identity = fileColumns.size() == fromFile.length;
+    for (int i = 0; i < fromFile.length; i++) {
+      identity &= fromFile[i] == i;
     }
     current = currentFile.format() == SourceFiles.Format.PARQUET
         ? ParquetFileRows.open(currentFile.path(), currentFile.display(), fileColumns)
