@@ -15,6 +15,7 @@ import java.util.Set;
 public final class Drift {
   /** Probability floor for empty bins, so that PSI stays finite (a common convention). */
   static final double FLOOR = 1e-4;
+  static final int MAX_VALUE_BINS = 20;
 
   private Drift() {}
 
@@ -109,8 +110,20 @@ public final class Drift {
     return out;
   }
 
-  /** Distinct reference deciles; bins are (-inf, c1], (c1, c2], ..., (ck, +inf). */
+  /**
+   * Bin cuts from the reference: bins are (-inf, c1], (c1, c2], ..., (ck, +inf). Whole numbers spanning at most
+   * {@value #MAX_VALUE_BINS} values get one bin per value (deciles of a mostly-zero count collapse into one or
+   * two bins and hide a change in the tail); other numbers are cut at their distinct deciles.
+   */
   static double[] decileCuts(FeatureProfile reference) {
+    if (reference.integral() && reference.max() - reference.min() <= MAX_VALUE_BINS) {
+      int n = (int) (reference.max() - reference.min());
+      double[] cuts = new double[n];
+      for (int i = 0; i < n; i++) {
+        cuts[i] = reference.min() + i;
+      }
+      return cuts;
+    }
     double[] cuts = new double[9];
     for (int i = 1; i <= 9; i++) {
       cuts[i - 1] = reference.quantile(i / 10.0);

@@ -1,0 +1,100 @@
+package dev.larder.stats;
+
+import dev.larder.core.v1.Feature;
+import dev.larder.core.v1.FeatureView;
+import dev.larder.offline.OfflineStore;
+import dev.larder.registry.Catalog;
+import dev.larder.registry.ProjectConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compares each feature of some views between a reference and a current range, from the stored statistics
+ * of the periods in each range merged together (no history is reread). Fails with
+ * {@link MissingStatisticsException} naming the {@code larder stats} command to run when a range has no
+ * statistics, or when an aggregation snapshot in it has none or changed after its statistics were computed.
+ */
+public final class DriftCheck {
+  private final ProjectConfig config;
+  private final StatsStore store;
+  private final DriftThresholds thresholds;
+
+  public DriftCheck(ProjectConfig config, StatsStore store, DriftThresholds thresholds) {
+    this.config = config;
+    this.store = store;
+    this.thresholds = thresholds;
+  }
+
+  public List<FeatureComparison> compare(FeatureView view, TimeRange reference, TimeRange current)
+      throws IOException {
+    List<PeriodStats> ref = load(view, reference, "reference");
+    List<PeriodStats> cur = load(view, current, "current");
+    List<FeatureComparison> out = new ArrayList<>();
+    for (Feature f : view.getFeaturesList()) {
+      FeatureProfile r = merged(ref, f.getName());
+      FeatureProfile c = merged(cur, f.getName());
+      List<DriftScore> scores = r == null || c == null || r.kind() != c.kind()
+          ? List.of(DriftScore.skipped(DriftMetric.NULL_RATE, thresholds.nullRate(),
+              r == null ? "no reference statistics" : c == null ? "no current statistics" : "type changed"))
+          : Drift.compare(r, c, thresholds);
+      out.add(new FeatureComparison(view.getName(), f.getName(), f.getType(), r, c, scores));
+    }
+    return out;
+  }
+
+  /** The stored periods of the view in the range, after checking that they cover its data. */
+  public List<PeriodStats> load(FeatureView view, TimeRange range, String which) throws IOException {
+    String name = view.getName();
+    List<PeriodStats> periods = store.read(name, range);
+    String fix = "run `larder stats --view " + name + " --start " + dev.larder.time.Timestamps.format(range.start())
+        + " --end " + dev.larder.time.Timestamps.format(range.end()) + "` first";
+    if (Catalog.isAggregation(view)) {
+      int missing = 0;
+      int stale = 0;
+      for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(name)) {
+        if (!range.contains(s.asOf())) {
+          continue;
+        }
+        Path stats = store.file(name, s.asOf());
+        if (!Files.exists(stats)) {
+          missing++;
+        } else if (Files.getLastModifiedTime(s.file()).compareTo(Files.getLastModifiedTime(stats)) > 0) {
+          stale++;
+        }
+      }
+      if (missing > 0 || stale > 0) {
+        throw new MissingStatisticsException("view '" + name + "', " + which + " range " + range + ": "
+            + (missing > 0 ? missing + " snapshot(s) have no statistics" : "")
+            + (missing > 0 && stale > 0 ? " and " : "")
+            + (stale > 0 ? stale + " snapshot(s) changed after their statistics were computed" : "")
+            + "; " + fix);
+      }
+    }
+    if (periods.isEmpty()) {
+      throw new MissingStatisticsException("view '" + name + "' has no statistics in the " + which + " range "
+          + range + (Catalog.isAggregation(view) ? " (and no snapshots there: run `larder compute` for it)"
+              : "; " + fix));
+    }
+    return periods;
+  }
+
+  /** The merge of the feature's profiles over the periods, or null when no period has it. */
+  public static FeatureProfile merged(List<PeriodStats> periods, String feature) throws IOException {
+    FeatureProfile out = null;
+    for (PeriodStats p : periods) {
+      var f = p.feature(feature);
+      if (f.isEmpty()) {
+        continue;
+      }
+      if (out == null) {
+        out = FeatureProfile.fromBytes(f.get().profile().toBytes()); // a copy: never mutate what was read
+      } else if (out.kind() == f.get().profile().kind()) {
+        out.merge(f.get().profile());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,6 @@
+package dev.larder.stats;
+
+import dev.larder.core.v1.ValueType;
+
+/** One feature's profile in one period, with the feature's declared type. */
+public record FeatureStats(String feature, ValueType type, FeatureProfile profile) {}

@@ -1,0 +1,100 @@
+package dev.larder.stats;
+
+import dev.larder.core.v1.Feature;
+import dev.larder.core.v1.FeatureView;
+import dev.larder.offline.OfflineStore;
+import dev.larder.offline.ViewHistory;
+import dev.larder.registry.Catalog;
+import dev.larder.registry.ProjectConfig;
+import dev.larder.value.RowReader;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+
+/**
+ * Computes and stores the statistics of one view over a time range, in one streaming pass over its history
+ * (read through {@link ViewHistory}). Aggregation views get one period per snapshot file; passthrough views
+ * one period per UTC day of {@code event_timestamp}, the range widened to whole days. Memory is one set of
+ * profiles per period in the range (a few KB per feature), never the rows. Stored periods in the range that
+ * the run did not produce (a snapshot since deleted) are removed, so a re-run leaves exactly its result.
+ */
+public final class ViewStatistics {
+  static final long DAY = 86_400_000_000L;
+
+  private final Catalog catalog;
+  private final ProjectConfig config;
+  private final StatsStore store;
+
+  public ViewStatistics(Catalog catalog, ProjectConfig config, StatsStore store) {
+    this.catalog = catalog;
+    this.config = config;
+    this.store = store;
+  }
+
+  /** What one run wrote for one view. */
+  public record Result(String view, int periods, long rows) {}
+
+  /** @param progress told the number of rows read, now and then */
+  public Result compute(FeatureView view, TimeRange range, LongConsumer progress) throws IOException {
+    java.nio.file.Path dir = store.root().resolve(view.getName());
+    java.nio.file.Files.createDirectories(dir);
+    try (dev.larder.lock.RepoLock lock = dev.larder.lock.RepoLock.acquire(dir.resolve(".lock"),
+        "statistics of view '" + view.getName() + "'")) {
+      return computeLocked(view, range, progress);
+    }
+  }
+
+  private Result computeLocked(FeatureView view, TimeRange range, LongConsumer progress) throws IOException {
+    List<String> features = view.getFeaturesList().stream().map(Feature::getName).toList();
+    Set<Long> written = new HashSet<>();
+    long rows = 0;
+    TimeRange covered;
+    if (Catalog.isAggregation(view)) {
+      covered = range;
+      for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(view.getName())) {
+        if (!range.contains(s.asOf())) {
+          continue;
+        }
+        try (RowReader in = ViewHistory.open(catalog, view, config, s.asOf(), s.asOf())) {
+          RowProfiler p = new RowProfiler(in.schema(), features);
+          for (Object[] row; (row = in.next()) != null; ) {
+            p.add(row);
+            if ((++rows & 0xFFFF) == 0) {
+              progress.accept(rows);
+            }
+          }
+          store.write(p.toStats(view.getName(), s.asOf(), s.asOf()));
+          written.add(s.asOf());
+        }
+      }
+    } else {
+      covered = new TimeRange(Math.floorDiv(range.start(), DAY) * DAY,
+          range.end() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.floorDiv(range.end(), DAY) * DAY + DAY - 1);
+      TreeMap<Long, RowProfiler> days = new TreeMap<>();
+      try (RowReader in = ViewHistory.open(catalog, view, config, covered.start(), covered.end())) {
+        int ts = in.schema().indexOf(OfflineStore.EVENT_TIMESTAMP);
+        for (Object[] row; (row = in.next()) != null; ) {
+          long day = Math.floorDiv((Long) row[ts], DAY) * DAY;
+          days.computeIfAbsent(day, d -> new RowProfiler(in.schema(), features)).add(row);
+          if ((++rows & 0xFFFF) == 0) {
+            progress.accept(rows);
+          }
+        }
+      }
+      for (var e : days.entrySet()) {
+        store.write(e.getValue().toStats(view.getName(), e.getKey(), e.getKey() + DAY));
+        written.add(e.getKey());
+      }
+    }
+    for (long start : store.periods(view.getName())) {
+      if (covered.contains(start) && !written.contains(start)) {
+        store.delete(view.getName(), start);
+      }
+    }
+    progress.accept(rows);
+    return new Result(view.getName(), written.size(), rows);
+  }
+}

@@ -1,0 +1,225 @@
+package dev.larder.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.google.protobuf.TextFormat;
+import dev.larder.cli.DriftCommand;
+import dev.larder.cli.Larder;
+import dev.larder.core.v1.Registry;
+import dev.larder.core.v1.ValueType;
+import dev.larder.offline.ParquetRowWriter;
+import dev.larder.offline.TableFiles;
+import dev.larder.registry.ProjectConfig;
+import dev.larder.registry.RegistryFile;
+import dev.larder.time.Timestamps;
+import dev.larder.value.Column;
+import dev.larder.value.RowReader;
+import dev.larder.value.RowSchema;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * `larder stats` and `larder drift` on a small passthrough view whose statistics are checked against exact
+ * computation: two days of rows, the second shifted.
+ */
+class StatsCommandTest {
+  private static final long DAY1 = Timestamps.toMicros(Instant.parse("2026-01-01T00:00:00Z"));
+  private static final long DAY2 = DAY1 + ViewStatistics.DAY;
+  private static final RowSchema EVENTS = new RowSchema(List.of(
+      new Column("user_id", ValueType.INT64), new Column("event_timestamp", ValueType.TIMESTAMP),
+      new Column("amount", ValueType.DOUBLE), new Column("kind", ValueType.STRING),
+      new Column("flag", ValueType.BOOL)));
+  private static final String REGISTRY = """
+      project: "tiny"
+      entities { name: "user" join_keys { name: "user_id" type: INT64 } }
+      sources { name: "events" path: "data/events" timestamp_field: "event_timestamp" }
+      feature_views {
+        name: "purchases" entities: "user" source: "events"
+        features { name: "amount" type: DOUBLE }
+        features { name: "kind" type: STRING }
+        features { name: "flag" type: BOOL }
+      }
+      """;
+
+  @TempDir
+  Path dir;
+  private ProjectConfig config;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    Files.writeString(dir.resolve(ProjectConfig.FILE_NAME), ProjectConfig.defaultFileContent("tiny"));
+    config = ProjectConfig.load(dir);
+    Registry.Builder b = Registry.newBuilder();
+    TextFormat.merge(REGISTRY, b);
+    RegistryFile.write(config.registryPath(), b.build());
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 200; i++) { // day 1: amounts 0..199 (every tenth null), kinds a/b, flags alternate
+      rows.add(new Object[] {(long) i, DAY1 + i * 1000L, i % 10 == 9 ? null : (double) i, i % 4 == 0 ? "b" : "a",
+          i % 2 == 0});
+    }
+    for (int i = 0; i < 200; i++) { // day 2: amounts shifted by 150, kind mostly c, no nulls
+      rows.add(new Object[] {(long) i, DAY2 + i * 1000L, i + 150.0, i % 4 == 0 ? "a" : "c", i % 2 == 0});
+    }
+    write(rows);
+  }
+
+  @Test
+  void statsMatchExactComputationPerDay() throws IOException {
+    assertThat(run("stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-01-02")).isZero();
+    Path day1 = new StatsStore(config.offlineDir()).file("purchases", DAY1);
+    assertThat(day1).exists();
+    Map<String, Object[]> byFeature = new java.util.HashMap<>();
+    try (RowReader r = TableFiles.open(day1, null)) {
+      for (Object[] row; (row = r.next()) != null; ) {
+        byFeature.put((String) row[r.schema().indexOf("feature")], row);
+      }
+      RowSchema s = r.schema();
+      Object[] amount = byFeature.get("amount");
+      List<Double> exact = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        if (i % 10 != 9) {
+          exact.add((double) i);
+        }
+      }
+      double mean = exact.stream().mapToDouble(d -> d).average().orElseThrow();
+      double sd = Math.sqrt(exact.stream().mapToDouble(d -> (d - mean) * (d - mean)).sum() / exact.size());
+      assertThat(amount[s.indexOf("rows")]).isEqualTo(200L);
+      assertThat(amount[s.indexOf("nulls")]).isEqualTo(20L);
+      assertThat((Double) amount[s.indexOf("null_rate")]).isCloseTo(0.1, within(1e-12));
+      assertThat(amount[s.indexOf("distinct")]).isEqualTo(180L);
+      assertThat(amount[s.indexOf("min")]).isEqualTo(0.0);
+      assertThat(amount[s.indexOf("max")]).isEqualTo(198.0);
+      assertThat((Double) amount[s.indexOf("mean")]).isCloseTo(mean, within(1e-9));
+      assertThat((Double) amount[s.indexOf("stddev")]).isCloseTo(sd, within(1e-9));
+      assertThat(amount[s.indexOf("p50")]).isEqualTo(exact.get(89)); // ceil(0.5 * 180) = 90th value
+      assertThat(amount[s.indexOf("p99")]).isEqualTo(exact.get(178));
+      assertThat((List<?>) amount[s.indexOf("histogram_edges")]).hasSize(21);
+      assertThat(((List<?>) amount[s.indexOf("histogram_counts")]).stream().mapToLong(c -> (Long) c).sum())
+          .isEqualTo(180);
+      assertThat(amount[s.indexOf("period_start")]).isEqualTo(DAY1);
+      assertThat(amount[s.indexOf("period_end")]).isEqualTo(DAY2);
+      Object[] kind = byFeature.get("kind");
+      assertThat(kind[s.indexOf("top_values")]).isEqualTo(List.of("a", "b"));
+      assertThat(kind[s.indexOf("top_counts")]).isEqualTo(List.of(150L, 50L));
+      assertThat(byFeature.get("flag")[s.indexOf("top_counts")]).isEqualTo(List.of(100L, 100L));
+    }
+  }
+
+  @Test
+  void rerunReplacesAndDropsPeriodsWithoutData() throws IOException {
+    assertThat(run("stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-01-02")).isZero();
+    StatsStore store = new StatsStore(config.offlineDir());
+    assertThat(store.periods("purchases")).containsExactly(DAY1, DAY2);
+    List<Object[]> dayOneOnly = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      dayOneOnly.add(new Object[] {(long) i, DAY1 + i, 1.0, "a", true});
+    }
+    write(dayOneOnly);
+    assertThat(run("stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-01-02")).isZero();
+    assertThat(store.periods("purchases")).containsExactly(DAY1);
+    assertThat(store.read("purchases", new TimeRange(DAY1, DAY1)).get(0).feature("amount").orElseThrow()
+        .profile().rows()).isEqualTo(10);
+    try (Stream<Path> tmp = Files.list(store.root().resolve("purchases").resolve("_tmp"))) {
+      assertThat(tmp).isEmpty();
+    }
+  }
+
+  @Test
+  void driftExitCodesFollowThresholds() throws IOException {
+    assertThat(run("stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-01-02")).isZero();
+    String[] base = {"drift", "--repo", dir.toString(), "--reference", "2026-01-01..2026-01-01",
+        "--current", "2026-01-02..2026-01-02"};
+    StringWriter out = new StringWriter();
+    assertThat(run(out, base)).isEqualTo(DriftCommand.DRIFTED);
+    assertThat(out.toString()).containsPattern("purchases\\s+amount\\s+psi\\s+\\S+\\s+0\\.2000\\s+DRIFT")
+        .containsPattern("purchases\\s+amount\\s+null_rate\\s+0\\.1000\\s+0\\.1000\\s+ok")
+        .containsPattern("purchases\\s+kind\\s+js\\s+\\S+\\s+0\\.1000\\s+DRIFT")
+        .containsPattern("purchases\\s+flag\\s+js\\s+0\\.0000\\s+0\\.1000\\s+ok")
+        .contains("2 of 3 features drifted");
+
+    String[] lax = concat(base, "--psi-threshold", "100", "--ks-threshold", "1", "--js-threshold", "1");
+    assertThat(run(new StringWriter(), lax)).isEqualTo(Larder.OK);
+    // a null-rate change of exactly 0.1 is not above a 0.05 threshold... it is: flagged
+    assertThat(run(new StringWriter(), concat(lax, "--null-rate-threshold", "0.05"))).isEqualTo(DriftCommand.DRIFTED);
+
+    Files.writeString(dir.resolve(ProjectConfig.FILE_NAME), "drift.psi_threshold=100\ndrift.ks_threshold=1\n"
+        + "drift.js_threshold=1\n", java.nio.file.StandardOpenOption.APPEND);
+    assertThat(run(new StringWriter(), base)).isEqualTo(Larder.OK);
+    assertThat(run(new StringWriter(), concat(base, "--js-threshold", "0.1"))).isEqualTo(DriftCommand.DRIFTED);
+  }
+
+  @Test
+  void driftWithoutStatisticsSaysWhatToRun() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Larder.commandLine();
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute("drift", "--repo", dir.toString(), "--reference", "2026-01-01..2026-01-01",
+        "--current", "2026-01-02..2026-01-02");
+    assertThat(code).isEqualTo(Larder.FAILURE);
+    assertThat(err.toString()).contains("no statistics", "larder stats --view purchases");
+    assertThat(run(new StringWriter(), "drift", "--repo", dir.toString(), "--reference", "yesterday",
+        "--current", "2026-01-02..2026-01-02")).isEqualTo(Larder.USAGE);
+  }
+
+  @Test
+  void trainingSetStatsAreWrittenBesideTheSet() throws IOException {
+    Path set = dir.resolve("train.parquet");
+    try (ParquetRowWriter w = new ParquetRowWriter(set, EVENTS)) {
+      for (int i = 0; i < 50; i++) {
+        w.write(new Object[] {(long) i, DAY1 + i, i % 5 == 0 ? null : (double) i, "k" + (i % 3), i < 10});
+      }
+    }
+    Path out = TrainingSetStats.defaultOut(set);
+    PeriodStats stats = TrainingSetStats.write(set, out);
+    assertThat(out.getFileName().toString()).isEqualTo("train.parquet.stats.parquet");
+    List<PeriodStats> back = StatsStore.readFile(out);
+    assertThat(back).hasSize(1);
+    assertThat(back.get(0).features()).extracting(FeatureStats::feature)
+        .containsExactly("user_id", "amount", "kind", "flag");
+    FeatureProfile amount = back.get(0).feature("amount").orElseThrow().profile();
+    assertThat(amount.nulls()).isEqualTo(10);
+    assertThat(amount.max()).isEqualTo(49.0);
+    assertThat(stats.start()).isEqualTo(DAY1);
+    assertThat(stats.end()).isEqualTo(DAY1 + 49);
+  }
+
+  private void write(List<Object[]> rows) throws IOException {
+    Path file = dir.resolve("data/events/part-0.parquet");
+    Files.createDirectories(file.getParent());
+    try (ParquetRowWriter w = new ParquetRowWriter(file, EVENTS)) {
+      for (Object[] r : rows) {
+        w.write(r);
+      }
+    }
+  }
+
+  private static int run(String... args) {
+    return run(new StringWriter(), args);
+  }
+
+  private static int run(StringWriter out, String... args) {
+    CommandLine cl = Larder.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(new StringWriter()));
+    return cl.execute(args);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
