@@ -46,11 +46,16 @@ public final class ApplyCommand implements Callable<Integer> {
 
   /** The repository's valid definitions, or a usage error listing every problem. Shared with {@code plan}. */
   static Definitions definitions(ProjectConfig config, CommandSpec spec) throws IOException {
+    DefinitionReader.Parsed parsed = DefinitionReader.read(config);
+    if (parsed.files().isEmpty()) {
+      // Applying nothing would remove every object; far more likely the wrong directory.
+      throw UserError.usage("no definitions files (*" + DefinitionReader.EXTENSION + ") under " + config.repoDir()
+          + "; expected at least one, e.g. the ones `larder init` writes");
+    }
+    spec.commandLine().getErr().println("Read " + parsed.files().size() + " definitions files from "
+        + config.repoDir());
     try {
-      Definitions d = DefinitionReader.load(config, schemas(config));
-      spec.commandLine().getErr().println("Read " + DefinitionReader.files(config).size() + " definitions files"
-          + " from " + config.repoDir());
-      return d;
+      return DefinitionReader.validate(parsed, schemas(config));
     } catch (InvalidDefinitionsException e) {
       throw UserError.usage(e.getMessage());
     }

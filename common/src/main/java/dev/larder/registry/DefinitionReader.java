@@ -1,9 +1,13 @@
 package dev.larder.registry;
 
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.TextFormat;
 import com.google.protobuf.TextFormatParseInfoTree;
+import dev.larder.core.v1.Aggregation;
 import dev.larder.core.v1.Definitions;
+import dev.larder.core.v1.Source;
+import dev.larder.core.v1.ValueType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,11 +28,14 @@ import java.util.stream.Stream;
 public final class DefinitionReader {
   public static final String EXTENSION = ".textproto";
   private static final String UNKNOWN_FIELDS = "Input contains unknown fields and/or extensions:";
+  private static final List<EnumDescriptor> ENUMS = List.of(ValueType.getDescriptor(),
+      Source.Format.getDescriptor(), Aggregation.Function.getDescriptor());
+  private static final Pattern UNKNOWN_ENUM_VALUE = Pattern.compile("Enum type \"([\\w.]+)\" has no value named");
 
   private DefinitionReader() {}
 
-  /** The parsed objects and the syntax problems of one repository. */
-  public record Parsed(DefinitionSet definitions, List<Problem> problems) {}
+  /** The parsed objects, the syntax problems and the files (relative paths) of one repository. */
+  public record Parsed(DefinitionSet definitions, List<Problem> problems, List<String> files) {}
 
   /**
    * Reads, parses and validates the repository's definitions.
@@ -36,7 +45,15 @@ public final class DefinitionReader {
    */
   public static Definitions load(ProjectConfig config, SchemaProvider schemas)
       throws IOException, InvalidDefinitionsException {
-    Parsed parsed = read(config);
+    return validate(read(config), schemas);
+  }
+
+  /**
+   * The definitions to apply from parsed files.
+   *
+   * @throws InvalidDefinitionsException with the syntax problems and every validation problem
+   */
+  public static Definitions validate(Parsed parsed, SchemaProvider schemas) throws InvalidDefinitionsException {
     List<Problem> problems = new ArrayList<>(parsed.problems());
     problems.addAll(Validation.validate(parsed.definitions(), schemas));
     if (!problems.isEmpty()) {
@@ -49,11 +66,13 @@ public final class DefinitionReader {
   public static Parsed read(ProjectConfig config) throws IOException {
     DefinitionSet set = DefinitionSet.empty();
     List<Problem> problems = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
     for (Path file : files(config)) {
       String label = config.repoDir().relativize(file).toString().replace('\\', '/');
+      labels.add(label);
       parse(label, Files.readString(file, StandardCharsets.UTF_8), set, problems);
     }
-    return new Parsed(set, problems);
+    return new Parsed(set, problems, labels);
   }
 
   /** Parses one file's text into {@code into}; a syntax error becomes a problem at its line and column. */
@@ -121,9 +140,20 @@ public final class DefinitionReader {
     }
     if (out.isEmpty()) {
       out.add(new Problem(new Location(label, Math.max(e.getLine(), 1), Math.max(e.getColumn(), 1)),
-          "syntax error: " + message));
+          "syntax error: " + message + enumValues(message)));
     }
     return out;
+  }
+
+  /** For {@code Enum type "larder.core.v1.ValueType" has no value named "INT".}, the values it does have. */
+  private static String enumValues(String message) {
+    Matcher m = UNKNOWN_ENUM_VALUE.matcher(message);
+    if (!m.find()) {
+      return "";
+    }
+    EnumDescriptor d = ENUMS.stream().filter(e -> e.getFullName().equals(m.group(1))).findFirst().orElse(null);
+    return d == null ? "" : " Expected one of: " + String.join(", ", d.getValues().stream()
+        .map(v -> v.getName()).filter(n -> !n.endsWith("_UNSPECIFIED")).toList());
   }
 
   private static String unknownField(String fullName) {

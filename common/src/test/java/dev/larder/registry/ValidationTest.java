@@ -85,6 +85,14 @@ class ValidationTest {
   }
 
   @Test
+  void unknownEnumValueListsTheValues() throws IOException {
+    assertThat(problems("entities {\n  name: \"a\"\n  join_keys { name: \"id\" type: INT }\n}\n"))
+        .containsExactly("bad.textproto:3:32: syntax error: Enum type \"larder.core.v1.ValueType\" has no value named"
+            + " \"INT\". Expected one of: INT32, INT64, FLOAT, DOUBLE, BOOL, STRING, BYTES, TIMESTAMP, INT32_LIST,"
+            + " INT64_LIST, FLOAT_LIST, DOUBLE_LIST, BOOL_LIST, STRING_LIST, BYTES_LIST, TIMESTAMP_LIST");
+  }
+
+  @Test
   void unknownEntity() throws IOException {
     assertThat(problems("feature_views {\n  name: \"v\"\n  entities: \"usr\"\n  source: \"events\"\n"
         + "  features { name: \"n\" type: INT64 aggregation { function: COUNT window: \"1d\" } }\n}\n"))

@@ -215,6 +215,18 @@ class RegistryCommandsTest {
   }
 
   @Test
+  void applyRefusesARepositoryWithoutDefinitions() throws IOException {
+    Path empty = tmp.resolve("empty");
+    Files.createDirectories(empty);
+    Files.writeString(empty.resolve("larder.properties"), "project=empty\n");
+    Run r = larder("apply", "--repo", empty.toString());
+    assertThat(r.code()).isEqualTo(Larder.USAGE);
+    assertThat(r.err()).contains("no definitions files (*.textproto) under");
+    assertThat(larder("plan", "--repo", tmp.resolve("nowhere").toString()).err())
+        .contains("no project file; run `larder init");
+  }
+
+  @Test
   void everyCommandHasHelp() {
     for (String c : new String[] {"init", "apply", "plan", "list", "describe", "history"}) {
       Run r = larder(c, "--help");
