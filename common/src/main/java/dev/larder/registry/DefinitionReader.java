@@ -10,14 +10,16 @@ import dev.larder.core.v1.Source;
 import dev.larder.core.v1.ValueType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Reads a feature repository's definitions: every {@code *.textproto} file (one {@code Definitions} message
@@ -89,27 +91,28 @@ public final class DefinitionReader {
         text.lines().toList()));
   }
 
-  /** The definitions files of a repository, sorted by path. */
+  /** The definitions files of a repository, sorted by path; skipped folders are not even entered. */
   public static List<Path> files(ProjectConfig config) throws IOException {
     Path root = config.repoDir();
     Set<Path> skipped = skippedFolders(config);
     List<Path> out = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.filter(p -> p.getFileName().toString().endsWith(EXTENSION) && Files.isRegularFile(p))
-          .filter(p -> included(root, p, skipped))
-          .sorted()
-          .forEach(out::add);
-    }
-    return out;
-  }
-
-  private static boolean included(Path root, Path file, Set<Path> skipped) {
-    for (Path dir = file.getParent(); dir != null && !dir.equals(root); dir = dir.getParent()) {
-      if (dir.getFileName().toString().startsWith(".") || skipped.contains(dir)) {
-        return false;
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        boolean skip = !dir.equals(root) && (dir.getFileName().toString().startsWith(".") || skipped.contains(dir));
+        return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
       }
-    }
-    return true;
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile() && file.getFileName().toString().endsWith(EXTENSION)) {
+          out.add(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    out.sort(null);
+    return out;
   }
 
   /** The store folders; the registry's folder only when it is not the repository itself. */
