@@ -94,6 +94,11 @@ public final class LarderServer implements AutoCloseable {
     return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 
+  /** Same as {@link ServerMain#main}, so that either class can be named as the main class. */
+  public static void main(String[] args) {
+    ServerMain.main(args);
+  }
+
   /** Starts a server on Netty at the configured port and opens the store: what {@code larder-server} runs. */
   public static LarderServer start(ServerConfig config, OnlineOptions onlineOptions) throws IOException {
     long started = System.nanoTime();

@@ -44,7 +44,6 @@ public final class ServerMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    configureLogging();
     System.exit(commandLine(System.getenv()).execute(args));
   }
 
@@ -102,20 +101,6 @@ public final class ServerMain implements Callable<Integer> {
   private Path pathFromEnv(String name, Path fallback) {
     String v = env.get(name);
     return v == null || v.isBlank() ? fallback : Path.of(v.trim());
-  }
-
-  /** slf4j-simple defaults for a service: ISO timestamps, no thread names; -D flags still win. */
-  private static void configureLogging() {
-    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
-    setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {
