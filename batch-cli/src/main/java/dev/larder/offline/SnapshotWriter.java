@@ -21,7 +21,7 @@ public final class SnapshotWriter implements AutoCloseable {
   private final Path tmp;
   private final Path target;
   private final ParquetRowWriter writer;
-  private boolean closed;
+  private boolean finished;
   private boolean committed;
 
   SnapshotWriter(Path tmpDir, Path target, RowSchema schema) throws IOException {
@@ -44,16 +44,27 @@ public final class SnapshotWriter implements AutoCloseable {
     return target;
   }
 
+  /**
+   * Completes and fsyncs the temp file, freeing the writer's buffers, without making the snapshot visible:
+   * a run writing many snapshots can finish each one early and commit them all once everything succeeded.
+   */
+  public void finish() throws IOException {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    writer.close();
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
   /** Makes the snapshot durable and visible, replacing any previous snapshot for the same time. */
   public void commit() throws IOException {
     if (committed) {
       return;
     }
-    closed = true;
-    writer.close();
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
+    finish();
     boolean newFolder = !Files.isDirectory(target.getParent());
     Files.createDirectories(target.getParent());
     if (newFolder) {
@@ -75,8 +86,8 @@ public final class SnapshotWriter implements AutoCloseable {
       return;
     }
     try {
-      if (!closed) {
-        closed = true;
+      if (!finished) {
+        finished = true;
         writer.close();
       }
     } finally {

@@ -171,6 +171,40 @@ class OfflineStoreTest {
     }
   }
 
+  @Test
+  void duckDbReadsTheStoreWithTheDocumentedQueries() throws Exception {
+    OfflineStore store = OfflineStore.of(config());
+    Catalog cat = catalog();
+    RowSchema schema = OfflineStore.snapshotSchema(cat, cat.requireView("user_counts"));
+    for (long t : List.of(T1, T2)) {
+      try (SnapshotWriter w = store.writer("user_counts", t, schema)) {
+        w.write(new Object[] {1L, t, t, t == T1 ? 1L : 2L, 1.0});
+        w.finish();
+        w.commit();
+      }
+    }
+    // a partial file of a killed run must not be picked up
+    Files.writeString(store.viewDir("user_counts").resolve(OfflineStore.TMP).resolve("asof=x-partial.parquet"), "junk");
+    String glob = store.viewDir("user_counts") + "/date=*/*.parquet";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+         java.sql.Statement st = c.createStatement()) {
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*), min(date)::VARCHAR FROM read_parquet('" + glob
+          + "', hive_partitioning = true)")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(2);
+        assertThat(rs.getString(2)).isEqualTo("2026-11-01");
+      }
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT clicks_1d, epoch_us(event_timestamp) FROM read_parquet('"
+          + glob + "') WHERE event_timestamp <= TIMESTAMPTZ '2026-11-02 00:00:00+00' "
+          + "QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY event_timestamp DESC) = 1")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(1);
+        assertThat(rs.getLong(2)).isEqualTo(T1);
+        assertThat(rs.next()).isFalse();
+      }
+    }
+  }
+
   private List<List<Object>> history(Catalog cat, String view) throws IOException {
     return Rows.lists(ViewHistory.open(cat, cat.requireView(view), config()));
   }
