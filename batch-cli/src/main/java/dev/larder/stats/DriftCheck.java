@@ -30,8 +30,16 @@ public final class DriftCheck {
 
   public List<FeatureComparison> compare(FeatureView view, TimeRange reference, TimeRange current)
       throws IOException {
-    List<PeriodStats> ref = load(view, reference, "reference");
-    List<PeriodStats> cur = load(view, current, "current");
+    TimeRange span = new TimeRange(Math.min(reference.start(), current.start()),
+        Math.max(reference.end(), current.end()));
+    return compare(view, reference, current, store.read(view.getName(), span));
+  }
+
+  /** Like {@link #compare(FeatureView, TimeRange, TimeRange)} with the stored periods already read. */
+  public List<FeatureComparison> compare(FeatureView view, TimeRange reference, TimeRange current,
+                                         List<PeriodStats> stored) throws IOException {
+    List<PeriodStats> ref = covering(view, reference, "reference", stored);
+    List<PeriodStats> cur = covering(view, current, "current", stored);
     List<FeatureComparison> out = new ArrayList<>();
     for (Feature f : view.getFeaturesList()) {
       FeatureProfile r = merged(ref, f.getName());
@@ -45,10 +53,11 @@ public final class DriftCheck {
     return out;
   }
 
-  /** The stored periods of the view in the range, after checking that they cover its data. */
-  public List<PeriodStats> load(FeatureView view, TimeRange range, String which) throws IOException {
+  /** The periods of {@code stored} in the range, after checking that they cover the view's data there. */
+  private List<PeriodStats> covering(FeatureView view, TimeRange range, String which, List<PeriodStats> stored)
+      throws IOException {
     String name = view.getName();
-    List<PeriodStats> periods = store.read(name, range);
+    List<PeriodStats> periods = stored.stream().filter(p -> range.contains(p.start())).toList();
     String fix = "run `larder stats --view " + name + " --start " + dev.larder.time.Timestamps.format(range.start())
         + " --end " + dev.larder.time.Timestamps.format(range.end()) + "` first";
     if (Catalog.isAggregation(view)) {

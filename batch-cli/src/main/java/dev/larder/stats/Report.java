@@ -64,7 +64,7 @@ public final class Report {
       String problem = null;
       List<FeatureComparison> features = List.of();
       try {
-        features = check.compare(view, reference, current);
+        features = check.compare(view, reference, current, periods);
       } catch (MissingStatisticsException e) {
         problem = e.getMessage();
       }

@@ -62,7 +62,7 @@ public final class ReportPage {
         .append(CSS).append("</style></head><body>\n");
     h.append("<header><h1>Feature report: ").append(escape(m.project())).append("</h1><p>Current ")
         .append(range(m.current())).append(" compared with reference ").append(range(m.reference()))
-        .append(" &middot; generated ").append(escape(dev.larder.time.Timestamps.format(m.generatedAt())))
+        .append(" &middot; generated ").append(escape(dev.larder.time.Timestamps.format(m.generatedAt() / 1_000_000 * 1_000_000)))
         .append("</p></header><main>\n");
     summary(h, m);
     for (Report.ViewSection v : m.views()) {
@@ -140,9 +140,10 @@ public final class ReportPage {
     distribution(h, c.reference(), c.current());
     if (series != null) {
       h.append("<div class=\"caption\">mean over time</div>")
-          .append(Svg.line(series.times(), series.means(), m.reference(), m.current(), "mean per period"));
+          .append(Svg.line(series.times(), series.means(), m.reference(), m.current(), "mean per period", false));
       h.append("<div class=\"caption\">null rate over time</div>")
-          .append(Svg.line(series.times(), series.nullRates(), m.reference(), m.current(), "null rate per period"));
+          .append(Svg.line(series.times(), series.nullRates(), m.reference(), m.current(), "null rate per period",
+              true));
     }
     h.append("</div></div><div class=\"scores\">");
     for (DriftScore s : c.scores()) {
@@ -196,9 +197,12 @@ public final class ReportPage {
       double hi = Math.max(ref.quantile(0.99), cur.quantile(0.99));
       boolean clipped = hi < Math.max(ref.max(), cur.max());
       double[] edges = Histogram.edges(lo, hi, ref.integral(), 24);
+      boolean unitBins = ref.integral() && edges[edges.length - 1] - edges[0] == edges.length - 1;
+      double first = unitBins ? edges[0] + 0.5 : edges[0];
+      double last = unitBins ? edges[edges.length - 1] - 0.5 : edges[edges.length - 1];
       h.append("<div class=\"caption\">distribution").append(clipped ? " (last bin includes values above p99)" : "")
-          .append("</div>").append(Svg.histogram(shares(ref, edges), shares(cur, edges), number(edges[0]),
-              (clipped ? "≥ " : "") + number(edges[edges.length - 1])));
+          .append("</div>").append(Svg.histogram(shares(ref, edges), shares(cur, edges), number(first),
+              (clipped ? "≥ " : "") + number(last)));
     } else if (ref.kind() == FeatureProfile.Kind.CATEGORICAL) {
       Set<String> keys = new LinkedHashSet<>();
       cur.topValues(6).forEach(e -> keys.add(e.value()));

@@ -67,10 +67,13 @@ final class Svg {
    * A line of {@code values} over {@code times} (NaN values leave gaps), with the reference and current
    * ranges shaded.
    */
-  static String line(long[] times, double[] values, TimeRange reference, TimeRange current, String title) {
-    int w = 280;
+  static String line(long[] times, double[] values, TimeRange reference, TimeRange current, String title,
+                     boolean fromZero) {
+    int full = 280;
+    int gutter = 44;
+    int w = full - gutter;
     int h = 60;
-    StringBuilder s = open(w, h + 16, title);
+    StringBuilder s = open(full, h + 16, title);
     if (times.length == 0) {
       return s.append(text(w / 2.0, h / 2.0, "no periods", "middle")).append("</svg>").toString();
     }
@@ -87,10 +90,16 @@ final class Svg {
     if (lo > hi) {
       return s.append(text(w / 2.0, h / 2.0, "no values", "middle")).append("</svg>").toString();
     }
-    if (hi - lo < 1e-12) {
-      lo -= 0.5;
-      hi += 0.5;
+    if (fromZero) {
+      lo = Math.min(0, lo);
+      hi = Math.max(hi, 0.05);
     }
+    if (hi - lo < 1e-12) {
+      double pad = Math.max(Math.abs(lo) * 0.1, 0.5);
+      lo -= pad;
+      hi += pad;
+    }
+    s.append("<g transform=\"translate(").append(gutter).append(",0)\">");
     double span = Math.max(1, t1 - t0);
     for (TimeRange r : List.of(reference, current)) {
       double x0 = (Math.max(r.start(), t0) - t0) / span * w;
@@ -111,11 +120,11 @@ final class Svg {
     }
     s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(CURRENT)
         .append("\" stroke-width=\"1.5\"/>");
-    s.append(text(2, 10, number(hi), "start"));
-    s.append(text(2, h - 2, number(lo), "start"));
+    s.append(text(-4, 10, fromZero ? pct(hi) : number(hi), "end"));
+    s.append(text(-4, h - 2, fromZero ? pct(lo) : number(lo), "end"));
     s.append(text(0, h + 13, day(t0), "start"));
     s.append(text(w, h + 13, day(t1), "end"));
-    return s.append("</svg>").toString();
+    return s.append("</g></svg>").toString();
   }
 
   private static StringBuilder open(int w, int h, String title) {
