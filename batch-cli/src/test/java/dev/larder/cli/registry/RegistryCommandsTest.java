@@ -3,14 +3,17 @@ package dev.larder.cli.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.larder.cli.Larder;
+import dev.larder.core.v1.Interval;
 import dev.larder.core.v1.Registry;
 import dev.larder.lock.RepoLock;
 import dev.larder.registry.RegistryFile;
+import dev.larder.time.Timestamps;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,6 +186,30 @@ class RegistryCommandsTest {
     Run unknown = larder("describe", "nope", "--repo", repo.toString());
     assertThat(unknown.code()).isEqualTo(Larder.USAGE);
     assertThat(unknown.err()).contains("nothing is called 'nope'");
+  }
+
+  @Test
+  void materializedIntervalsSurviveNonBreakingChangesOnly() throws IOException {
+    apply();
+    Registry reg = RegistryFile.read(registry).orElseThrow();
+    Interval day = Interval.newBuilder().setStart(Timestamps.toProto(Timestamps.toMicros(
+            Instant.parse("2026-11-01T00:00:00Z"))))
+        .setEnd(Timestamps.toProto(Timestamps.toMicros(Instant.parse("2026-11-02T00:00:00Z")))).build();
+    Registry.Builder b = reg.toBuilder();
+    reg.getViewStatesMap().forEach((v, s) -> b.putViewStates(v, s.toBuilder().addMaterialized(day).build()));
+    RegistryFile.write(registry, b.build());
+    edit("user_profile.textproto", "ttl: \"365d\"", "ttl: \"400d\"");
+    assertThat(apply().code()).isZero();
+    assertThat(larder("describe", "user_profile", "--repo", repo.toString()).out())
+        .contains("materialized:           2026-11-01T00:00:00Z .. 2026-11-02T00:00:00Z");
+    edit("user_profile.textproto", "features { name: \"tier\" type: STRING }", "");
+    Run breaking = apply();
+    assertThat(breaking.out()).contains("! BREAKING feature_view user_profile: version 1 -> 2: removed feature tier");
+    Registry after = RegistryFile.read(registry).orElseThrow();
+    assertThat(after.getViewStatesMap().get("user_profile").getMaterializedList()).isEmpty();
+    assertThat(after.getViewStatesMap().get("user_activity").getMaterializedList()).containsExactly(day);
+    assertThat(larder("describe", "user_profile", "--repo", repo.toString()).out())
+        .contains("version:                2", "materialized:           none");
   }
 
   @Test
