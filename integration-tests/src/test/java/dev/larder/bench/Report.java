@@ -1,6 +1,11 @@
 package dev.larder.bench;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +45,25 @@ final class Report {
 
   /** One measured number; {@code goal} is null when the figure is context (e.g. a baseline's time). */
   record Figure(String key, String label, double value, String unit, Goal goal) {}
+
+  /** JSON has no NaN or infinity: a figure that could not be measured is written as null. */
+  private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().serializeNulls()
+      .registerTypeAdapter(Double.class, new TypeAdapter<Double>() {
+        @Override
+        public void write(JsonWriter out, Double value) throws IOException {
+          if (value == null || !Double.isFinite(value)) {
+            out.nullValue();
+          } else {
+            out.value(value);
+          }
+        }
+
+        @Override
+        public Double read(JsonReader in) {
+          throw new UnsupportedOperationException("write only");
+        }
+      })
+      .create();
 
   private final String scenario;
   private final String title;
@@ -111,7 +135,7 @@ final class Report {
     Map<String, Object> f = new LinkedHashMap<>();
     for (Figure fig : figures) {
       Map<String, Object> one = new LinkedHashMap<>();
-      one.put("value", Double.isFinite(fig.value()) ? fig.value() : null);
+      one.put("value", fig.value());
       one.put("unit", fig.unit());
       if (fig.goal() != null) {
         one.put("goal", fig.goal().toString());
@@ -144,7 +168,7 @@ final class Report {
     for (String n : notes) {
       out.println("note: " + n);
     }
-    out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().create().toJson(toJson(machine)));
+    out.println(JSON.toJson(toJson(machine)));
   }
 
   static String format(double v) {

@@ -18,14 +18,23 @@ final class SmokeScenario extends Scenario {
 
   private static Map<String, List<String>> tiny() {
     Map<String, List<String>> m = new LinkedHashMap<>();
+    List<String> small = List.of("--child-jvm-opts", "-Xmx256m");
     List<String> events = List.of("--events", "2000", "--users", "200", "--days", "10", "--snapshots", "3");
-    m.put("compute", events);
-    List<String> ts = new ArrayList<>(events);
-    ts.addAll(List.of("--rows", "500"));
-    m.put("training-set", ts);
-    m.put("materialize", List.of("--entities", "2000"));
-    m.put("serve", List.of("--entities", "2000", "--duration", "1", "--warmup", "0.5", "--clients", "2"));
+    m.put("compute", join(events, small));
+    m.put("training-set", join(events, List.of("--rows", "500"), small));
+    m.put("materialize", join(List.of("--entities", "2000"), small));
+    m.put("serve", join(List.of("--entities", "2000", "--duration", "1", "--warmup", "0.5", "--clients", "2",
+        "--server-jvm-opts", "-Xmx256m"), small));
     return m;
+  }
+
+  @SafeVarargs
+  private static List<String> join(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> p : parts) {
+      all.addAll(p);
+    }
+    return List.copyOf(all);
   }
 
   @Override
@@ -47,7 +56,7 @@ final class SmokeScenario extends Scenario {
     List<String> a = new ArrayList<>();
     a.add(scenario);
     a.addAll(TINY.get(scenario));
-    a.addAll(List.of("--seed", Long.toString(seed), "--end", end.toString(), "--child-jvm-opts", childJvmOpts));
+    a.addAll(List.of("--seed", Long.toString(seed), "--end", end.toString()));
     if (work != null) {
       a.addAll(List.of("--work", work.toString()));
     }
