@@ -60,6 +60,25 @@ class DriftOnRunningExampleTest {
   }
 
   @Test
+  void snapshotRewrittenAfterItsStatisticsStopsDrift() throws Exception {
+    var snapshot = dev.larder.offline.OfflineStore.of(dev.larder.registry.ProjectConfig.load(dir))
+        .snapshots("user_activity").get(3).file();
+    var mtime = Files.getLastModifiedTime(snapshot);
+    Files.setLastModifiedTime(snapshot, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
+    try {
+      StringWriter err = new StringWriter();
+      CommandLine cl = Larder.commandLine();
+      cl.setErr(new PrintWriter(err));
+      assertThat(cl.execute("drift", "--repo", dir.toString(), "--reference", REFERENCE, "--current", CURRENT))
+          .isEqualTo(Larder.FAILURE);
+      assertThat(err.toString()).contains("1 snapshot(s) changed after their statistics were computed",
+          "larder stats --view user_activity");
+    } finally {
+      Files.setLastModifiedTime(snapshot, mtime);
+    }
+  }
+
+  @Test
   void reportRendersInHeadlessChromium(@TempDir Path work) throws Exception {
     Path html = work.resolve("report.html");
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();

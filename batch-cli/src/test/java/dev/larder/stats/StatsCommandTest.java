@@ -175,6 +175,30 @@ class StatsCommandTest {
   }
 
   @Test
+  void reportDefaultsToTheLastStoredWeeksAndNeedsStatistics() throws IOException {
+    Path html = dir.resolve("out/report.html");
+    StringWriter err = new StringWriter();
+    CommandLine cl = Larder.commandLine();
+    cl.setErr(new PrintWriter(err));
+    assertThat(cl.execute("report", "--repo", dir.toString(), "--out", html.toString())).isEqualTo(Larder.FAILURE);
+    assertThat(err.toString()).contains("no statistics", "larder stats");
+    assertThat(html).doesNotExist();
+
+    assertThat(run("stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-01-02")).isZero();
+    assertThat(run("report", "--repo", dir.toString(), "--out", html.toString())).isZero();
+    String page = Files.readString(html);
+    // current: the 7 days up to the latest period (Jan 2); reference: the 21 days before, without statistics
+    assertThat(page).contains("Current 2025-12-27 – 2026-01-02 compared with reference 2025-12-06 – 2025-12-26")
+        .contains("passthrough view", "last materialized up to: never",
+            "view &#39;purchases&#39; has no statistics in the reference range");
+    assertThat(run("report", "--repo", dir.toString(), "--out", html.toString(), "--reference",
+        "2026-01-01..2026-01-01", "--current", "2026-01-02..2026-01-02")).isZero();
+    assertThat(Files.readString(html)).contains("id=\"purchases--amount\"", "2 of 3 features drifted");
+    assertThat(run("report", "--repo", dir.toString(), "--out", html.toString(), "--current", "2026-01-02..2026-01-02"))
+        .isEqualTo(Larder.USAGE);
+  }
+
+  @Test
   void trainingSetStatsAreWrittenBesideTheSet() throws IOException {
     Path set = dir.resolve("train.parquet");
     try (ParquetRowWriter w = new ParquetRowWriter(set, EVENTS)) {
