@@ -1,13 +1,41 @@
 package dev.larder.cli;
 
+import dev.larder.materialize.Materializer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-// PLACEHOLDER: replaced by the real command while the issue that owns it is worked on.
-@Command(name = "materialize-incremental", description = "(not yet implemented)")
+/** {@code larder materialize-incremental}: materializes each online view from where it last stopped. */
+@Command(name = "materialize-incremental", mixinStandardHelpOptions = true,
+    description = {
+        "Like materialize, with each view's start taken from the registry: the end of its last recorded",
+        "interval for the view's current version; on a view's first run, --end minus its TTL, or its whole",
+        "history when it has no TTL."})
 public final class MaterializeIncrementalCommand implements Callable<Integer> {
+  @Mixin
+  RepoOption repo;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--end", paramLabel = "T", required = true,
+      description = "End of the interval (ISO-8601 instant or date, inclusive).")
+  String end;
+
+  @Option(names = "--view", paramLabel = "VIEW", description = "View to materialize (repeatable; default: all online views).")
+  List<String> views = new ArrayList<>();
+
   @Override
   public Integer call() {
-    throw UserError.failure("'materialize-incremental' is not implemented yet");
+    Materializer.Request request = new Materializer.Request(views, OptionalLong.empty(),
+        MaterializeCommand.micros("--end", end));
+    MaterializeCommand.run(repo.load(), request, spec.commandLine().getOut());
+    return Larder.OK;
   }
 }

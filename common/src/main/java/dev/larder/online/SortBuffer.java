@@ -17,7 +17,7 @@ final class SortBuffer {
   /** First 8 key bytes, zero-padded, compared unsigned: settles most comparisons without touching the arena. */
   private long[] prefixes = new long[1024];
   private int count;
-  private int[] order;
+  private boolean sorted;
 
   SortBuffer(int budgetBytes) {
     this.budgetBytes = budgetBytes;
@@ -54,13 +54,13 @@ final class SortBuffer {
     offsets[count] = start;
     prefixes[count] = prefix(arena.array(), start + 8, keyLen(start));
     count++;
-    order = null;
+    sorted = false;
   }
 
   void clear() {
     arena.reset();
     count = 0;
-    order = null;
+    sorted = false;
   }
 
   private int keyLen(int off) {
@@ -80,71 +80,97 @@ final class SortBuffer {
     return p;
   }
 
-  /** Orders records by key, then newest first (event, created, later input). */
-  private int compare(int x, int y) {
-    int c = Long.compareUnsigned(prefixes[x], prefixes[y]);
+  /**
+   * Orders sorted positions i and j: by key, then newest first (event, created, later input). Compares the
+   * sequential prefix array first and touches the arena only when prefixes tie.
+   */
+  private int compare(long[] pre, int[] off, int i, int j) {
+    int c = Long.compareUnsigned(pre[i], pre[j]);
     if (c != 0) {
       return c;
     }
-    int c2 = compareKeys(x, y);
+    int x = off[i];
+    int y = off[j];
+    int c2 = compareKeysAt(x, y);
     if (c2 != 0) {
       return c2;
     }
     byte[] b = arena.array();
-    int rowX = offsets[x] + 8 + keyLen(offsets[x]);
-    int rowY = offsets[y] + 8 + keyLen(offsets[y]);
-    int newer = RowOrder.compareNewest(b, rowX, b, rowY);
+    int newer = RowOrder.compareNewest(b, x + 8 + keyLen(x), b, y + 8 + keyLen(y));
     return newer != 0 ? newer : Integer.compare(y, x);
   }
 
-  private int compareKeys(int x, int y) {
+  private int compareKeysAt(int x, int y) {
     byte[] b = arena.array();
-    int ox = offsets[x];
-    int oy = offsets[y];
-    return Arrays.compareUnsigned(b, ox + 8, ox + 8 + keyLen(ox), b, oy + 8, oy + 8 + keyLen(oy));
+    return Arrays.compareUnsigned(b, x + 8, x + 8 + keyLen(x), b, y + 8, y + 8 + keyLen(y));
   }
 
+  /** Whether sorted positions i-1 and i hold the same key (i.e. i is an older duplicate). */
+  private boolean sameKeyAsPrevious(int i) {
+    return prefixes[i - 1] == prefixes[i] && compareKeysAt(offsets[i - 1], offsets[i]) == 0;
+  }
+
+  /** Sorts offsets and prefixes together, in place (a stable merge sort over the two parallel arrays). */
   void sort() {
-    if (order != null) {
+    if (sorted) {
       return;
     }
-    int[] a = new int[count];
-    for (int i = 0; i < count; i++) {
-      a[i] = i;
-    }
-    int[] tmp = a.clone();
-    mergeSort(tmp, a, 0, count);
-    order = a;
+    long[] tmpPre = Arrays.copyOf(prefixes, count);
+    int[] tmpOff = Arrays.copyOf(offsets, count);
+    mergeSort(tmpPre, tmpOff, prefixes, offsets, 0, count);
+    sorted = true;
   }
 
-  /** Sorts src[lo,hi) into dst[lo,hi); src and dst start with equal content. */
-  private void mergeSort(int[] src, int[] dst, int lo, int hi) {
-    if (hi - lo < 12) {
+  /** Sorts src[lo,hi) into dst[lo,hi); both start with equal content. */
+  private void mergeSort(long[] srcPre, int[] srcOff, long[] dstPre, int[] dstOff, int lo, int hi) {
+    if (hi - lo < 16) {
       for (int i = lo + 1; i < hi; i++) {
-        int v = dst[i];
+        long p = dstPre[i];
+        int o = dstOff[i];
         int j = i - 1;
-        while (j >= lo && compare(dst[j], v) > 0) {
-          dst[j + 1] = dst[j];
+        while (j >= lo && greater(dstPre, dstOff, j, p, o)) {
+          dstPre[j + 1] = dstPre[j];
+          dstOff[j + 1] = dstOff[j];
           j--;
         }
-        dst[j + 1] = v;
+        dstPre[j + 1] = p;
+        dstOff[j + 1] = o;
       }
       return;
     }
     int mid = (lo + hi) >>> 1;
-    mergeSort(dst, src, lo, mid);
-    mergeSort(dst, src, mid, hi);
-    if (compare(src[mid - 1], src[mid]) <= 0) {
-      System.arraycopy(src, lo, dst, lo, hi - lo);
+    mergeSort(dstPre, dstOff, srcPre, srcOff, lo, mid);
+    mergeSort(dstPre, dstOff, srcPre, srcOff, mid, hi);
+    if (compare(srcPre, srcOff, mid - 1, mid) <= 0) {
+      System.arraycopy(srcPre, lo, dstPre, lo, hi - lo);
+      System.arraycopy(srcOff, lo, dstOff, lo, hi - lo);
       return;
     }
     for (int i = lo, p = lo, q = mid; i < hi; i++) {
-      if (q >= hi || (p < mid && compare(src[p], src[q]) <= 0)) {
-        dst[i] = src[p++];
+      if (q >= hi || (p < mid && compare(srcPre, srcOff, p, q) <= 0)) {
+        dstPre[i] = srcPre[p];
+        dstOff[i] = srcOff[p++];
       } else {
-        dst[i] = src[q++];
+        dstPre[i] = srcPre[q];
+        dstOff[i] = srcOff[q++];
       }
     }
+  }
+
+  /** Whether position j sorts after the record (p, o) being inserted. */
+  private boolean greater(long[] pre, int[] off, int j, long p, int o) {
+    int c = Long.compareUnsigned(pre[j], p);
+    if (c != 0) {
+      return c > 0;
+    }
+    int x = off[j];
+    int c2 = compareKeysAt(x, o);
+    if (c2 != 0) {
+      return c2 > 0;
+    }
+    byte[] b = arena.array();
+    int newer = RowOrder.compareNewest(b, x + 8 + keyLen(x), b, o + 8 + keyLen(o));
+    return newer != 0 ? newer > 0 : x < o;
   }
 
   /** Writes the newest record of every key, in key order; returns how many older duplicates were dropped. */
@@ -153,11 +179,11 @@ final class SortBuffer {
     long dropped = 0;
     byte[] b = arena.array();
     for (int i = 0; i < count; i++) {
-      if (i > 0 && compareKeys(order[i - 1], order[i]) == 0) {
+      if (i > 0 && sameKeyAsPrevious(i)) {
         dropped++;
         continue;
       }
-      int off = offsets[order[i]];
+      int off = offsets[i];
       out.write(b, off + 8, keyLen(off), b, off + 8 + keyLen(off), rowLen(off));
     }
     return dropped;
@@ -174,10 +200,10 @@ final class SortBuffer {
       @Override
       public boolean next() {
         while (++i < count) {
-          if (i > 0 && compareKeys(order[i - 1], order[i]) == 0) {
+          if (i > 0 && sameKeyAsPrevious(i)) {
             continue;
           }
-          int off = offsets[order[i]];
+          int off = offsets[i];
           int k = keyLen(off);
           key = arena.copy(off + 8, off + 8 + k);
           row = arena.copy(off + 8 + k, off + 8 + k + rowLen(off));
@@ -206,7 +232,7 @@ final class SortBuffer {
     sort();
     long d = 0;
     for (int i = 1; i < count; i++) {
-      if (compareKeys(order[i - 1], order[i]) == 0) {
+      if (sameKeyAsPrevious(i)) {
         d++;
       }
     }

@@ -1,0 +1,103 @@
+package dev.larder.materialize;
+
+import dev.larder.core.v1.Feature;
+import dev.larder.core.v1.FeatureView;
+import dev.larder.core.v1.Field;
+import dev.larder.core.v1.ValueType;
+import dev.larder.online.FeatureRowCodec;
+import dev.larder.online.OnlineOptions;
+import dev.larder.online.OnlineWriter;
+import dev.larder.registry.Catalog;
+import dev.larder.value.RowReader;
+import dev.larder.value.RowSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * One view's materialization: streams its history rows in {@code [start, end]} into an {@link OnlineWriter},
+ * which keeps the newest row per entity and publishes a new run. A bad row (null join key, null event
+ * timestamp, a value of the wrong type) stops the run with its position and nothing is published.
+ */
+final class ViewMaterialization {
+  private final Path onlineDir;
+  private final OnlineOptions options;
+
+  ViewMaterialization(Path onlineDir, OnlineOptions options) {
+    this.onlineDir = onlineDir;
+    this.options = options;
+  }
+
+  /** The outcome; {@code firstEventMicros} is the earliest event timestamp read (end when none). */
+  record Outcome(OnlineWriter.Summary summary, long firstEventMicros) {}
+
+  Outcome run(Catalog catalog, FeatureView view, long start, long end, HistorySource history,
+              LongConsumer progress) throws IOException {
+    List<Field> keys = catalog.joinKeys(view);
+    List<ValueType> types = view.getFeaturesList().stream().map(Feature::getType).toList();
+    long viewVersion = catalog.viewVersion(view.getName());
+    int k = keys.size();
+    int n = types.size();
+    long firstEvent = end;
+    try (RowReader rows = history.open(catalog, view, start, end);
+         OnlineWriter writer = OnlineWriter.begin(onlineDir, view.getName(), viewVersion, keys, types,
+             Catalog.ttl(view), end, options)) {
+      try {
+        checkSchema(rows.schema(), view, k, n);
+        Object[] keyValues = new Object[k];
+        Object[] features = new Object[n];
+        long sinceReport = 0;
+        for (Object[] row; (row = rows.next()) != null; ) {
+          Object ts = row[k];
+          if (!(ts instanceof Long event)) {
+            throw new IOException(rows.position() + ": event_timestamp is " + (ts == null ? "null" : ts)
+                + "; view '" + view.getName() + "' needs a timestamp on every row");
+          }
+          if (event < start || event > end) {
+            continue;
+          }
+          firstEvent = Math.min(firstEvent, event);
+          Object created = row[k + 1];
+          System.arraycopy(row, 0, keyValues, 0, k);
+          System.arraycopy(row, k + 2, features, 0, n);
+          try {
+            writer.put(keyValues, event, created == null ? FeatureRowCodec.NO_CREATED_TIMESTAMP : (Long) created, features);
+          } catch (IllegalArgumentException | ClassCastException e) {
+            throw new IOException(rows.position() + ": view '" + view.getName() + "': " + nameFeature(view, e.getMessage()), e);
+          }
+          if (++sinceReport == 4096) {
+            progress.accept(sinceReport);
+            sinceReport = 0;
+          }
+        }
+        progress.accept(sinceReport);
+      } catch (IOException e) {
+        throw new IOException(e.getMessage() + "; the served data of view '" + view.getName() + "' is unchanged", e);
+      }
+      return new Outcome(writer.commit(), firstEvent);
+    }
+  }
+
+  private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile("feature at position (\\d+)");
+
+  /** Replaces the codec's "feature at position i" with the feature's name. */
+  private static String nameFeature(FeatureView view, String message) {
+    java.util.regex.Matcher m = POSITION.matcher(String.valueOf(message));
+    if (m.find()) {
+      int i = Integer.parseInt(m.group(1));
+      if (i < view.getFeaturesCount()) {
+        return m.replaceFirst("feature '" + view.getFeatures(i).getName() + "'");
+      }
+    }
+    return message;
+  }
+
+  private static void checkSchema(RowSchema schema, FeatureView view, int keys, int features) throws IOException {
+    if (schema.size() != keys + 2 + features) {
+      throw new IOException("view '" + view.getName() + "': history rows have " + schema.size() + " columns "
+          + schema + "; expected " + keys + " join key(s), event_timestamp, created_timestamp and "
+          + features + " feature(s)");
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.larder.materialize;
+
+import static dev.larder.materialize.MaterializeRepo.DAY;
+import static dev.larder.materialize.MaterializeRepo.START;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.larder.cli.Larder;
+import dev.larder.core.v1.RegistryChange;
+import dev.larder.core.v1.ViewState;
+import dev.larder.lock.RepoLock;
+import dev.larder.online.OnlineLayout;
+import dev.larder.time.Timestamps;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The materialize commands end to end: CSV source, real ViewHistory, real RocksDB, real registry file. */
+class MaterializeCommandTest {
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int larder(String... args) {
+    CommandLine cl = Larder.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  private static String iso(long micros) {
+    return Timestamps.format(micros);
+  }
+
+  private static final String PROFILES = """
+      1,2026-01-01T01:00:00Z,2026-01-01T01:00:00Z,30,Paris
+      1,2026-01-01T05:00:00Z,2026-01-01T05:00:00Z,31,Lyon
+      1,2026-01-02T06:00:00Z,2026-01-02T06:00:00Z,32,Nice
+      2,2026-01-01T02:00:00Z,2026-01-01T02:00:00Z,40,Oslo
+      2,2026-01-01T02:00:00Z,2026-01-01T03:00:00Z,41,Bergen
+      3,2025-12-28T00:00:00Z,,50,Rome
+      """;
+
+  @Test
+  void materializesTheLatestRowInTheIntervalAndIncrementalContinuesFromItsEnd() throws Exception {
+    MaterializeRepo repo = MaterializeRepo.create(dir, PROFILES);
+    assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START), "--end", iso(START + DAY),
+        "--view", "profile")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("profile v1 [2026-01-01T00:00:00Z, 2026-01-02T00:00:00Z]: 4 rows read, "
+        + "2 entities written, 0 skipped as older").contains("materialized 1 view(s)");
+    assertThat(repo.profile(1)).containsExactly(31L, "Lyon");
+    assertThat(repo.profile(2)).containsExactly(41L, "Bergen");
+    assertThat(repo.profile(3)).isNull();
+
+    ViewState state = repo.registry().getViewStatesOrThrow("profile");
+    assertThat(state.getMaterializedList()).hasSize(1);
+    assertThat(Timestamps.fromProto(state.getMaterialized(0).getStart())).isEqualTo(START);
+    assertThat(Timestamps.fromProto(state.getMaterialized(0).getEnd())).isEqualTo(START + DAY);
+    assertThat(repo.registry().getVersion()).isEqualTo(2);
+    RegistryChange change = repo.registry().getHistory(repo.registry().getHistoryCount() - 1).getChanges(0);
+    assertThat(change.getKind()).isEqualTo(RegistryChange.Kind.MATERIALIZED);
+    assertThat(change.getName()).isEqualTo("profile");
+
+    assertThat(larder("materialize-incremental", "--repo", dir.toString(), "--end", iso(START + 2 * DAY),
+        "--view", "profile")).as(err.toString()).isZero();
+    assertThat(repo.profile(1)).containsExactly(32L, "Nice");
+    assertThat(repo.profile(2)).containsExactly(41L, "Bergen");
+    state = repo.registry().getViewStatesOrThrow("profile");
+    assertThat(state.getMaterializedList()).hasSize(2);
+    assertThat(Timestamps.fromProto(state.getMaterialized(1).getStart())).isEqualTo(START + DAY);
+
+    assertThat(larder("materialize-incremental", "--repo", dir.toString(), "--end", iso(START + 2 * DAY),
+        "--view", "profile")).isZero();
+    assertThat(out.toString()).contains("profile v1: nothing to do (already materialized up to 2026-01-03T00:00:00Z)");
+  }
+
+  @Test
+  void materializesEveryOnlineViewIntoItsVersionFolderAndReportsStats() throws Exception {
+    MaterializeRepo repo = MaterializeRepo.create(dir, PROFILES);
+    assertThat(larder("materialize-incremental", "--repo", dir.toString(), "--end", iso(START + DAY)))
+        .as(err.toString()).isZero();
+    assertThat(out.toString()).contains("profile v1").contains("local v3").doesNotContain("offline_only")
+        .contains("materialized 2 view(s)");
+    Path online = repo.config.onlineDir();
+    assertThat(OnlineLayout.readCurrent(OnlineLayout.versionDir(online, "local", 3))).isPresent();
+    assertThat(Files.exists(online.resolve("offline_only"))).isFalse();
+
+    Files.createDirectories(online.resolve("gone/v1/run-1"));
+    out.getBuffer().setLength(0);
+    assertThat(larder("online", "stats", "--repo", dir.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).containsPattern("profile\\s+v1\\s+\\d+\\s+2 ")
+        .containsPattern("local\\s+v3\\s+\\d+\\s+2 ").contains("gone (stale)");
+    out.getBuffer().setLength(0);
+    assertThat(larder("online", "stats", "--repo", dir.toString(), "--output", "json")).isZero();
+    assertThat(out.toString()).contains("\"view\": \"profile\"").contains("\"entities\": 2.0");
+
+    out.getBuffer().setLength(0);
+    assertThat(larder("online", "cleanup", "--repo", dir.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("removed " + online.resolve("gone/v1")).contains("removed 1 folder(s)");
+    assertThat(Files.exists(online.resolve("gone/v1"))).isFalse();
+    assertThat(repo.profile(2)).containsExactly(41L, "Bergen");
+  }
+
+  @Test
+  void aBadRowFailsNamingFileRowAndKeyAndPublishesNothing() throws Exception {
+    MaterializeRepo repo = MaterializeRepo.create(dir, PROFILES + ",2026-01-01T04:00:00Z,,1,Nowhere\n");
+    assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START), "--end", iso(START + DAY),
+        "--view", "profile")).isEqualTo(Larder.FAILURE);
+    assertThat(err.toString()).contains("profiles.csv").contains("join key 'user_id' is null")
+        .contains("the served data of view 'profile' is unchanged");
+    assertThat(repo.profile(1)).isNull();
+    assertThat(repo.registry().getVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesUsageErrorsAndAConcurrentRun() throws Exception {
+    MaterializeRepo repo = MaterializeRepo.create(dir, PROFILES);
+    assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START), "--end", iso(START + DAY),
+        "--view", "offline_only")).isEqualTo(Larder.USAGE);
+    assertThat(err.toString()).contains("feature view 'offline_only' is not online");
+    assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START), "--end", iso(START + DAY),
+        "--view", "nope")).isEqualTo(Larder.USAGE);
+    assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START + DAY), "--end", iso(START)))
+        .isEqualTo(Larder.USAGE);
+    assertThat(err.toString()).contains("is after --end");
+    assertThat(larder("materialize", "--repo", dir.toString(), "--start", "yesterday", "--end", iso(START)))
+        .isEqualTo(Larder.USAGE);
+
+    Path lock = repo.config.onlineDir().resolve("profile/.lock");
+    try (RepoLock held = RepoLock.acquire(lock, "test")) {
+      assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START), "--end", iso(START + DAY),
+          "--view", "profile")).isEqualTo(Larder.FAILURE);
+    }
+    assertThat(err.toString()).contains("another run holds the lock for online materialization of view 'profile'");
+  }
+}
