@@ -2,11 +2,13 @@ package dev.larder.registry;
 
 import dev.larder.core.v1.Definitions;
 import dev.larder.core.v1.Entity;
+import dev.larder.core.v1.FeatureService;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Registry;
 import dev.larder.core.v1.RegistryChange;
 import dev.larder.core.v1.RegistryChange.Kind;
 import dev.larder.core.v1.RegistryVersion;
+import dev.larder.core.v1.Source;
 import dev.larder.core.v1.ViewState;
 import dev.larder.time.Timestamps;
 import java.time.Instant;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What applying a set of definitions would change in a registry: objects added, changed and removed, and the
@@ -41,40 +44,44 @@ public final class Plan {
     Map<String, Entity> oldEntities = byName(current.getEntitiesList(), Entity::getName);
     Map<String, Entity> newEntities = byName(desired.getEntitiesList(), Entity::getName);
     diff.compare("entity", oldEntities, newEntities);
-    diff.compare("source", byName(current.getSourcesList(), dev.larder.core.v1.Source::getName),
-        byName(desired.getSourcesList(), dev.larder.core.v1.Source::getName));
+    diff.compare("source", byName(current.getSourcesList(), Source::getName),
+        byName(desired.getSourcesList(), Source::getName));
     Map<String, Long> versions = new LinkedHashMap<>();
     Map<String, FeatureView> oldViews = byName(current.getFeatureViewsList(), FeatureView::getName);
+    Catalog catalog = Catalog.of(current);
     for (FeatureView view : desired.getFeatureViewsList()) {
       FeatureView old = oldViews.get(view.getName());
-      long oldVersion = Catalog.of(current).viewVersion(view.getName());
       if (old == null) {
         long version = everApplied(current, view.getName()) ? current.getVersion() + 1 : 1;
         diff.add(Kind.ADDED, "feature_view", view.getName(), "version " + version);
         versions.put(view.getName(), version);
-        continue;
-      }
-      ViewDiff vd = ViewDiff.of(old, view, oldEntities, newEntities);
-      if (vd.breaking().isEmpty() && vd.other().isEmpty()) {
-        continue;
-      }
-      if (vd.breaking().isEmpty()) {
-        diff.add(Kind.CHANGED, "feature_view", view.getName(), String.join("; ", vd.other()));
       } else {
-        List<String> all = new ArrayList<>(vd.breaking());
-        all.addAll(vd.other());
-        diff.add(Kind.BREAKING, "feature_view", view.getName(),
-            "version " + oldVersion + " -> " + (oldVersion + 1) + ": " + String.join("; ", all));
-        versions.put(view.getName(), oldVersion + 1);
+        planChangedView(diff, view.getName(), ViewDiff.of(old, view, oldEntities, newEntities),
+            catalog.viewVersion(view.getName()), versions);
       }
     }
     Map<String, FeatureView> newViews = byName(desired.getFeatureViewsList(), FeatureView::getName);
     oldViews.keySet().stream().filter(n -> !newViews.containsKey(n))
         .forEach(n -> diff.add(Kind.REMOVED, "feature_view", n, ""));
-    diff.compare("feature_service", byName(current.getFeatureServicesList(),
-        dev.larder.core.v1.FeatureService::getName), byName(desired.getFeatureServicesList(),
-        dev.larder.core.v1.FeatureService::getName));
+    diff.compare("feature_service", byName(current.getFeatureServicesList(), FeatureService::getName),
+        byName(desired.getFeatureServicesList(), FeatureService::getName));
     return new Plan(current, desired, diff.changes(), versions);
+  }
+
+  /** A CHANGED entry, or a BREAKING one with the version bump recorded in {@code versions}. */
+  private static void planChangedView(Diff diff, String view, ViewDiff vd, long oldVersion,
+                                      Map<String, Long> versions) {
+    if (vd.breaking().isEmpty()) {
+      if (!vd.other().isEmpty()) {
+        diff.add(Kind.CHANGED, "feature_view", view, String.join("; ", vd.other()));
+      }
+      return;
+    }
+    List<String> all = new ArrayList<>(vd.breaking());
+    all.addAll(vd.other());
+    diff.add(Kind.BREAKING, "feature_view", view,
+        "version " + oldVersion + " -> " + (oldVersion + 1) + ": " + String.join("; ", all));
+    versions.put(view, oldVersion + 1);
   }
 
   /**
@@ -165,7 +172,7 @@ public final class Plan {
     return changes.stream().filter(c -> c.getKind() == kind).count();
   }
 
-  private static <T> Map<String, T> byName(List<T> objects, java.util.function.Function<T, String> name) {
+  private static <T> Map<String, T> byName(List<T> objects, Function<T, String> name) {
     Map<String, T> m = new LinkedHashMap<>();
     objects.forEach(o -> m.put(name.apply(o), o));
     return m;

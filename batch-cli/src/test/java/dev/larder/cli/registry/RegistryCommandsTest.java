@@ -136,6 +136,8 @@ class RegistryCommandsTest {
     Run history = larder("history", "--repo", repo.toString());
     assertThat(history.out()).containsSubsequence("version 2", "! BREAKING feature_view user_activity",
         "version 1", "+ entity user");
+    assertThat(larder("history", "--output", "json", "--repo", repo.toString()).out())
+        .containsSubsequence("\"version\": \"2\"", "\"kind\": \"BREAKING\"", "\"version\": \"1\"", "\"kind\": \"ADDED\"");
   }
 
   @Test
