@@ -137,6 +137,10 @@ final class CsvFileRows implements RowReader {
     return row;
   }
 
+  long line() {
+    return parser.line();
+  }
+
   @Override
   public String position() {
     return display + " line " + parser.line();

@@ -223,6 +223,10 @@ final class ParquetFileRows implements RowReader {
     return out;
   }
 
+  long rowNumber() {
+    return rowNumber;
+  }
+
   @Override
   public String position() {
     return display + " row " + rowNumber;

@@ -64,7 +64,8 @@ public final class SourceReaders {
       out.add(all.column(i));
       fileNames.add(toFile.getOrDefault(n, n));
     }
-    return new SourceRows(files, new RowSchema(out), fileNames, List.copyOf(partitionKeys(files)));
+    SourceRows rows = new SourceRows(files, new RowSchema(out), fileNames, List.copyOf(partitionKeys(files)));
+    return files.isEmpty() ? rows : new PrefetchRows(rows, source.getName());
   }
 
   private static Optional<RowSchema> schema(Source source, List<SourceFiles.DataFile> files) throws IOException {

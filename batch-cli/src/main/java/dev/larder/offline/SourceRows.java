@@ -26,6 +26,7 @@ final class SourceRows implements RowReader {
   private int[] fromFile;
   private Object[] constants;
   private boolean identity;
+  private String prefix = "";
 
   /**
    * @param schema the requested columns (feature-facing names) and their types
@@ -99,6 +100,7 @@ final class SourceRows implements RowReader {
     for (int i = 0; i < fromFile.length; i++) {
       identity &= fromFile[i] == i;
     }
+    prefix = currentFile.display() + (currentFile.format() == SourceFiles.Format.PARQUET ? " row " : " line ");
     current = currentFile.format() == SourceFiles.Format.PARQUET
         ? ParquetFileRows.open(currentFile.path(), currentFile.display(), fileColumns)
         : CsvFileRows.open(currentFile.path(), currentFile.display(), fileColumns);
@@ -115,6 +117,16 @@ final class SourceRows implements RowReader {
       throw new IOException(currentFile.display() + ": partition folder " + c.name() + "=" + text + ": "
           + e.getMessage(), e);
     }
+  }
+
+  /** Position of the last row, without its number: e.g. {@code events/a.parquet row }. */
+  String positionPrefix() {
+    return prefix;
+  }
+
+  /** The last row's number in its file (Parquet), or the line it started on (CSV). */
+  long ordinal() {
+    return current instanceof ParquetFileRows p ? p.rowNumber() : ((CsvFileRows) current).line();
   }
 
   @Override
