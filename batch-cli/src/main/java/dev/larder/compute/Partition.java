@@ -18,6 +18,8 @@ import java.util.HashMap;
 final class Partition implements EventSink {
   /** Dictionary entry, key object and bookkeeping per entity (HashMap node, boxed id, key). */
   static final long BYTES_PER_ENTITY = 120;
+  /** Distinct strings shared per partition; beyond that, values are kept (and counted) one by one. */
+  static final int MAX_SHARED_STRINGS = 1 << 16;
 
   private final Inputs inputs;
   private final EventBlock block;
@@ -25,23 +27,27 @@ final class Partition implements EventSink {
   private Object[] keys = new Object[1024];
   private int[] entityOf;
   private final long bytesPerEvent;
+  private final boolean[] objectInput;
+  private final HashMap<String, String> shared = new HashMap<>();
+  private long objectBytes;
 
   Partition(Inputs inputs, int initialCapacity) {
     this.inputs = inputs;
     this.block = new EventBlock(inputs, initialCapacity);
     this.entityOf = new int[Math.max(16, initialCapacity)];
     this.bytesPerEvent = bytesPerEvent(inputs);
+    this.objectInput = new boolean[inputs.size()];
+    for (int i = 0; i < inputs.size(); i++) {
+      objectInput[i] = inputs.input(i).kind() == Inputs.Kind.OBJECT;
+    }
   }
 
-  /** Heap bytes per event: the columnar block, the entity id, the sort order, and a share of string values. */
+  /**
+   * Heap bytes per event: the columnar block, the entity id and the sort order. Object values (strings,
+   * bytes, lists) are counted separately as they arrive, unless they are shared.
+   */
   static long bytesPerEvent(Inputs inputs) {
-    long objects = 0;
-    for (int i = 0; i < inputs.size(); i++) {
-      if (inputs.input(i).kind() == Inputs.Kind.OBJECT) {
-        objects++;
-      }
-    }
-    return EventBlock.bytesPerEvent(inputs) + 4 + 4 + 24 * objects;
+    return EventBlock.bytesPerEvent(inputs) + 4 + 4;
   }
 
   @Override
@@ -55,11 +61,35 @@ final class Partition implements EventSink {
       }
       keys[id] = key;
     }
+    for (int i = 0; i < projected.length; i++) {
+      if (objectInput[i] && projected[i] != null) {
+        projected[i] = share(projected[i]);
+      }
+    }
     int e = block.add(time, projected);
     if (e == entityOf.length) {
       entityOf = Arrays.copyOf(entityOf, entityOf.length * 2);
     }
     entityOf[e] = id;
+  }
+
+  /** Repeated strings (event types, categories) are stored once; readers hand out a new String per row. */
+  private Object share(Object v) {
+    if (v instanceof String str) {
+      String known = shared.get(str);
+      if (known != null) {
+        return known;
+      }
+      if (shared.size() < MAX_SHARED_STRINGS) {
+        shared.put(str, str);
+        objectBytes += 80 + 2L * str.length(); // the string plus the map entry
+        return str;
+      }
+      objectBytes += 48 + 2L * str.length();
+      return str;
+    }
+    objectBytes += v instanceof byte[] b ? 16 + b.length : 64;
+    return v;
   }
 
   int events() {
@@ -71,7 +101,7 @@ final class Partition implements EventSink {
   }
 
   long estimatedBytes() {
-    return block.size() * bytesPerEvent + ids.size() * BYTES_PER_ENTITY;
+    return block.size() * bytesPerEvent + ids.size() * BYTES_PER_ENTITY + objectBytes;
   }
 
   /** Replays the events in input order, e.g. into spill files when the partition outgrows memory. */
@@ -90,7 +120,9 @@ final class Partition implements EventSink {
     void accept(Object key, int asOf, Object[] values) throws IOException;
   }
 
-  /** Aggregates every entity of the partition at every as-of time. */
+  /**
+   * Aggregates every entity of the partition at every as-of time. Reorders the events: call once, last.
+   */
   void aggregate(SlidingWindow window, long[] asOfs, RowSink sink) throws IOException {
     int n = block.size();
     int entities = ids.size();
@@ -107,13 +139,16 @@ final class Partition implements EventSink {
       order[fill[entityOf[e]]++] = e;
     }
     fill = null;
+    for (int id = 0; id < entities; id++) {
+      sortByTime(order, start[id], start[id + 1]);
+    }
+    // Lay the events out entity by entity, in time order, so the window reads them sequentially.
+    block.reorder(order);
+    order = null;
     IOException[] failure = new IOException[1];
     for (int id = 0; id < entities; id++) {
-      int from = start[id];
-      int to = start[id + 1];
-      sortByTime(order, from, to);
       Object key = keys[id];
-      window.run(block, order, from, to, asOfs, (t, values) -> {
+      window.run(block, null, start[id], start[id + 1], asOfs, (t, values) -> {
         if (failure[0] == null) {
           try {
             sink.accept(key, t, values);

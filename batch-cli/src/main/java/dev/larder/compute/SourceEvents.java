@@ -21,8 +21,14 @@ final class SourceEvents {
 
   private SourceEvents() {}
 
-  /** Reads every row of the job's source into {@code sink}; returns the number of events accepted. */
-  static long read(ViewJob job, Path repoDir, BadRows bad, EventSink sink, LongConsumer progress) throws IOException {
+  /**
+   * Reads every row of the job's source and passes the good events with {@code from <= time < until} (the
+   * only ones any snapshot of the run can see) to {@code sink}.
+   *
+   * @return the number of good events read, including those outside the time range
+   */
+  static long read(ViewJob job, Path repoDir, long from, long until, BadRows bad, EventSink sink,
+                   LongConsumer progress) throws IOException {
     int ts = job.timestampIndex();
     String tsName = job.source().getTimestampField();
     Object[] projected = new Object[job.inputs().size()];
@@ -55,9 +61,12 @@ final class SourceEvents {
           bad.report(BadRows.NULL_TIMESTAMP, reader.position() + ", column '" + tsName + "': event timestamp is null");
           continue;
         }
-        job.inputs().project(row, projected);
-        sink.accept(job.key(row), (Long) row[ts], projected);
+        long time = (Long) row[ts];
         accepted++;
+        if (time >= from && time < until) {
+          job.inputs().project(row, projected);
+          sink.accept(job.key(row), time, projected);
+        }
         if (++sinceProgress == 65536) {
           progress.accept(sinceProgress);
           sinceProgress = 0;

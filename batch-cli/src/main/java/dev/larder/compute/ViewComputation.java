@@ -47,7 +47,10 @@ final class ViewComputation {
     Buffering sink = new Buffering();
     long events;
     try {
-      events = SourceEvents.read(job, repoDir, bad, sink, progress);
+      long longest = window.longestWindow();
+      long from = longest == Long.MAX_VALUE || asOfs[0] < Long.MIN_VALUE + longest ? Long.MIN_VALUE
+          : asOfs[0] - longest;
+      events = SourceEvents.read(job, repoDir, from, asOfs[asOfs.length - 1], bad, sink, progress);
       if (sink.spill == null) {
         aggregate(sink.memory, window, asOfs, out);
       } else {
@@ -97,7 +100,9 @@ final class ViewComputation {
         spill.delete(p);
         continue;
       }
-      if (n * (bytesPerEvent + Partition.BYTES_PER_ENTITY / 2) > budget) {
+      // Entities unknown until loaded: assume one per two events; object values take at most the file's bytes.
+      long estimate = n * (bytesPerEvent + Partition.BYTES_PER_ENTITY / 2) + java.nio.file.Files.size(spill.file(p));
+      if (estimate > budget) {
         if (depth >= MAX_DEPTH) {
           throw entityTooLarge(spill, p);
         }

@@ -86,9 +86,9 @@ public final class Inputs {
         v = null;
       }
       if (v != null) {
-        if (in.kind == Kind.LONG) {
+        if (in.kind == Kind.LONG && !(v instanceof Long)) {
           v = ((Number) v).longValue();
-        } else if (in.kind == Kind.DOUBLE) {
+        } else if (in.kind == Kind.DOUBLE && !(v instanceof Double)) {
           v = ((Number) v).doubleValue();
         }
       }
