@@ -93,7 +93,7 @@ final class ParquetFileRows implements RowReader {
         TypeRules.requireReadable(natural, target, c.name(), display);
         fields.add(fileSchema.getType(c.name()));
         out.add(new Column(c.name(), target));
-        leaves[i] = new Leaf(f.get(), ParquetSlot.of(f.get().leaf(), element(natural), element(target)));
+        leaves[i] = new Leaf(f.get(), ParquetSlot.of(f.get().leaf(), TypeRules.element(natural), TypeRules.element(target)));
       }
       MessageType projection = new MessageType(fileSchema.getName(), fields);
       r.setRequestedSchema(projection);
@@ -115,20 +115,6 @@ final class ParquetFileRows implements RowReader {
     } catch (IOException | RuntimeException e) {
       throw new IOException(display + ": not a readable Parquet file (" + e.getMessage() + ")", e);
     }
-  }
-
-  private static ValueType element(ValueType t) {
-    return switch (t) {
-      case INT32_LIST -> ValueType.INT32;
-      case INT64_LIST -> ValueType.INT64;
-      case FLOAT_LIST -> ValueType.FLOAT;
-      case DOUBLE_LIST -> ValueType.DOUBLE;
-      case BOOL_LIST -> ValueType.BOOL;
-      case STRING_LIST -> ValueType.STRING;
-      case BYTES_LIST -> ValueType.BYTES;
-      case TIMESTAMP_LIST -> ValueType.TIMESTAMP;
-      default -> t;
-    };
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class ParquetRowWriter implements RowWriter {
         .withRowGroupSize(64L * 1024 * 1024);
     // Times and real numbers rarely repeat: a dictionary would cost time (hash lookups per value) for nothing.
     for (Column c : schema.columns()) {
-      ValueType t = element(c.type());
+      ValueType t = TypeRules.element(c.type());
       if (t == ValueType.TIMESTAMP || t == ValueType.DOUBLE || t == ValueType.FLOAT) {
         b.withDictionaryEncoding(Values.isList(c.type()) ? c.name() + ".list.element" : c.name(), false);
       }
@@ -59,8 +59,8 @@ public final class ParquetRowWriter implements RowWriter {
     Types.MessageTypeBuilder b = Types.buildMessage();
     for (Column c : schema.columns()) {
       if (Values.isList(c.type())) {
-        b.addField(Types.optionalList().optionalElement(primitive(element(c.type())))
-            .as(logical(element(c.type()))).named(c.name()));
+        b.addField(Types.optionalList().optionalElement(primitive(TypeRules.element(c.type())))
+            .as(logical(TypeRules.element(c.type()))).named(c.name()));
       } else {
         b.addField(Types.optional(primitive(c.type())).as(logical(c.type())).named(c.name()));
       }
@@ -106,20 +106,6 @@ public final class ParquetRowWriter implements RowWriter {
       case STRING -> LogicalTypeAnnotation.stringType();
       case TIMESTAMP -> LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS);
       default -> null;
-    };
-  }
-
-  static ValueType element(ValueType list) {
-    return switch (list) {
-      case INT32_LIST -> ValueType.INT32;
-      case INT64_LIST -> ValueType.INT64;
-      case FLOAT_LIST -> ValueType.FLOAT;
-      case DOUBLE_LIST -> ValueType.DOUBLE;
-      case BOOL_LIST -> ValueType.BOOL;
-      case STRING_LIST -> ValueType.STRING;
-      case BYTES_LIST -> ValueType.BYTES;
-      case TIMESTAMP_LIST -> ValueType.TIMESTAMP;
-      default -> list;
     };
   }
 
@@ -188,7 +174,7 @@ public final class ParquetRowWriter implements RowWriter {
         }
         out.startField(names[i], i);
         if (Values.isList(types[i])) {
-          writeList(element(types[i]), (List<?>) v);
+          writeList(TypeRules.element(types[i]), (List<?>) v);
         } else {
           writeScalar(types[i], v);
         }

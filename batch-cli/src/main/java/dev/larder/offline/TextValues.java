@@ -25,7 +25,7 @@ final class TextValues {
   /** Parses non-empty {@code text} as {@code type}; throws IllegalArgumentException saying what was expected. */
   static Object parse(ValueType type, String text) {
     if (Values.isList(type)) {
-      return parseList(ParquetRowWriter.element(type), text);
+      return parseList(TypeRules.element(type), text);
     }
     String t = type == ValueType.STRING ? text : text.trim();
     try {
@@ -148,7 +148,7 @@ final class TextValues {
       return "";
     }
     if (Values.isList(type)) {
-      ValueType e = ParquetRowWriter.element(type);
+      ValueType e = TypeRules.element(type);
       StringBuilder sb = new StringBuilder("[");
       for (Object o : (List<?>) v) {
         if (sb.length() > 1) sb.append(", ");

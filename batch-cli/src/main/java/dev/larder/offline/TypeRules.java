@@ -27,6 +27,21 @@ final class TypeRules {
     }
   }
 
+  /** The element type of a list type; any other type is returned as is. */
+  static ValueType element(ValueType t) {
+    return switch (t) {
+      case INT32_LIST -> ValueType.INT32;
+      case INT64_LIST -> ValueType.INT64;
+      case FLOAT_LIST -> ValueType.FLOAT;
+      case DOUBLE_LIST -> ValueType.DOUBLE;
+      case BOOL_LIST -> ValueType.BOOL;
+      case STRING_LIST -> ValueType.STRING;
+      case BYTES_LIST -> ValueType.BYTES;
+      case TIMESTAMP_LIST -> ValueType.TIMESTAMP;
+      default -> t;
+    };
+  }
+
   /** Converts a value of {@code actual} type to {@code expected}, which {@link #readable} allows. */
   static Object widen(ValueType actual, ValueType expected, Object v) {
     if (v == null || actual == expected) {
@@ -38,8 +53,7 @@ final class TypeRules {
       case INT64_LIST, DOUBLE_LIST -> {
         java.util.List<Object> out = new java.util.ArrayList<>();
         for (Object e : (java.util.List<?>) v) {
-          out.add(widen(actual == ValueType.INT32_LIST ? ValueType.INT32 : ValueType.FLOAT,
-              expected == ValueType.INT64_LIST ? ValueType.INT64 : ValueType.DOUBLE, e));
+          out.add(widen(element(actual), element(expected), e));
         }
         yield out;
       }

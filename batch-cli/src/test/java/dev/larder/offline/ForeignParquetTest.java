@@ -79,6 +79,19 @@ class ForeignParquetTest {
   }
 
   @Test
+  void columnsLarderCannotReadAreSkippedUnlessRequested() throws Exception {
+    Path f = dir.resolve("nested.parquet");
+    try (Connection c = duckdb(); Statement s = c.createStatement()) {
+      s.execute("COPY (SELECT 1::BIGINT AS id, MAP {'a': 1} AS m, {'x': 1, 'y': 'z'} AS st, 'v' AS s) TO '" + f
+          + "' (FORMAT parquet)");
+    }
+    assertThat(TableFiles.schema(f).orElseThrow().columns()).extracting(Column::name).containsExactly("id", "s");
+    assertThat(Rows.lists(TableFiles.open(f, List.of("s", "id")))).containsExactly(List.of("v", 1L));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TableFiles.open(f, List.of("m")))
+        .hasMessageContaining("has no column 'm'");
+  }
+
+  @Test
   void readsInt96AndLegacyListsFromParquetJavaWithGzip() throws IOException {
     MessageType schema = MessageTypeParser.parseMessageType("message spark_schema {"
         + " required int64 user_id; optional int96 ts; optional binary raw;"
