@@ -55,7 +55,8 @@ public final class ApplyCommand implements Callable<Integer> {
     spec.commandLine().getErr().println("Read " + parsed.files().size() + " definitions files from "
         + config.repoDir());
     try {
-      return DefinitionReader.validate(parsed, schemas(config));
+      return DefinitionReader.validate(parsed, schemas(config),
+          note -> spec.commandLine().getErr().println("note: " + note));
     } catch (InvalidDefinitionsException e) {
       throw UserError.usage(e.getMessage());
     }

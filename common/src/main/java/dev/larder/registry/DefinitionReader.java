@@ -18,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,17 +48,20 @@ public final class DefinitionReader {
    */
   public static Definitions load(ProjectConfig config, SchemaProvider schemas)
       throws IOException, InvalidDefinitionsException {
-    return validate(read(config), schemas);
+    return validate(read(config), schemas, note -> { });
   }
 
   /**
-   * The definitions to apply from parsed files.
+   * The definitions to apply from parsed files; {@code notes} receives what validation could not check.
    *
    * @throws InvalidDefinitionsException with the syntax problems and every validation problem
    */
-  public static Definitions validate(Parsed parsed, SchemaProvider schemas) throws InvalidDefinitionsException {
+  public static Definitions validate(Parsed parsed, SchemaProvider schemas, Consumer<Problem> notes)
+      throws InvalidDefinitionsException {
+    Validation.Result result = Validation.check(parsed.definitions(), schemas);
+    result.notes().forEach(notes);
     List<Problem> problems = new ArrayList<>(parsed.problems());
-    problems.addAll(Validation.validate(parsed.definitions(), schemas));
+    problems.addAll(result.problems());
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionsException(problems);
     }

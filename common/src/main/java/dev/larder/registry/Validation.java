@@ -33,6 +33,7 @@ public final class Validation {
   private static final int MAX_LISTED = 12;
 
   final List<Problem> problems = new ArrayList<>();
+  final List<Problem> notes = new ArrayList<>();
   final Map<String, Located<Entity>> entities = new LinkedHashMap<>();
   final Map<String, Located<Source>> sources = new LinkedHashMap<>();
   final Map<String, Located<FeatureView>> views = new LinkedHashMap<>();
@@ -47,6 +48,16 @@ public final class Validation {
 
   /** Every problem of {@code set}, sorted by location; empty when it can be applied. */
   public static List<Problem> validate(DefinitionSet set, SchemaProvider schemas) {
+    return check(set, schemas).problems();
+  }
+
+  /**
+   * The problems (which block applying) and notes (which do not: e.g. a source without files yet, whose
+   * columns could only be checked against its declared schema, if any), each sorted by location.
+   */
+  public record Result(List<Problem> problems, List<Problem> notes) {}
+
+  public static Result check(DefinitionSet set, SchemaProvider schemas) {
     Validation v = new Validation(schemas);
     v.index("entity", set.entities(), Entity::getName, v.entities);
     v.index("source", set.sources(), Source::getName, v.sources);
@@ -57,7 +68,7 @@ public final class Validation {
     ViewValidation views = new ViewValidation(v);
     set.views().forEach(views::check);
     set.services().forEach(v::checkService);
-    return v.problems.stream().sorted().toList();
+    return new Result(v.problems.stream().sorted().toList(), v.notes.stream().sorted().toList());
   }
 
   void problem(Location at, String message) {
@@ -139,6 +150,11 @@ public final class Validation {
     }
     if (real.isPresent() && declared.size() > 0) {
       checkDeclaredAgainstFiles(s, where, real.get());
+    }
+    if (real.isEmpty() && !s.getPath().isBlank()) {
+      notes.add(new Problem(where.field("path"), "source '" + s.getName() + "' has no data files at '" + s.getPath()
+          + "' yet; " + (declared.size() > 0 ? "its views were checked against its declared schema only"
+          : "the columns its views use could not be checked (declare a schema to check them)")));
     }
     RowSchema effective = declared.size() > 0 ? declared : real.orElse(null);
     if (effective != null && isFirst(sources, s.getName(), located)) {

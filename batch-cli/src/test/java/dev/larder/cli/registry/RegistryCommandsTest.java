@@ -78,6 +78,8 @@ class RegistryCommandsTest {
     assertThat(r.out()).contains("Plan: 6 to add, 0 to change, 0 to remove (registry version 0 -> 1)",
         "+ entity user", "+ source user_events", "+ feature_view user_activity: version 1",
         "+ feature_service user_model", "Applied: registry version 1");
+    assertThat(r.err()).contains("note: sources.textproto:11:3: source 'user_events' has no data files at"
+        + " 'data/events' yet; its views were checked against its declared schema only");
     Registry reg = RegistryFile.read(registry).orElseThrow();
     assertThat(reg.getVersion()).isEqualTo(1);
     assertThat(reg.getProject()).isEqualTo("shop");
