@@ -24,6 +24,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +52,10 @@ public final class LookupLoad {
       setup(dir, entities);
       return;
     }
+    if (args[0].equals("cpu")) {
+      cpu(dir, entities);
+      return;
+    }
     ServerMain main = (ServerMain) ServerMain.commandLine(System.getenv()).parseArgs("--repo", dir.toString(),
         "--metrics-port", "0", "--port", "0").commandSpec().userObject();
     ServerConfig config = main.config();
@@ -74,6 +79,41 @@ public final class LookupLoad {
       openLoop("lookup 1x50 @100/s", () -> lookups.getOnlineFeatures(one.get()), 100, 10);
       openLoop("lookup 100x50 @100/s", () -> lookups.getOnlineFeatures(hundred.get()), 100, 10);
       ch.shutdownNow();
+    }
+  }
+
+  /** CPU time per lookup in the domain layer plus response serialization, without transport or contention. */
+  static void cpu(Path dir, long entities) throws Exception {
+    ProjectConfig project = ProjectConfig.load(dir);
+    var cache = new dev.larder.serving.lookup.RowCache(1_000_000, Duration.ofMinutes(10));
+    var registry = dev.larder.serving.lookup.RegistryWatcher.start(project.registryPath(), cache);
+    var lookup = new dev.larder.serving.lookup.OnlineLookup(registry::current, cache, java.time.Clock.systemUTC(), 10_000);
+    try (var store = dev.larder.online.OnlineStore.openForReading(project.onlineDir(),
+        OnlineOptions.fromSettings(project.settings()))) {
+      lookup.storeOpened(store);
+      List<String> refs = new ArrayList<>();
+      for (int v = 1; v <= VIEWS; v++) {
+        for (int f = 1; f <= FEATURES; f++) {
+          refs.add("view" + v + ":f" + f);
+        }
+      }
+      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      SplittableRandom random = new SplittableRandom(3);
+      for (int rows : new int[] {1, 100}) {
+        for (int round = 0; round < 3; round++) {
+          int n = rows == 1 ? 50_000 : 2_000;
+          long bytes = 0;
+          long cpu0 = threads.getCurrentThreadCpuTime();
+          for (int i = 0; i < n; i++) {
+            bytes += lookup.lookup(request(refs, rows, entities, random), () -> false).getSerializedSize();
+          }
+          long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+          System.out.printf("%3d x 50: %7.1f us CPU per request (lookup + request build), %6d response bytes%n",
+              rows, cpu / 1e3 / n, bytes / n);
+        }
+      }
+      var stats = cache.stats();
+      System.out.printf("cache hit ratio %.3f%n", stats.hitRate());
     }
   }
 

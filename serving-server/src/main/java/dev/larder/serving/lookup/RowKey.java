@@ -19,10 +19,25 @@ final class RowKey {
     this.viewVersion = viewVersion;
     this.runId = runId;
     this.entityKey = entityKey;
-    int h = view.hashCode();
-    h = 31 * h + Long.hashCode(viewVersion);
-    h = 31 * h + Long.hashCode(runId);
-    this.hash = 31 * h + Arrays.hashCode(entityKey);
+    this.hash = hash(view.hashCode() * 31L + viewVersion, runId, entityKey);
+  }
+
+  /**
+   * FNV-1a over the key bytes, then a 64-bit finalizer. {@code Arrays.hashCode} is not enough: encoded
+   * integer keys differ only in their last bytes, so tens of thousands of entities would share a few
+   * thousand hash codes and the cache's hash table would degrade into collision chains.
+   */
+  private static int hash(long seed, long runId, byte[] key) {
+    long h = 0xcbf29ce484222325L ^ seed ^ (runId * 0x9E3779B97F4A7C15L);
+    for (byte b : key) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return (int) h;
   }
 
   @Override
