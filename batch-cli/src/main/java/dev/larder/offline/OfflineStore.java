@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +37,7 @@ public final class OfflineStore {
   public static final String CREATED_TIMESTAMP = "created_timestamp";
 
   private final Path root;
-  private final Set<String> cleaned = new HashSet<>();
+  private final Set<String> cleaned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public OfflineStore(Path root) {
     this.root = root.toAbsolutePath().normalize();

@@ -173,10 +173,15 @@ public final class ParquetRowWriter implements RowWriter {
           continue;
         }
         out.startField(names[i], i);
-        if (Values.isList(types[i])) {
-          writeList(TypeRules.element(types[i]), (List<?>) v);
-        } else {
-          writeScalar(types[i], v);
+        try {
+          if (Values.isList(types[i])) {
+            writeList(TypeRules.element(types[i]), (List<?>) v);
+          } else {
+            writeScalar(types[i], v);
+          }
+        } catch (ClassCastException e) {
+          throw new IllegalArgumentException("column '" + names[i] + "' is " + Values.typeName(types[i])
+              + " but the row holds a " + v.getClass().getSimpleName() + " (" + v + ")", e);
         }
         out.endField(names[i], i);
       }

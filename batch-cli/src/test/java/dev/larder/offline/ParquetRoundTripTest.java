@@ -70,6 +70,17 @@ class ParquetRoundTripTest {
   }
 
   @Test
+  void aValueOfTheWrongJavaTypeNamesTheColumn() throws IOException {
+    RowSchema schema = new RowSchema(List.of(new Column("n", ValueType.INT64)));
+    try (ParquetRowWriter w = new ParquetRowWriter(dir.resolve("w.parquet"), schema)) {
+      assertThatThrownBy(() -> w.write(new Object[] {5}))
+          .hasMessage("column 'n' is int64 but the row holds a Integer (5)");
+    } catch (RuntimeException | IOException ignored) {
+      // closing a writer whose record failed half-way may fail too; the message above is what matters
+    }
+  }
+
+  @Test
   void missingColumnNamesTheColumn() throws IOException {
     Path f = dir.resolve("p.parquet");
     try (ParquetRowWriter w = new ParquetRowWriter(f, ALL_TYPES)) {
