@@ -5,6 +5,7 @@ import dev.larder.core.v1.FeatureView;
 import dev.larder.offline.OfflineStore;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
+import dev.larder.time.Timestamps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +59,8 @@ public final class DriftCheck {
       throws IOException {
     String name = view.getName();
     List<PeriodStats> periods = stored.stream().filter(p -> range.contains(p.start())).toList();
-    String fix = "run `larder stats --view " + name + " --start " + dev.larder.time.Timestamps.format(range.start())
-        + " --end " + dev.larder.time.Timestamps.format(range.end()) + "` first";
+    String fix = "run `larder stats --view " + name + " --start " + Timestamps.format(range.start())
+        + " --end " + Timestamps.format(range.end()) + "` first";
     if (Catalog.isAggregation(view)) {
       int missing = 0;
       int stale = 0;

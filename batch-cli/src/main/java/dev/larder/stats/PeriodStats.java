@@ -1,6 +1,5 @@
 package dev.larder.stats;
 
-import dev.larder.time.Timestamps;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,9 +14,5 @@ public record PeriodStats(String view, long start, long end, List<FeatureStats> 
 
   public Optional<FeatureStats> feature(String name) {
     return features.stream().filter(f -> f.feature().equals(name)).findFirst();
-  }
-
-  public String label() {
-    return Timestamps.format(start);
   }
 }

@@ -3,12 +3,15 @@ package dev.larder.stats;
 import static dev.larder.stats.Html.escape;
 import static dev.larder.stats.Svg.number;
 
+import dev.larder.time.Timestamps;
+import dev.larder.value.Values;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Renders the report {@link Report.Model} as one self-contained HTML page: inline CSS and SVG, no script, no
@@ -62,7 +65,7 @@ public final class ReportPage {
         .append(CSS).append("</style></head><body>\n");
     h.append("<header><h1>Feature report: ").append(escape(m.project())).append("</h1><p>Current ")
         .append(range(m.current())).append(" compared with reference ").append(range(m.reference()))
-        .append(" &middot; generated ").append(escape(dev.larder.time.Timestamps.format(m.generatedAt() / 1_000_000 * 1_000_000)))
+        .append(" &middot; generated ").append(escape(Timestamps.format(m.generatedAt() / 1_000_000 * 1_000_000)))
         .append("</p></header><main>\n");
     summary(h, m);
     for (Report.ViewSection v : m.views()) {
@@ -93,7 +96,7 @@ public final class ReportPage {
     for (FeatureComparison c : all) {
       h.append("<tr><td class=\"l\">").append(escape(c.view())).append("</td><td class=\"l\"><a href=\"#")
           .append(anchor(c)).append("\">").append(escape(c.feature())).append("</a></td><td class=\"l\">")
-          .append(dev.larder.value.Values.typeName(c.type())).append("</td><td>").append(badge(c)).append("</td>");
+          .append(Values.typeName(c.type())).append("</td><td>").append(badge(c)).append("</td>");
       for (DriftMetric metric : DriftMetric.values()) {
         DriftScore s = c.scores().stream().filter(x -> x.metric() == metric).findFirst().orElse(null);
         h.append(s == null ? "<td></td>" : scoreCell(s));
@@ -113,9 +116,9 @@ public final class ReportPage {
       h.append(escape(v.description())).append("<br>");
     }
     h.append(v.aggregation() ? "Last snapshot: " : "Last day with data (from statistics): ")
-        .append(v.lastData() == null ? "none" : escape(dev.larder.time.Timestamps.format(v.lastData())))
+        .append(v.lastData() == null ? "none" : escape(Timestamps.format(v.lastData())))
         .append(" &middot; last materialized up to: ")
-        .append(v.lastMaterialized() == null ? "never" : escape(dev.larder.time.Timestamps.format(v.lastMaterialized())))
+        .append(v.lastMaterialized() == null ? "never" : escape(Timestamps.format(v.lastMaterialized())))
         .append(" &middot; ").append(v.periods()).append(" stored periods in the charts");
     h.append("<span class=\"legend\"><span style=\"background:").append(Svg.CURRENT).append("\"></span>current")
         .append("<span style=\"border:1.5px solid ").append(Svg.REFERENCE).append("\"></span>reference</span></p>\n");
@@ -133,7 +136,7 @@ public final class ReportPage {
   private static void card(StringBuilder h, Report.Model m, FeatureComparison c, Report.Series series) {
     h.append("<div class=\"card").append(c.drifted() ? " drifted" : "").append("\" id=\"").append(anchor(c))
         .append("\"><h3>").append(escape(c.feature())).append(" <small>")
-        .append(dev.larder.value.Values.typeName(c.type())).append("</small> ").append(badge(c)).append("</h3>");
+        .append(Values.typeName(c.type())).append("</small> ").append(badge(c)).append("</h3>");
     h.append("<div class=\"row\"><div>");
     numbers(h, c.reference(), c.current());
     h.append("</div><div class=\"charts\">");
@@ -178,7 +181,7 @@ public final class ReportPage {
   }
 
   private static void row(StringBuilder h, String label, FeatureProfile ref, FeatureProfile cur,
-                          java.util.function.ToDoubleFunction<FeatureProfile> f) {
+                          ToDoubleFunction<FeatureProfile> f) {
     h.append("<tr><td class=\"l\">").append(label).append("</td>");
     for (FeatureProfile p : new FeatureProfile[] {cur, ref}) {
       double v = p == null ? Double.NaN : f.applyAsDouble(p);

@@ -8,6 +8,7 @@ import dev.larder.time.Timestamps;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
+import dev.larder.value.Values;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -106,7 +108,7 @@ public final class StatsStore {
     int i = 0;
     row[i++] = p.view();
     row[i++] = f.feature();
-    row[i++] = dev.larder.value.Values.typeName(f.type());
+    row[i++] = Values.typeName(f.type());
     row[i++] = p.start();
     row[i++] = p.end();
     row[i++] = pr.rows();
@@ -186,7 +188,7 @@ public final class StatsStore {
         end = (Long) row[4];
         ValueType type;
         try {
-          type = ValueType.valueOf(((String) row[2]).toUpperCase(java.util.Locale.ROOT));
+          type = ValueType.valueOf(((String) row[2]).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
           throw new IOException(r.position() + ": column 'type' holds unknown type '" + row[2] + "'");
         }

@@ -1,5 +1,6 @@
 package dev.larder.stats;
 
+import dev.larder.time.Timestamps;
 import java.util.List;
 import java.util.Locale;
 
@@ -171,6 +172,6 @@ final class Svg {
   }
 
   static String day(long micros) {
-    return dev.larder.time.Timestamps.fromMicros(micros).toString().substring(0, 10);
+    return Timestamps.fromMicros(micros).toString().substring(0, 10);
   }
 }

@@ -5,7 +5,9 @@ import dev.larder.offline.TableFiles;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -53,10 +55,9 @@ public final class TrainingSetStats {
     Path tmp = outFile.resolveSibling(outFile.getFileName() + ".tmp");
     try {
       StatsStore.writeFile(tmp, List.of(stats));
-      java.nio.file.Files.move(tmp, outFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, outFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
-      java.nio.file.Files.deleteIfExists(tmp);
+      Files.deleteIfExists(tmp);
     }
     return stats;
   }

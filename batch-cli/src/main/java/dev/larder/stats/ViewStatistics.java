@@ -2,12 +2,15 @@ package dev.larder.stats;
 
 import dev.larder.core.v1.Feature;
 import dev.larder.core.v1.FeatureView;
+import dev.larder.lock.RepoLock;
 import dev.larder.offline.OfflineStore;
 import dev.larder.offline.ViewHistory;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.value.RowReader;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,10 +42,9 @@ public final class ViewStatistics {
 
   /** @param progress told the number of rows read, now and then */
   public Result compute(FeatureView view, TimeRange range, LongConsumer progress) throws IOException {
-    java.nio.file.Path dir = store.root().resolve(view.getName());
-    java.nio.file.Files.createDirectories(dir);
-    try (dev.larder.lock.RepoLock lock = dev.larder.lock.RepoLock.acquire(dir.resolve(".lock"),
-        "statistics of view '" + view.getName() + "'")) {
+    Path dir = store.root().resolve(view.getName());
+    Files.createDirectories(dir);
+    try (RepoLock lock = RepoLock.acquire(dir.resolve(".lock"), "statistics of view '" + view.getName() + "'")) {
       return computeLocked(view, range, progress);
     }
   }

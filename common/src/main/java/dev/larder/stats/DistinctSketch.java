@@ -3,7 +3,6 @@ package dev.larder.stats;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -180,20 +179,14 @@ public final class DistinctSketch {
       s.registers = new byte[M];
       in.readFully(s.registers);
       s.exact = null;
-      if (Arrays.stream(toInts(s.registers)).anyMatch(r -> r < 0 || r > Q + 1)) {
-        throw new IOException("corrupt distinct sketch: register out of range");
+      for (byte r : s.registers) {
+        if (r < 0 || r > Q + 1) {
+          throw new IOException("corrupt distinct sketch: register out of range");
+        }
       }
     } else {
       throw new IOException("corrupt distinct sketch: mode " + mode);
     }
     return s;
-  }
-
-  private static int[] toInts(byte[] b) {
-    int[] out = new int[b.length];
-    for (int i = 0; i < b.length; i++) {
-      out[i] = b[i];
-    }
-    return out;
   }
 }
