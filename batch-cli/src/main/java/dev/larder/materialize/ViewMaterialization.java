@@ -4,6 +4,7 @@ import dev.larder.core.v1.Feature;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Field;
 import dev.larder.core.v1.ValueType;
+import dev.larder.online.FeatureLayout;
 import dev.larder.online.FeatureRowCodec;
 import dev.larder.online.OnlineOptions;
 import dev.larder.online.OnlineWriter;
@@ -41,7 +42,8 @@ final class ViewMaterialization {
     int n = types.size();
     long firstEvent = end;
     try (RowReader rows = history.open(catalog, view, start, end);
-         OnlineWriter writer = OnlineWriter.begin(onlineDir, view.getName(), viewVersion, keys, types,
+         OnlineWriter writer = OnlineWriter.begin(onlineDir, view.getName(), viewVersion, keys,
+             new FeatureLayout(view.getFeaturesList().stream().map(Feature::getName).toList(), types),
              Catalog.ttl(view), end, options)) {
       try {
         checkSchema(rows.schema(), view, k, n);

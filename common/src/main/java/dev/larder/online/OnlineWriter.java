@@ -49,6 +49,7 @@ public final class OnlineWriter implements AutoCloseable {
   private final long viewVersion;
   private final Path versionDir;
   private final EntityKeyCodec keys;
+  private final FeatureLayout features;
   private final FeatureRowCodec rows;
   private final long cutoffMicros;
   private final OnlineOptions options;
@@ -65,13 +66,14 @@ public final class OnlineWriter implements AutoCloseable {
   private long superseded;
   private boolean finished;
 
-  private OnlineWriter(String view, long viewVersion, Path versionDir, EntityKeyCodec keys, FeatureRowCodec rows,
+  private OnlineWriter(String view, long viewVersion, Path versionDir, EntityKeyCodec keys, FeatureLayout features,
                        long cutoffMicros, OnlineOptions options, RepoLock lock, OptionalLong base, long runId) {
     this.view = view;
     this.viewVersion = viewVersion;
     this.versionDir = versionDir;
     this.keys = keys;
-    this.rows = rows;
+    this.features = features;
+    this.rows = new FeatureRowCodec(features.types());
     this.cutoffMicros = cutoffMicros;
     this.options = options;
     this.lock = lock;
@@ -92,8 +94,19 @@ public final class OnlineWriter implements AutoCloseable {
   public static OnlineWriter begin(Path onlineDir, String view, long viewVersion, List<Field> joinKeys,
                                    List<ValueType> featureTypes, Duration ttlOrNull, long nowMicros,
                                    OnlineOptions options) throws IOException {
+    return begin(onlineDir, view, viewVersion, joinKeys, FeatureLayout.positional(featureTypes), ttlOrNull, nowMicros,
+        options);
+  }
+
+  /**
+   * Like {@link #begin(Path, String, long, List, List, Duration, long, OnlineOptions)}, with feature names:
+   * the run records them, and rows of a served run with another feature order are re-mapped by name.
+   */
+  public static OnlineWriter begin(Path onlineDir, String view, long viewVersion, List<Field> joinKeys,
+                                   FeatureLayout features, Duration ttlOrNull, long nowMicros,
+                                   OnlineOptions options) throws IOException {
     EntityKeyCodec keys = new EntityKeyCodec(joinKeys);
-    FeatureRowCodec rows = new FeatureRowCodec(featureTypes);
+    new FeatureRowCodec(features.types()); // rejects unusable types before anything is touched
     long cutoff = ttlOrNull == null ? Long.MIN_VALUE : nowMicros - Durations.toMicros(ttlOrNull);
     Path versionDir = OnlineLayout.versionDir(onlineDir, view, viewVersion);
     RepoLock lock = RepoLock.acquire(OnlineLayout.lockFile(onlineDir, view),
@@ -115,7 +128,7 @@ public final class OnlineWriter implements AutoCloseable {
       }
       long runId = Math.max(maxSeen + 1, System.currentTimeMillis());
       Files.createDirectories(OnlineLayout.tmpDir(versionDir, runId));
-      return new OnlineWriter(view, viewVersion, versionDir, keys, rows, cutoff, options, lock, base, runId);
+      return new OnlineWriter(view, viewVersion, versionDir, keys, features, cutoff, options, lock, base, runId);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -216,7 +229,7 @@ public final class OnlineWriter implements AutoCloseable {
       superseded += buffer.duplicates();
       inputs.add(buffer.sortedRows());
       if (base.isPresent()) {
-        served = new RunRows(OnlineLayout.runDir(versionDir, base.getAsLong()), options);
+        served = new RunRows(OnlineLayout.runDir(versionDir, base.getAsLong()), options, features);
       }
       counts = RunMerge.merge(inputs, served, cutoffMicros, sink);
       files = sink.finish();
@@ -231,6 +244,7 @@ public final class OnlineWriter implements AutoCloseable {
     buffer = null;
     listener.accept(Phase.INGESTING);
     ingest(files);
+    features.write(runDir);
     syncTree(runDir);
     RegistryFile.syncDirectory(versionDir);
     return counts;

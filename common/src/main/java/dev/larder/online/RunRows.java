@@ -8,7 +8,10 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
-/** Every row of a published run in key order: the served data a new run is merged with. */
+/**
+ * Every row of a published run in key order: the served data a new run is merged with. Rows of a run whose
+ * features were in another order are re-encoded into the new run's layout, matching features by name.
+ */
 final class RunRows implements SortedRows {
   private final Path dir;
   private final Options options;
@@ -19,8 +22,16 @@ final class RunRows implements SortedRows {
   private byte[] key;
   private byte[] row;
 
-  RunRows(Path runDir, OnlineOptions o) throws IOException {
+  private final FeatureRowCodec oldCodec;
+  private final FeatureRowCodec newCodec;
+  private final int[] positions;
+
+  RunRows(Path runDir, OnlineOptions o, FeatureLayout layout) throws IOException {
     this.dir = runDir;
+    FeatureLayout old = FeatureLayout.read(runDir).orElse(null);
+    this.positions = old == null ? null : layout.positionsIn(old);
+    this.oldCodec = positions == null ? null : new FeatureRowCodec(old.types());
+    this.newCodec = positions == null ? null : new FeatureRowCodec(layout.types());
     this.options = RocksTuning.options(o, null).setCreateIfMissing(false);
     try {
       this.db = RocksDB.openReadOnly(options, runDir.toString(), false);
@@ -49,8 +60,17 @@ final class RunRows implements SortedRows {
       return false;
     }
     key = it.key();
-    row = it.value();
+    row = positions == null ? it.value() : remap(it.value());
     return true;
+  }
+
+  private byte[] remap(byte[] old) {
+    Object[] values = oldCodec.decodeJava(old);
+    Object[] out = new Object[positions.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = positions[i] < 0 ? null : values[positions[i]];
+    }
+    return newCodec.encode(FeatureRowCodec.eventTimestamp(old), FeatureRowCodec.createdTimestamp(old), out);
   }
 
   @Override

@@ -19,9 +19,11 @@ final class ServedRun {
   private final Path dir;
   private final Options options;
   private final RocksDB db;
+  private final FeatureLayout features;
   private final AtomicInteger refs = new AtomicInteger(1);
 
-  private ServedRun(long runId, Path dir, Options options, RocksDB db) {
+  private ServedRun(long runId, Path dir, Options options, RocksDB db, FeatureLayout features) {
+    this.features = features;
     this.runId = runId;
     this.dir = dir;
     this.options = options;
@@ -29,9 +31,10 @@ final class ServedRun {
   }
 
   static ServedRun open(Path runDir, long runId, OnlineOptions o, Cache cache) throws IOException {
+    FeatureLayout features = FeatureLayout.read(runDir).orElse(null);
     Options options = RocksTuning.options(o, cache).setCreateIfMissing(false);
     try {
-      return new ServedRun(runId, runDir, options, RocksDB.openReadOnly(options, runDir.toString(), false));
+      return new ServedRun(runId, runDir, options, RocksDB.openReadOnly(options, runDir.toString(), false), features);
     } catch (RocksDBException e) {
       options.close();
       throw new IOException(runDir + ": cannot open online run (" + e.getMessage() + ")", e);
@@ -101,6 +104,11 @@ final class ServedRun {
     @Override
     public long runId() {
       return run.runId;
+    }
+
+    @Override
+    public FeatureLayout features() {
+      return run.features;
     }
 
     @Override

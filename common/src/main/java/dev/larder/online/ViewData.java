@@ -12,6 +12,13 @@ public interface ViewData extends AutoCloseable {
   /** Data version: increases with each materialization of the view. */
   long runId();
 
+  /**
+   * The run's features by name and type, in row order. Readers compare it with the registry's view: after a
+   * non-breaking reorder or insertion of features, rows of a run written before it hold the old order.
+   * Null for a run written without names (rows then follow the writer's positional types).
+   */
+  FeatureLayout features();
+
   /** One RocksDB multiGet for all keys (encoded by {@link EntityKeyCodec}); {@code result[i]} null when missing. */
   byte[][] multiGet(List<byte[]> keys) throws IOException;
 

@@ -279,4 +279,53 @@ class OnlineStoreTest {
       assertThat(store.estimatedEntities(VIEW, 1)).isEqualTo(1);
     }
   }
+
+  @Test
+  void aServedRunWithAnotherFeatureOrderIsRemappedByName() throws Exception {
+    FeatureLayout before = new FeatureLayout(List.of("clicks", "score", "name"), OnlineFixtures.TYPES);
+    try (OnlineWriter w = OnlineWriter.begin(online, VIEW, 1, OnlineFixtures.KEYS, before, null, 0, small())) {
+      w.put(new Object[] {1L}, SECOND, 0, new Object[] {1L, 1.0, "untouched"});
+      w.put(new Object[] {2L}, SECOND, 0, new Object[] {2L, 2.0, "updated"});
+      w.commit();
+    }
+    // A non-breaking change: "name" moves first, "age" is inserted, "score" is gone.
+    FeatureLayout after = new FeatureLayout(List.of("name", "age", "clicks"),
+        List.of(dev.larder.core.v1.ValueType.STRING, dev.larder.core.v1.ValueType.INT32, dev.larder.core.v1.ValueType.INT64));
+    try (OnlineWriter w = OnlineWriter.begin(online, VIEW, 1, OnlineFixtures.KEYS, after, null, 0, small())) {
+      w.put(new Object[] {2L}, 2 * SECOND, 0, new Object[] {"new", 7, 22L});
+      w.commit();
+    }
+    FeatureRowCodec codec = new FeatureRowCodec(after.types());
+    try (OnlineStore store = OnlineStore.openForReading(online, small());
+         ViewData data = store.acquire(VIEW, 1)) {
+      assertThat(data.features()).isEqualTo(after);
+      byte[][] rows = data.multiGet(List.of(key(1), key(2)));
+      assertThat(codec.decodeJava(rows[0])).containsExactly("untouched", null, 1L);
+      assertThat(codec.decodeJava(rows[1])).containsExactly("new", 7, 22L);
+    }
+  }
+
+  @Test
+  void rollbackServesThePreviousRunAgainAndTheNextRunBuildsOnIt() throws Exception {
+    for (long i = 1; i <= 2; i++) {
+      try (OnlineWriter w = begin(online, null, 0, small())) {
+        w.put(new Object[] {1L}, i * SECOND, 0, new Object[] {i, 0.0, "run " + i});
+        w.commit();
+      }
+    }
+    long served = OnlineHousekeeping.rollback(online, VIEW, 1);
+    try (OnlineStore store = OnlineStore.openForReading(online, small())) {
+      assertThat(store.served().get(0).runId()).isEqualTo(served);
+      assertThat(read(store, 1)).containsExactly(1L, 0.0, "run 1");
+    }
+    assertThatThrownBy(() -> OnlineHousekeeping.rollback(online, VIEW, 1)).hasMessageContaining("nothing to roll back to");
+    try (OnlineWriter w = begin(online, null, 0, small())) {
+      w.put(new Object[] {2L}, SECOND, 0, new Object[] {2L, 0.0, "after rollback"});
+      w.commit();
+    }
+    try (OnlineStore store = OnlineStore.openForReading(online, small())) {
+      assertThat(read(store, 1)).containsExactly(1L, 0.0, "run 1");
+      assertThat(read(store, 2)).containsExactly(2L, 0.0, "after rollback");
+    }
+  }
 }
