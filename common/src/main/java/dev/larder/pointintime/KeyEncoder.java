@@ -49,14 +49,37 @@ final class KeyEncoder {
     return Arrays.copyOf(buf, len);
   }
 
-  /** A well-mixed hash of an encoded key; sorting groups keys by it before comparing bytes. */
+  /**
+   * A well-mixed hash of an encoded key; sorting groups keys by it before comparing bytes, so it must spread
+   * keys that differ in a few low bits (consecutive ids) over all 32 bits.
+   */
   static int hash(byte[] key) {
-    int h = Arrays.hashCode(key);
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    return h ^ (h >>> 16);
+    long h = 0x9E3779B97F4A7C15L ^ key.length;
+    int i = 0;
+    for (; i + 8 <= key.length; i += 8) {
+      h = mix(h ^ longAt(key, i)) * 0x9E3779B97F4A7C15L;
+    }
+    long tail = 0;
+    for (; i < key.length; i++) {
+      tail = (tail << 8) | (key[i] & 0xFF);
+    }
+    h = mix(h ^ tail);
+    return (int) (h ^ (h >>> 32));
+  }
+
+  /** The finalizer of MurmurHash3 (fmix64). */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
+  }
+
+  private static long longAt(byte[] b, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[off + i] & 0xFF);
+    }
+    return v;
   }
 
   private void putLong(long v) {

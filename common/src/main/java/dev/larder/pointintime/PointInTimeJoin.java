@@ -20,8 +20,8 @@ import java.util.List;
  * <p>It works in bounded memory whatever the data size: for each view it external-sorts the entity rows' keys and
  * the history rows by (key, time), sweeps both in one pass keeping the best candidate so far, and spills the
  * winners by row number range ({@link ResultBuckets}); the output then re-reads the entity rows and attaches each
- * row's features, in input order. History rows that no entity row can see (too new, or expired before the
- * earliest row) are dropped while reading.
+ * row's features, in input order. History rows that no entity row can see (too new, expired before the
+ * earliest row, or of a key no entity row has, as far as a Bloom filter knows) are dropped while reading.
  */
 public final class PointInTimeJoin {
   private final RowSource entities;
@@ -113,6 +113,7 @@ public final class PointInTimeJoin {
   private static final class EntityKeys {
     final KeyEncoder encoder;
     final RecordSorter sorter;
+    final KeyFilter filter = new KeyFilter();
     long rows;
     long minTs = Long.MAX_VALUE;
     long maxTs = Long.MIN_VALUE;
@@ -145,7 +146,9 @@ public final class PointInTimeJoin {
         for (EntityKeys k : keys) {
           byte[] key = k.encoder.encode(r);
           if (key != null) {
-            k.sorter.add(KeyEncoder.hash(key), key, time, row, RecordCursor.EMPTY);
+            int hash = KeyEncoder.hash(key);
+            k.sorter.add(hash, key, time, row, RecordCursor.EMPTY);
+            k.filter.add(hash);
             k.minTs = Math.min(k.minTs, time);
             k.maxTs = Math.max(k.maxTs, time);
           }
@@ -155,10 +158,14 @@ public final class PointInTimeJoin {
         }
       }
       listener.advance(row & 0xFFF);
+      long held = 0;
       for (EntityKeys k : keys) {
         k.rows = row;
-        if (keys.length > 1) {
-          k.sorter.spill();
+        held += k.sorter.memoryBytes();
+      }
+      if (held > budgetBytes / 4) {
+        for (EntityKeys k : keys) {
+          k.sorter.spill(); // leave the heap to the history sorts
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -212,8 +219,12 @@ public final class PointInTimeJoin {
           continue;
         }
         byte[] key = encoder.encode(r);
-        if (key != null) {
-          sorter.add(KeyEncoder.hash(key), key, available, seq, scratch.payload(ets, cts, r, features, types));
+        if (key == null) {
+          continue;
+        }
+        int hash = KeyEncoder.hash(key);
+        if (entityKeys.filter.mightContain(hash)) {
+          sorter.add(hash, key, available, seq, scratch.payload(ets, cts, r, features, types));
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -13,14 +13,12 @@ import java.util.PriorityQueue;
  * chunk; a full chunk is sorted and spilled as a {@link RunFile}; {@link #sorted()} merges the runs (k-way)
  * with the last chunk, which stays in memory. Nothing is written to disk when everything fits.
  *
- * <p>A chunk sorts a primitive array of (hash, index) pairs and then orders each group of equal hashes by key
+ * <p>A chunk packs keys and payloads into large pages and sorts a primitive array of (hash, index) pairs and then orders each group of equal hashes by key
  * and time, which is much faster than sorting objects when, as with join keys, groups are small.
  */
 final class RecordSorter implements AutoCloseable {
   /** Most runs merged at once; more are merged in passes first. */
   static final int MAX_FAN_IN = 128;
-  /** Approximate heap bytes per record beyond its arrays: the column arrays, growth slack and array headers. */
-  private static final int RECORD_OVERHEAD = 96;
 
   private final Path dir;
   private final String name;
@@ -65,8 +63,7 @@ final class RecordSorter implements AutoCloseable {
     chunk.sort();
     try (RunFile.Writer w = new RunFile.Writer(file)) {
       for (int i = 0; i < chunk.size; i++) {
-        int r = chunk.at(i);
-        w.write(chunk.hashes[r], chunk.keys[r], chunk.times[r], chunk.auxes[r], chunk.payloads[r]);
+        chunk.write(w, chunk.at(i));
       }
     }
     runs.add(file);
@@ -112,33 +109,84 @@ final class RecordSorter implements AutoCloseable {
     chunk = new Chunk();
   }
 
-  /** Records in columns, plus the sort order once sorted. */
+  /**
+   * Records in columns: hash, time and aux in primitive arrays, key and payload packed one after the other into
+   * large byte pages (about 40 bytes of overhead per record instead of two arrays each).
+   */
   private static final class Chunk {
+    private static final int PAGE = 4 << 20;
+    /** Bytes per record in the column arrays and the sort order, with room for 50% growth slack. */
+    private static final int SLOT = (4 + 8 + 8 + 8 + 8) * 3 / 2;
+
     int size;
     long bytes;
     int[] hashes = new int[1024];
-    byte[][] keys = new byte[1024][];
     long[] times = new long[1024];
     long[] auxes = new long[1024];
-    byte[][] payloads = new byte[1024][];
+    /** Page index in the high 32 bits, offset in the low 32 bits. */
+    long[] refs = new long[1024];
+    final List<byte[]> pages = new ArrayList<>();
+    byte[] page;
+    int pagePos;
     long[] order;
 
     void add(int hash, byte[] key, long time, long aux, byte[] payload) {
       if (size == hashes.length) {
-        int n = size * 2;
+        int n = size + (size >> 1);
         hashes = Arrays.copyOf(hashes, n);
-        keys = Arrays.copyOf(keys, n);
         times = Arrays.copyOf(times, n);
         auxes = Arrays.copyOf(auxes, n);
-        payloads = Arrays.copyOf(payloads, n);
+        refs = Arrays.copyOf(refs, n);
       }
+      int need = 10 + key.length + payload.length;
+      if (page == null || pagePos + need > page.length) {
+        page = new byte[Math.max(PAGE, need)];
+        pages.add(page);
+        pagePos = 0;
+      }
+      bytes += SLOT + need; // pages are counted as filled, so a chunk may exceed its budget by one page
       hashes[size] = hash;
-      keys[size] = key;
       times[size] = time;
       auxes[size] = aux;
-      payloads[size] = payload;
+      refs[size] = ((long) (pages.size() - 1) << 32) | pagePos;
+      pagePos = putBytes(page, pagePos, key);
+      pagePos = putBytes(page, pagePos, payload);
       size++;
-      bytes += RECORD_OVERHEAD + key.length + (payload.length == 0 ? 0 : 16 + payload.length);
+    }
+
+    private static int putBytes(byte[] page, int pos, byte[] b) {
+      int n = b.length;
+      while ((n & ~0x7F) != 0) {
+        page[pos++] = (byte) ((n & 0x7F) | 0x80);
+        n >>>= 7;
+      }
+      page[pos++] = (byte) n;
+      System.arraycopy(b, 0, page, pos, b.length);
+      return pos + b.length;
+    }
+
+    byte[] pageOf(int r) {
+      return pages.get((int) (refs[r] >>> 32));
+    }
+
+    /** Offset of record r's key length in its page. */
+    int keyAt(int r) {
+      return (int) refs[r];
+    }
+
+    static int length(byte[] page, int pos) {
+      int n = 0;
+      for (int shift = 0; ; shift += 7) {
+        int b = page[pos++];
+        n |= (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          return n;
+        }
+      }
+    }
+
+    static int lengthSize(int n) {
+      return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
     }
 
     int at(int i) {
@@ -166,13 +214,19 @@ final class RecordSorter implements AutoCloseable {
     }
 
     private int compare(int a, int b) {
-      int c = Arrays.compareUnsigned(keys[a], keys[b]);
+      byte[] pa = pageOf(a);
+      byte[] pb = pageOf(b);
+      int la = length(pa, keyAt(a));
+      int lb = length(pb, keyAt(b));
+      int oa = keyAt(a) + lengthSize(la);
+      int ob = keyAt(b) + lengthSize(lb);
+      int c = Arrays.compareUnsigned(pa, oa, oa + la, pb, ob, ob + lb);
       return c != 0 ? c : Long.compare(times[a], times[b]);
     }
 
     /** Orders order[start, end), whose records share a hash, by key and time. */
     private void sortGroup(int start, int end) {
-      if (end - start <= 48) {
+      if (end - start <= 32) {
         for (int i = start + 1; i < end; i++) {
           long x = order[i];
           int j = i - 1;
@@ -194,10 +248,23 @@ final class RecordSorter implements AutoCloseable {
       }
     }
 
+    /** Writes record r to a run file. */
+    void write(RunFile.Writer w, int r) throws IOException {
+      byte[] p = pageOf(r);
+      int pos = keyAt(r);
+      int keyLength = length(p, pos);
+      int keyStart = pos + lengthSize(keyLength);
+      int payloadLength = length(p, keyStart + keyLength);
+      int payloadStart = keyStart + keyLength + lengthSize(payloadLength);
+      w.write(hashes[r], p, keyStart, keyLength, times[r], auxes[r], payloadStart, payloadLength);
+    }
+
     RecordCursor cursor() {
       return new RecordCursor() {
         private int pos = -1;
         private int r;
+        private byte[] key;
+        private byte[] payload;
 
         @Override
         public boolean next() {
@@ -205,6 +272,8 @@ final class RecordSorter implements AutoCloseable {
             return false;
           }
           r = at(pos);
+          key = null;
+          payload = null;
           return true;
         }
 
@@ -215,7 +284,13 @@ final class RecordSorter implements AutoCloseable {
 
         @Override
         public byte[] key() {
-          return keys[r];
+          if (key == null) {
+            byte[] p = pageOf(r);
+            int n = length(p, keyAt(r));
+            int from = keyAt(r) + lengthSize(n);
+            key = Arrays.copyOfRange(p, from, from + n);
+          }
+          return key;
         }
 
         @Override
@@ -230,7 +305,14 @@ final class RecordSorter implements AutoCloseable {
 
         @Override
         public byte[] payload() {
-          return payloads[r];
+          if (payload == null) {
+            byte[] p = pageOf(r);
+            int keyLength = length(p, keyAt(r));
+            int at = keyAt(r) + lengthSize(keyLength) + keyLength;
+            int n = length(p, at);
+            payload = n == 0 ? EMPTY : Arrays.copyOfRange(p, at + lengthSize(n), at + lengthSize(n) + n);
+          }
+          return payload;
         }
 
         @Override

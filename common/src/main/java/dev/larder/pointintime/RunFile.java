@@ -36,6 +36,18 @@ final class RunFile {
       out.write(payload);
     }
 
+    /** Writes a record whose key and payload are slices of {@code page}. */
+    void write(int hash, byte[] page, int keyStart, int keyLength, long time, long aux, int payloadStart,
+               int payloadLength) throws IOException {
+      out.writeInt(hash);
+      writeLength(out, keyLength);
+      out.write(page, keyStart, keyLength);
+      out.writeLong(time);
+      out.writeLong(aux);
+      writeLength(out, payloadLength);
+      out.write(page, payloadStart, payloadLength);
+    }
+
     @Override
     public void close() throws IOException {
       out.close();
