@@ -2,10 +2,12 @@ package dev.larder.serving;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +24,9 @@ final class NettyTransport implements AutoCloseable {
 
   NettyTransport(int port, int threads) {
     this.epoll = Epoll.isAvailable();
-    if (epoll) {
-      boss = new EpollEventLoopGroup(1);
-      workers = new EpollEventLoopGroup(threads);
-    } else {
-      boss = new NioEventLoopGroup(1);
-      workers = new NioEventLoopGroup(threads);
-    }
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    boss = new MultiThreadIoEventLoopGroup(1, io);
+    workers = new MultiThreadIoEventLoopGroup(threads, io);
     builder = NettyServerBuilder.forAddress(new InetSocketAddress(port))
         .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .bossEventLoopGroup(boss)
