@@ -1,9 +1,11 @@
 package dev.larder.offline;
 
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +21,12 @@ import java.util.List;
  * UTF-8 validation in our error messages.
  */
 final class CsvParser implements AutoCloseable {
-  private final Reader in;
+  private final InputStream in;
+  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
+  private boolean eof;
+  private boolean malformed;
   private final String display;
   private final char[] buf = new char[1 << 16];
   private int pos;
@@ -29,8 +36,7 @@ final class CsvParser implements AutoCloseable {
   private final StringBuilder field = new StringBuilder();
 
   CsvParser(Path file, String display) throws IOException {
-    this.in = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+    this.in = Files.newInputStream(file);
     this.display = display;
     if (fill() && buf[0] == '\uFEFF') {
       pos = 1;
@@ -148,15 +154,41 @@ final class CsvParser implements AutoCloseable {
     line++;
   }
 
+  /**
+   * Decodes the next chunk of the file into {@code buf}. Invalid UTF-8 is reported only once the text before
+   * it has been parsed, so that the error names the exact line.
+   */
   private boolean fill() throws IOException {
-    try {
-      int n = in.read(buf, 0, buf.length);
-      pos = 0;
-      len = Math.max(n, 0);
-      return n > 0;
-    } catch (CharacterCodingException e) {
-      throw new IOException(display + " near line " + line + ": invalid UTF-8; CSV files must be UTF-8 encoded", e);
+    if (malformed) {
+      throw new IOException(display + " line " + line + ": invalid UTF-8; CSV files must be UTF-8 encoded");
     }
+    CharBuffer out = CharBuffer.wrap(buf);
+    while (out.position() == 0) {
+      if (!eof) {
+        bytes.compact();
+        int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+        if (n < 0) {
+          eof = true;
+        } else {
+          bytes.position(bytes.position() + n);
+        }
+        bytes.flip();
+      }
+      CoderResult r = decoder.decode(bytes, out, eof);
+      if (r.isError()) {
+        malformed = true;
+        break;
+      }
+      if (eof) {
+        break;
+      }
+    }
+    pos = 0;
+    len = out.position();
+    if (len == 0 && malformed) {
+      return fill();
+    }
+    return len > 0;
   }
 
   @Override

@@ -65,9 +65,17 @@ class CsvSourceTest {
     Files.writeString(repo.resolve("e.csv"), "id,ts\n1,2026-11-01\n2\n");
     assertThatThrownBy(() -> Rows.all(SourceReaders.open(s, repo, null)))
         .hasMessage("e.csv line 3: 1 fields, expected 2 as in the header");
-    Files.write(repo.resolve("e.csv"), new byte[] {'i', 'd', ',', 't', 's', '\n', '1', ',', (byte) 0xC3, (byte) 0x28, '\n'});
+    StringBuilder many = new StringBuilder("id,ts\n");
+    for (int i = 0; i < 5000; i++) many.append(i).append(",2026-11-01\n");
+    byte[] good = many.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bad = java.util.Arrays.copyOf(good, good.length + 4);
+    bad[good.length] = '7';
+    bad[good.length + 1] = ',';
+    bad[good.length + 2] = (byte) 0xC3; // not followed by a continuation byte
+    bad[good.length + 3] = (byte) 0x28;
+    Files.write(repo.resolve("e.csv"), bad);
     assertThatThrownBy(() -> Rows.all(SourceReaders.open(s, repo, null)))
-        .hasMessageContaining("e.csv").hasMessageContaining("invalid UTF-8");
+        .hasMessage("e.csv line 5002: invalid UTF-8; CSV files must be UTF-8 encoded");
     Files.writeString(repo.resolve("e.csv"), "id,ts\n1,\"2026-11-01\n", StandardCharsets.UTF_8);
     assertThatThrownBy(() -> Rows.all(SourceReaders.open(s, repo, null)))
         .hasMessageContaining("e.csv line 2: quoted field is not closed");
