@@ -67,12 +67,28 @@ public final class Report {
         features = check.compare(view, reference, current, periods);
       } catch (MissingStatisticsException e) {
         problem = e.getMessage();
+        features = unchecked(view, reference, current, periods, thresholds);
       }
       sections.add(new ViewSection(view.getName(), view.getDescription(), aggregation, lastData, materialized,
           periods.size(), problem, features, series(view, periods)));
     }
     return new Model(config.project(), Timestamps.toMicros(Instant.now()), reference, current, thresholds,
         sections);
+  }
+
+  /** The features with whatever statistics each range has, unscored: the page still shows numbers and charts. */
+  private static List<FeatureComparison> unchecked(FeatureView view, TimeRange reference, TimeRange current,
+                                                   List<PeriodStats> periods, DriftThresholds thresholds)
+      throws IOException {
+    List<PeriodStats> ref = periods.stream().filter(p -> reference.contains(p.start())).toList();
+    List<PeriodStats> cur = periods.stream().filter(p -> current.contains(p.start())).toList();
+    List<FeatureComparison> out = new ArrayList<>();
+    for (var f : view.getFeaturesList()) {
+      out.add(new FeatureComparison(view.getName(), f.getName(), f.getType(), DriftCheck.merged(ref, f.getName()),
+          DriftCheck.merged(cur, f.getName()), List.of(DriftScore.skipped(DriftMetric.NULL_RATE,
+              thresholds.nullRate(), "statistics missing for a range"))));
+    }
+    return out;
   }
 
   private static long end(Interval i) {

@@ -124,7 +124,6 @@ public final class ReportPage {
         .append("<span style=\"border:1.5px solid ").append(Svg.REFERENCE).append("\"></span>reference</span></p>\n");
     if (v.problem() != null) {
       h.append("<p class=\"problem\">").append(escape(v.problem())).append("</p>\n");
-      return;
     }
     h.append("<div class=\"grid\">\n");
     for (FeatureComparison c : v.features()) {
