@@ -115,6 +115,48 @@ class ForeignParquetTest {
         Rows.text(Arrays.asList(8L, -1_500_000L, null, null, null, null)));
   }
 
+  @Test
+  void readsManySmallRowGroupsAndPagesWithListsAcrossPageBoundaries() throws IOException {
+    MessageType schema = MessageTypeParser.parseMessageType("message m { required int64 id; optional binary s (UTF8);"
+        + " optional group xs (LIST) { repeated group list { optional int64 element; } } }");
+    Path f = dir.resolve("small-groups.parquet");
+    int n = 20_000;
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(f)).withType(schema)
+        .withConf(new PlainParquetConfiguration()).withCompressionCodec(CompressionCodecName.SNAPPY)
+        .withRowGroupSize(16 * 1024).withPageSize(512).withDictionaryEncoding(false).build()) {
+      SimpleGroupFactory g = new SimpleGroupFactory(schema);
+      for (int i = 0; i < n; i++) {
+        Group row = g.newGroup().append("id", (long) i);
+        if (i % 3 != 0) row.append("s", "s" + i);
+        if (i % 5 != 0) {
+          Group xs = row.addGroup("xs");
+          for (int k = 0; k < i % 7; k++) {
+            Group e = xs.addGroup("list");
+            if (k != 3) e.append("element", (long) i * 10 + k);
+          }
+        }
+        w.write(row);
+      }
+    }
+    try (var footer = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(f))) {
+      assertThat(footer.getRowGroups().size()).isGreaterThan(5);
+    }
+    List<Object[]> rows = Rows.all(TableFiles.open(f, List.of("xs", "id", "s")));
+    assertThat(rows).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      Object[] r = rows.get(i);
+      assertThat(r[1]).isEqualTo((long) i);
+      assertThat(r[2]).isEqualTo(i % 3 != 0 ? "s" + i : null);
+      if (i % 5 == 0) {
+        assertThat(r[0]).isNull();
+      } else {
+        List<Long> expected = new java.util.ArrayList<>();
+        for (int k = 0; k < i % 7; k++) expected.add(k != 3 ? (long) i * 10 + k : null);
+        assertThat(r[0]).as("row " + i).isEqualTo(expected);
+      }
+    }
+  }
+
   /** Spark's INT96: nanos of the day, then the Julian day, little-endian. */
   private static Binary int96(long micros) {
     long day = Math.floorDiv(micros, 86_400_000_000L);
