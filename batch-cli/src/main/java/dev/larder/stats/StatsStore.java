@@ -88,6 +88,17 @@ public final class StatsStore {
     }
   }
 
+  /** Deletes the temp files of {@code view}; call only while holding the view's statistics lock. */
+  void deleteTemps(String view) throws IOException {
+    try (Stream<Path> files = Files.list(root.resolve(view).resolve("_tmp"))) {
+      for (Path f : files.toList()) {
+        Files.deleteIfExists(f);
+      }
+    } catch (NoSuchFileException e) {
+      // nothing written yet
+    }
+  }
+
   /** Writes the given periods to one standalone file (replaced if it exists). */
   public static void writeFile(Path file, List<PeriodStats> periods) throws IOException {
     long now = Timestamps.toMicros(Instant.now());

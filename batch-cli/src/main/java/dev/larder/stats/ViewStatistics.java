@@ -45,6 +45,7 @@ public final class ViewStatistics {
     Path dir = store.root().resolve(view.getName());
     Files.createDirectories(dir);
     try (RepoLock lock = RepoLock.acquire(dir.resolve(".lock"), "statistics of view '" + view.getName() + "'")) {
+      store.deleteTemps(view.getName()); // left by a killed run; nobody else writes while we hold the lock
       return computeLocked(view, range, progress);
     }
   }

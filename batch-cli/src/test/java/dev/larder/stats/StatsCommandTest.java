@@ -128,6 +128,8 @@ class StatsCommandTest {
       dayOneOnly.add(new Object[] {(long) i, DAY1 + i, 1.0, "a", true});
     }
     write(dayOneOnly);
+    Path leftover = store.root().resolve("purchases/_tmp/period=killed-run.parquet");
+    Files.writeString(leftover, "half a file");
     assertThat(run("stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-01-02")).isZero();
     assertThat(store.periods("purchases")).containsExactly(DAY1);
     assertThat(store.read("purchases", new TimeRange(DAY1, DAY1)).get(0).feature("amount").orElseThrow()
