@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  * histograms and distribution distances of a feature can be computed in one pass with a few KB per feature,
  * and so that sketches of several periods merge into the sketch of their union.
  *
- * <p>With the default {@code k = 200} about 600 values are kept; the rank error is typically below 0.5%
- * and below 1% with high probability (measured in {@code QuantileSketchTest}). Coin flips come from a fixed
+ * <p>With the default {@code k = 200} about 600 values are kept; on 1M values the worst rank error over 999
+ * quantiles measured 0.6-0.7%, and {@code SketchAccuracyTest} holds it below 1%. Coin flips come from a fixed
  * seed, so the same input gives the same sketch bytes.
  */
 public final class QuantileSketch {
