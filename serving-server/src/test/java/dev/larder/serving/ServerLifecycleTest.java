@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.larder.serving.v1.FeatureServingGrpc;
+import dev.larder.serving.v1.FieldStatus;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -46,10 +47,15 @@ class ServerLifecycleTest {
   }
 
   private void listen(InProcessServerBuilder builder, String name) throws Exception {
+    listen(builder, name, 100);
+  }
+
+  private void listen(InProcessServerBuilder builder, String name, long cacheEntries) throws Exception {
     ServingFixture f = new ServingFixture(dir);
     f.writeRegistry(ServingFixture.registry(1));
     f.materialize("user_activity", List.<Object[]>of(new Object[] {1L, minutesAgo(1), 5L, 1.0, "a"}));
-    server = LarderServer.listen(f.config(100), ServingFixture.ONLINE, Clock.systemUTC(), builder, null);
+    server = LarderServer.listen(f.config(cacheEntries), ServingFixture.ONLINE,
+        Clock.fixed(ServingFixture.NOW, java.time.ZoneOffset.UTC), builder, null);
     channel = InProcessChannelBuilder.forName(name).build();
   }
 
@@ -115,6 +121,35 @@ class ServerLifecycleTest {
     assertThatThrownBy(() -> health.check(HealthCheckRequest.getDefaultInstance()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  @Test
+  void closeLetsInFlightCallsFinish() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    InProcessServerBuilder builder = InProcessServerBuilder.forName(name);
+    builder.intercept(new DelayBeforeHandler(300));
+    listen(builder, name);
+    server.openStore();
+    var lookup = FeatureServingGrpc.newFutureStub(channel);
+
+    var inFlight = lookup.getOnlineFeatures(features("user_activity").putEntities("user_id", users(1)).build());
+    Thread.sleep(100);
+    server.close();
+
+    assertThat(inFlight.get(5, TimeUnit.SECONDS).getResults(0).getValues(0).getInt64Val()).isEqualTo(5L);
+  }
+
+  @Test
+  void lookupsWorkWithTheCacheDisabled() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    listen(InProcessServerBuilder.forName(name), name, 0);
+    server.openStore();
+    var lookup = FeatureServingGrpc.newBlockingStub(channel);
+    for (int i = 0; i < 2; i++) {
+      assertThat(lookup.getOnlineFeatures(features("user_activity").putEntities("user_id", users(1, 2)).build())
+          .getResults(0).getStatusesList()).containsExactly(FieldStatus.PRESENT, FieldStatus.NOT_FOUND);
+    }
+    assertThat(server.metrics().scrape()).contains("larder_cache_entries 0\n", "larder_cache_hits_total 0\n");
   }
 
   /** Holds a call back before its handler runs, so that its deadline passes first. */
