@@ -51,6 +51,7 @@ final class PassthroughCheck {
     }
     long good = 0;
     long pending = 0;
+    String lastBadCell = null;
     try (RowReader reader = SourceReaders.open(source, repoDir, List.copyOf(names))) {
       RowSchema schema = reader.schema();
       for (int i = 0; i < schema.size(); i++) {
@@ -70,6 +71,11 @@ final class PassthroughCheck {
           if (!SourceEvents.isBadCell(e)) {
             throw e;
           }
+          if (e.getMessage().equals(lastBadCell)) {
+            throw new IOException(e.getMessage() + " (the source reader cannot continue past this row, so it "
+                + "cannot be skipped; fix or remove the row)", e);
+          }
+          lastBadCell = e.getMessage();
           bad.report(e.getMessage().contains("column '" + source.getTimestampField() + "'")
               ? BadRows.BAD_TIMESTAMP : BadRows.BAD_VALUE, e.getMessage());
           continue;

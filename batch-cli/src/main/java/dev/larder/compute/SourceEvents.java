@@ -34,6 +34,7 @@ final class SourceEvents {
     Object[] projected = new Object[job.inputs().size()];
     long accepted = 0;
     long sinceProgress = 0;
+    String lastBadCell = null;
     try (RowReader reader = SourceReaders.open(job.source(), repoDir, job.readColumns())) {
       while (true) {
         Object[] row;
@@ -43,6 +44,11 @@ final class SourceEvents {
           if (!isBadCell(e)) {
             throw e;
           }
+          if (e.getMessage().equals(lastBadCell)) {
+            throw new IOException(e.getMessage() + " (the source reader cannot continue past this row, so it "
+                + "cannot be skipped; fix or remove the row)", e);
+          }
+          lastBadCell = e.getMessage();
           Matcher m = COLUMN.matcher(e.getMessage());
           String column = m.find() ? m.group(1) : "";
           bad.report(column.equals(tsName) ? BadRows.BAD_TIMESTAMP : BadRows.BAD_VALUE, e.getMessage());
@@ -77,9 +83,16 @@ final class SourceEvents {
     return accepted;
   }
 
-  /** A cell that did not parse as its type: the reader names the row and the column and keeps going after it. */
+  /**
+   * A cell that did not parse as its type (the reader names the line and the column), as opposed to a file
+   * that cannot be read or lacks a column. Whether the reader can go on after it is up to the reader.
+   */
   static boolean isBadCell(IOException e) {
-    return e.getCause() instanceof IllegalArgumentException && e.getMessage() != null
-        && e.getMessage().contains(" line ") && e.getMessage().contains("column '");
+    Throwable cause = e.getCause();
+    while (cause != null && !(cause instanceof IllegalArgumentException)) {
+      cause = cause.getCause();
+    }
+    return cause != null && e.getMessage() != null && e.getMessage().contains(" line ")
+        && e.getMessage().contains("column '");
   }
 }
