@@ -120,7 +120,7 @@ class ForeignParquetTest {
     MessageType schema = MessageTypeParser.parseMessageType("message m { required int64 id; optional binary s (UTF8);"
         + " optional group xs (LIST) { repeated group list { optional int64 element; } } }");
     Path f = dir.resolve("small-groups.parquet");
-    int n = 20_000;
+    int n = 5_000;
     try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(f)).withType(schema)
         .withConf(new PlainParquetConfiguration()).withCompressionCodec(CompressionCodecName.SNAPPY)
         .withRowGroupSize(16 * 1024).withPageSize(512).withDictionaryEncoding(false).build()) {
