@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * point leaves the served data as it was (see docs/online-store.md).
  *
  * <p>Memory is bounded by {@link OnlineOptions#sortBufferBytes()}: larger inputs are sorted in chunks and
- * spilled next to the run, then merged. Not thread-safe: one thread drives a run.
+ * spilled next to the run, then merged. Not thread-safe: one thread drives a run. To use two cores, a full
+ * buffer is sorted and spilled by a helper thread while the caller fills the other half of the budget, and
+ * the final merge hands rows to a second thread that builds the SST files.
  */
 public final class OnlineWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OnlineWriter.class);
@@ -61,6 +63,10 @@ public final class OnlineWriter implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final List<Path> spills = new ArrayList<>();
   private SortBuffer buffer;
+  /** The other half of the sort budget: being spilled by {@link #spilling}, or empty and ready. */
+  private SortBuffer spare;
+  private Thread spilling;
+  private IOException spillFailure;
   private Consumer<Phase> listener = p -> {};
   private long rowsRead;
   private long superseded;
@@ -81,7 +87,7 @@ public final class OnlineWriter implements AutoCloseable {
     this.runId = runId;
     this.tmpDir = OnlineLayout.tmpDir(versionDir, runId);
     this.runDir = OnlineLayout.runDir(versionDir, runId);
-    this.buffer = new SortBuffer(options.sortBufferBytes());
+    this.buffer = new SortBuffer(options.sortBufferBytes() / 2);
   }
 
   /**
@@ -167,17 +173,56 @@ public final class OnlineWriter implements AutoCloseable {
     }
   }
 
+  /** Hands the full buffer to a helper thread that sorts and spills it, and continues in the other one. */
   private void spill() throws IOException {
     listener.accept(Phase.SPILLING);
-    Path file = tmpDir.resolve(String.format("spill-%05d.bin", spills.size()));
-    try (SpillFile.Writer out = new SpillFile.Writer(file)) {
-      superseded += buffer.spillTo(out);
+    try {
+      awaitSpill();
     } catch (IOException e) {
-      abort();
-      throw failed("spilling sorted rows to " + file, e);
+      throw failed("spilling sorted rows", e);
     }
+    SortBuffer full = buffer;
+    buffer = spare != null ? spare : new SortBuffer(options.sortBufferBytes() / 2);
+    spare = null;
+    Path file = tmpDir.resolve(String.format("spill-%05d.bin", spills.size()));
     spills.add(file);
-    buffer.clear();
+    spilling = new Thread(() -> {
+      try (SpillFile.Writer out = new SpillFile.Writer(file)) {
+        superseded += full.spillTo(out);
+      } catch (IOException e) {
+        spillFailure = new IOException(file + ": " + e.getMessage(), e);
+      } catch (RuntimeException | Error e) {
+        spillFailure = new IOException("spilling sorted rows to " + file + " failed: " + e, e);
+      }
+      full.clear();
+      spare = full;
+    }, "larder-spill-" + view);
+    spilling.start();
+  }
+
+  /** Waits for the spill in progress; fields it wrote are visible after the join. */
+  private void awaitSpill() throws IOException {
+    if (spilling == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        spilling.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    spilling = null;
+    if (spillFailure != null) {
+      IOException e = spillFailure;
+      abort();
+      throw e;
+    }
   }
 
   /**
@@ -192,6 +237,8 @@ public final class OnlineWriter implements AutoCloseable {
     }
     RunMerge.Counts counts;
     try {
+      awaitSpill();
+      spare = null;
       counts = writeRun();
     } catch (IOException e) {
       abort();
@@ -231,7 +278,10 @@ public final class OnlineWriter implements AutoCloseable {
       if (base.isPresent()) {
         served = new RunRows(OnlineLayout.runDir(versionDir, base.getAsLong()), options, features);
       }
-      counts = RunMerge.merge(inputs, served, cutoffMicros, sink);
+      try (PipelinedSink pipeline = new PipelinedSink(sink, view)) {
+        counts = RunMerge.merge(inputs, served, cutoffMicros, pipeline);
+        pipeline.flush();
+      }
       files = sink.finish();
     } finally {
       for (SortedRows in : inputs) {
@@ -294,7 +344,16 @@ public final class OnlineWriter implements AutoCloseable {
       return;
     }
     finished = true;
+    if (spilling != null) {
+      try {
+        spilling.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      spilling = null;
+    }
     buffer = null;
+    spare = null;
     try {
       OnlineLayout.deleteTree(tmpDir);
       OnlineLayout.deleteTree(runDir);

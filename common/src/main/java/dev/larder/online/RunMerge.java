@@ -46,7 +46,7 @@ final class RunMerge {
    * @param served       the served run's rows, or null for a first run
    * @param cutoffMicros rows with an event timestamp before this are dropped; {@link Long#MIN_VALUE} for no TTL
    */
-  static Counts merge(List<SortedRows> inputs, SortedRows served, long cutoffMicros, SstSink sink) throws IOException {
+  static Counts merge(List<SortedRows> inputs, SortedRows served, long cutoffMicros, RowSink sink) throws IOException {
     PriorityQueue<Head> heads = new PriorityQueue<>(Math.max(1, inputs.size() + 1), ORDER);
     for (int i = 0; i < inputs.size(); i++) {
       push(heads, new Head(inputs.get(i), i));

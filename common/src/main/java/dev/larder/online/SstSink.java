@@ -14,7 +14,7 @@ import org.rocksdb.SstFileWriter;
  * sorted and the files are cut in order, their key ranges never overlap, so ingestion places them all in
  * the bottom level of the fresh database and no compaction is ever needed.
  */
-final class SstSink implements AutoCloseable {
+final class SstSink implements RowSink, AutoCloseable {
   private final Path dir;
   private final long targetBytes;
   private final Options options;
@@ -29,7 +29,8 @@ final class SstSink implements AutoCloseable {
     this.options = RocksTuning.options(o, null);
   }
 
-  void put(byte[] key, byte[] row) throws IOException {
+  @Override
+  public void put(byte[] key, byte[] row) throws IOException {
     try {
       if (writer == null) {
         String file = dir.resolve(String.format("part-%05d.sst", files.size())).toString();
