@@ -123,7 +123,7 @@ public final class SampleCommand implements Runnable {
   }
 
   @Command(name = "profiles", mixinStandardHelpOptions = true,
-      description = {"Write user profiles as DIR/profiles.parquet: one row per user, about 5% with a second, later version.",
+      description = {"Write user profiles as DIR/profiles.parquet: one row per user, about 5%% with a second, later version.",
           "Columns: user_id int64, account_age_days int32, country string, tier string (free/plus/pro), "
               + "event_timestamp timestamp, created_timestamp timestamp."})
   static final class Profiles implements Callable<Integer> {
