@@ -7,7 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Decodes a source's rows on a background thread, a few batches ahead of the caller, so that Parquet and CSV
+ * Decodes rows of a source or of snapshot files on a background thread, a few batches ahead of the caller, so that Parquet and CSV
  * decoding runs in parallel with whatever the caller does with the rows (aggregating, joining). Memory stays
  * bounded: at most {@link #DEPTH} batches of {@link #BATCH} rows wait in the queue. Errors surface from
  * {@link #next()} in order, after the rows before them.
@@ -16,7 +16,7 @@ final class PrefetchRows implements RowReader {
   static final int BATCH = 2048;
   static final int DEPTH = 4;
 
-  private final SourceRows in;
+  private final FileRowStream in;
   private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(DEPTH);
   private final Thread producer;
   private Batch batch;
@@ -26,7 +26,7 @@ final class PrefetchRows implements RowReader {
   /** Rows, where each came from, or the error that ended the stream. */
   private record Batch(Object[][] rows, String[] prefixes, long[] ordinals, int size, IOException error) {}
 
-  PrefetchRows(SourceRows in, String name) {
+  PrefetchRows(FileRowStream in, String name) {
     this.in = in;
     this.producer = new Thread(this::produce, "larder-read-" + name);
     this.producer.setDaemon(true);

@@ -15,7 +15,7 @@ import java.util.Map;
  * names to feature-facing names, read in the source's types, and partition folder values are filled in.
  * Only one file is open at a time.
  */
-final class SourceRows implements RowReader {
+final class SourceRows implements FileRowStream {
   private final List<SourceFiles.DataFile> files;
   private final RowSchema schema;
   private final String[] fileNames;
@@ -119,13 +119,13 @@ final class SourceRows implements RowReader {
     }
   }
 
-  /** Position of the last row, without its number: e.g. {@code events/a.parquet row }. */
-  String positionPrefix() {
+  @Override
+  public String positionPrefix() {
     return prefix;
   }
 
-  /** The last row's number in its file (Parquet), or the line it started on (CSV). */
-  long ordinal() {
+  @Override
+  public long ordinal() {
     return current instanceof ParquetFileRows p ? p.rowNumber() : ((CsvFileRows) current).line();
   }
 

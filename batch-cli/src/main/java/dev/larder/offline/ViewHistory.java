@@ -42,7 +42,8 @@ public final class ViewHistory {
           files.add(s);
         }
       }
-      return new SnapshotRows(files, schema, config.offlineDir());
+      SnapshotRows rows = new SnapshotRows(files, schema, config.offlineDir());
+      return files.isEmpty() ? rows : new PrefetchRows(rows, view.getName());
     }
     Source source = catalog.source(view.getSource()).orElseThrow(() -> new IOException(
         "feature view '" + view.getName() + "' names unknown source '" + view.getSource() + "'"));
@@ -145,13 +146,14 @@ public final class ViewHistory {
   }
 
   /** Snapshot files read one after another; feature columns missing from older snapshots read as null. */
-  private static final class SnapshotRows implements RowReader {
+  private static final class SnapshotRows implements FileRowStream {
     private final List<OfflineStore.Snapshot> files;
     private final RowSchema schema;
     private final java.nio.file.Path root;
     private int next;
     private ParquetFileRows current;
     private int[] from;
+    private String prefix = "";
 
     SnapshotRows(List<OfflineStore.Snapshot> files, RowSchema schema, java.nio.file.Path root) {
       this.files = files;
@@ -208,7 +210,18 @@ public final class ViewHistory {
         wanted.add(c);
       }
       current = ParquetFileRows.open(s.file(), display, wanted);
+      prefix = display + " row ";
       from = complete ? null : map;
+    }
+
+    @Override
+    public String positionPrefix() {
+      return prefix;
+    }
+
+    @Override
+    public long ordinal() {
+      return current == null ? 0 : current.rowNumber();
     }
 
     @Override
