@@ -66,8 +66,15 @@ class SlidingWindowPropertyTest {
     int[] order = Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
 
     Map<Integer, List<Object>> actual = new TreeMap<>();
-    new SlidingWindow(specs, inputs).run(block, order, 0, order.length, c.asOfs,
+    SlidingWindow window = new SlidingWindow(specs, inputs);
+    window.run(block, order, 0, order.length, c.asOfs,
         (t, values) -> actual.put(t, new ArrayList<>(Arrays.asList(values))));
+    // The same after laying the events out in time order (what compute does before sliding).
+    Map<Integer, List<Object>> reordered = new TreeMap<>();
+    block.reorder(order);
+    window.run(block, null, 0, order.length, c.asOfs,
+        (t, values) -> reordered.put(t, new ArrayList<>(Arrays.asList(values))));
+    assertThat(reordered).isEqualTo(actual);
 
     Map<Integer, List<Object>> expected = new TreeMap<>();
     long longest = specs.stream().mapToLong(AggregateSpec::windowMicros).max().orElseThrow();
