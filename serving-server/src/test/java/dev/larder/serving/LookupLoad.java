@@ -53,7 +53,7 @@ public final class LookupLoad {
       return;
     }
     if (args[0].equals("cpu")) {
-      cpu(dir, entities);
+      cpu(dir, entities, args.length > 3 ? new int[] {Integer.parseInt(args[3])} : new int[] {1, 100});
       return;
     }
     ServerMain main = (ServerMain) ServerMain.commandLine(System.getenv()).parseArgs("--repo", dir.toString(),
@@ -83,7 +83,7 @@ public final class LookupLoad {
   }
 
   /** CPU time per lookup in the domain layer plus response serialization, without transport or contention. */
-  static void cpu(Path dir, long entities) throws Exception {
+  static void cpu(Path dir, long entities, int[] sizes) throws Exception {
     ProjectConfig project = ProjectConfig.load(dir);
     var cache = new dev.larder.serving.lookup.RowCache(1_000_000, Duration.ofMinutes(10));
     var registry = dev.larder.serving.lookup.RegistryWatcher.start(project.registryPath(), cache);
@@ -99,7 +99,7 @@ public final class LookupLoad {
       }
       var threads = java.lang.management.ManagementFactory.getThreadMXBean();
       SplittableRandom random = new SplittableRandom(3);
-      for (int rows : new int[] {1, 100}) {
+      for (int rows : sizes) {
         for (int round = 0; round < 3; round++) {
           int n = rows == 1 ? 50_000 : 2_000;
           long bytes = 0;
