@@ -110,15 +110,73 @@ final class SortBuffer {
     return prefixes[i - 1] == prefixes[i] && compareKeysAt(offsets[i - 1], offsets[i]) == 0;
   }
 
-  /** Sorts offsets and prefixes together, in place (a stable merge sort over the two parallel arrays). */
+  /**
+   * Sorts offsets and prefixes together, in place: a stable LSD radix sort on the 8-byte prefixes (which
+   * decide the order of most keys, e.g. every int64 key), then a comparison sort of each run of equal
+   * prefixes (longer keys sharing a prefix, and several rows of one entity).
+   */
   void sort() {
     if (sorted) {
       return;
     }
-    long[] tmpPre = Arrays.copyOf(prefixes, count);
-    int[] tmpOff = Arrays.copyOf(offsets, count);
-    mergeSort(tmpPre, tmpOff, prefixes, offsets, 0, count);
+    radixSortByPrefix();
+    long[] tmpPre = null;
+    int[] tmpOff = null;
+    for (int lo = 0; lo < count; ) {
+      int hi = lo + 1;
+      while (hi < count && prefixes[hi] == prefixes[lo]) {
+        hi++;
+      }
+      if (hi - lo > 1) {
+        if (tmpPre == null) {
+          tmpPre = new long[count];
+          tmpOff = new int[count];
+        }
+        System.arraycopy(prefixes, lo, tmpPre, lo, hi - lo);
+        System.arraycopy(offsets, lo, tmpOff, lo, hi - lo);
+        mergeSort(tmpPre, tmpOff, prefixes, offsets, lo, hi);
+      }
+      lo = hi;
+    }
     sorted = true;
+  }
+
+  /** Stable LSD radix sort by unsigned prefix, one pass per byte; bytes equal in every record are skipped. */
+  private void radixSortByPrefix() {
+    long[] pre = prefixes;
+    int[] off = offsets;
+    long[] pre2 = new long[count];
+    int[] off2 = new int[count];
+    int[] bucket = new int[256];
+    for (int shift = 0; shift < 64; shift += 8) {
+      Arrays.fill(bucket, 0);
+      for (int i = 0; i < count; i++) {
+        bucket[(int) (pre[i] >>> shift) & 0xFF]++;
+      }
+      if (count == 0 || bucket[(int) (pre[0] >>> shift) & 0xFF] == count) {
+        continue;
+      }
+      for (int b = 0, sum = 0; b < 256; b++) {
+        int c = bucket[b];
+        bucket[b] = sum;
+        sum += c;
+      }
+      for (int i = 0; i < count; i++) {
+        int at = bucket[(int) (pre[i] >>> shift) & 0xFF]++;
+        pre2[at] = pre[i];
+        off2[at] = off[i];
+      }
+      long[] tp = pre;
+      pre = pre2;
+      pre2 = tp;
+      int[] to = off;
+      off = off2;
+      off2 = to;
+    }
+    if (pre != prefixes) {
+      System.arraycopy(pre, 0, prefixes, 0, count);
+      System.arraycopy(off, 0, offsets, 0, count);
+    }
   }
 
   /** Sorts src[lo,hi) into dst[lo,hi); both start with equal content. */
