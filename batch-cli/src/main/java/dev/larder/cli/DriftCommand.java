@@ -72,7 +72,7 @@ public final class DriftCommand implements Callable<Integer> {
     TimeRange cur = range("--current", current);
     DriftThresholds t = thresholds(config);
     StatsViews selected = StatsViews.load(config, views);
-    DriftCheck check = new DriftCheck(config, new StatsStore(config.offlineDir()), t);
+    DriftCheck check = new DriftCheck(selected.catalog(), config, new StatsStore(config.offlineDir()), t);
     List<FeatureComparison> all = new ArrayList<>();
     for (FeatureView view : selected.views()) {
       try {
@@ -86,7 +86,8 @@ public final class DriftCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     print(out, all);
     long drifted = all.stream().filter(FeatureComparison::drifted).count();
-    out.printf(Locale.ROOT, "%d of %d features drifted (reference %s, current %s)%n", drifted, all.size(), ref, cur);
+    out.printf(Locale.ROOT, "%d of %d features and join keys drifted (reference %s, current %s)%n", drifted,
+        all.size(), ref, cur);
     out.flush();
     return drifted > 0 ? DRIFTED : Larder.OK;
   }

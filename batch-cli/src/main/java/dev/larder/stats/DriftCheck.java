@@ -2,6 +2,7 @@ package dev.larder.stats;
 
 import dev.larder.core.v1.Feature;
 import dev.larder.core.v1.FeatureView;
+import dev.larder.core.v1.Field;
 import dev.larder.offline.OfflineStore;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
@@ -19,11 +20,13 @@ import java.util.List;
  * statistics, or when an aggregation snapshot in it has none or changed after its statistics were computed.
  */
 public final class DriftCheck {
+  private final Catalog catalog;
   private final ProjectConfig config;
   private final StatsStore store;
   private final DriftThresholds thresholds;
 
-  public DriftCheck(ProjectConfig config, StatsStore store, DriftThresholds thresholds) {
+  public DriftCheck(Catalog catalog, ProjectConfig config, StatsStore store, DriftThresholds thresholds) {
+    this.catalog = catalog;
     this.config = config;
     this.store = store;
     this.thresholds = thresholds;
@@ -49,7 +52,15 @@ public final class DriftCheck {
           ? List.of(DriftScore.skipped(DriftMetric.NULL_RATE, thresholds.nullRate(),
               r == null ? "no reference statistics" : c == null ? "no current statistics" : "type changed"))
           : Drift.compare(r, c, thresholds);
-      out.add(new FeatureComparison(view.getName(), f.getName(), f.getType(), r, c, scores));
+      out.add(new FeatureComparison(view.getName(), f.getName(), f.getType(), r, c, scores, false));
+    }
+    for (Field k : catalog.joinKeys(view)) {
+      FeatureProfile r = merged(ref, k.getName());
+      FeatureProfile c = merged(cur, k.getName());
+      if (r != null && c != null && r.kind() == c.kind()) {
+        List<DriftScore> nullRate = Drift.compare(r, c, thresholds).subList(0, 1);
+        out.add(new FeatureComparison(view.getName(), k.getName(), k.getType(), r, c, nullRate, true));
+      }
     }
     return out;
   }

@@ -42,7 +42,7 @@ public final class Report {
   public static Model gather(ProjectConfig config, Catalog catalog, List<FeatureView> views, TimeRange reference,
                              TimeRange current, DriftThresholds thresholds) throws IOException {
     StatsStore store = new StatsStore(config.offlineDir());
-    DriftCheck check = new DriftCheck(config, store, thresholds);
+    DriftCheck check = new DriftCheck(catalog, config, store, thresholds);
     TimeRange span = new TimeRange(Math.min(reference.start(), current.start()),
         Math.max(reference.end(), current.end()));
     List<ViewSection> sections = new ArrayList<>();
@@ -70,7 +70,7 @@ public final class Report {
         features = unchecked(view, reference, current, periods, thresholds);
       }
       sections.add(new ViewSection(view.getName(), view.getDescription(), aggregation, lastData, materialized,
-          periods.size(), problem, features, series(view, periods)));
+          periods.size(), problem, features, series(ViewStatistics.profiledColumns(catalog, view), periods)));
     }
     return new Model(config.project(), Timestamps.toMicros(Instant.now()), reference, current, thresholds,
         sections);
@@ -86,7 +86,7 @@ public final class Report {
     for (var f : view.getFeaturesList()) {
       out.add(new FeatureComparison(view.getName(), f.getName(), f.getType(), DriftCheck.merged(ref, f.getName()),
           DriftCheck.merged(cur, f.getName()), List.of(DriftScore.skipped(DriftMetric.NULL_RATE,
-              thresholds.nullRate(), "statistics missing for a range"))));
+              thresholds.nullRate(), "statistics missing for a range")), false));
     }
     return out;
   }
@@ -95,20 +95,20 @@ public final class Report {
     return Timestamps.fromProto(i.getEnd());
   }
 
-  private static Map<String, Series> series(FeatureView view, List<PeriodStats> periods) {
+  private static Map<String, Series> series(List<String> columns, List<PeriodStats> periods) {
     Map<String, Series> out = new LinkedHashMap<>();
-    for (var f : view.getFeaturesList()) {
+    for (String column : columns) {
       long[] times = new long[periods.size()];
       double[] means = new double[periods.size()];
       double[] nulls = new double[periods.size()];
       for (int i = 0; i < periods.size(); i++) {
         PeriodStats p = periods.get(i);
         times[i] = p.start();
-        var stats = p.feature(f.getName());
+        var stats = p.feature(column);
         means[i] = stats.map(s -> s.profile().mean()).orElse(Double.NaN);
         nulls[i] = stats.map(s -> s.profile().nullRate()).orElse(Double.NaN);
       }
-      out.put(f.getName(), new Series(times, means, nulls));
+      out.put(column, new Series(times, means, nulls));
     }
     return out;
   }

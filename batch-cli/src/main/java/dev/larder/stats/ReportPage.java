@@ -80,7 +80,7 @@ public final class ReportPage {
     m.views().forEach(v -> all.addAll(v.features()));
     long drifted = all.stream().filter(FeatureComparison::drifted).count();
     h.append("<h2>Summary</h2><p>").append(drifted).append(" of ").append(all.size())
-        .append(" features drifted. Thresholds: PSI ").append(number(m.thresholds().psi())).append(", KS ")
+        .append(" features and join keys drifted. Thresholds: PSI ").append(number(m.thresholds().psi())).append(", KS ")
         .append(number(m.thresholds().ks())).append(", JS ").append(number(m.thresholds().js()))
         .append(", null rate change ").append(number(m.thresholds().nullRate())).append(".</p>\n");
     for (Report.ViewSection v : m.views()) {
@@ -96,13 +96,14 @@ public final class ReportPage {
     for (FeatureComparison c : all) {
       h.append("<tr><td class=\"l\">").append(escape(c.view())).append("</td><td class=\"l\"><a href=\"#")
           .append(anchor(c)).append("\">").append(escape(c.feature())).append("</a></td><td class=\"l\">")
-          .append(Values.typeName(c.type())).append("</td><td>").append(badge(c)).append("</td>");
+          .append(Values.typeName(c.type())).append(c.joinKey() ? " key" : "").append("</td><td>").append(badge(c))
+          .append("</td>");
       for (DriftMetric metric : DriftMetric.values()) {
         DriftScore s = c.scores().stream().filter(x -> x.metric() == metric).findFirst().orElse(null);
         h.append(s == null ? "<td></td>" : scoreCell(s));
       }
       FeatureProfile cur = c.current();
-      h.append("<td>").append(cur == null ? "–" : number(cur.mean())).append("</td><td>")
+      h.append("<td>").append(cur == null || c.joinKey() ? "–" : number(cur.mean())).append("</td><td>")
           .append(cur == null ? "–" : Svg.pct(cur.nullRate())).append("</td></tr>\n");
     }
     h.append("</table>\n");
@@ -135,14 +136,19 @@ public final class ReportPage {
   private static void card(StringBuilder h, Report.Model m, FeatureComparison c, Report.Series series) {
     h.append("<div class=\"card").append(c.drifted() ? " drifted" : "").append("\" id=\"").append(anchor(c))
         .append("\"><h3>").append(escape(c.feature())).append(" <small>")
-        .append(Values.typeName(c.type())).append("</small> ").append(badge(c)).append("</h3>");
+        .append(Values.typeName(c.type())).append(c.joinKey() ? ", join key: null rate only" : "").append("</small> ")
+        .append(badge(c)).append("</h3>");
     h.append("<div class=\"row\"><div>");
-    numbers(h, c.reference(), c.current());
+    numbers(h, c.reference(), c.current(), !c.joinKey());
     h.append("</div><div class=\"charts\">");
-    distribution(h, c.reference(), c.current());
-    if (series != null) {
+    if (!c.joinKey()) {
+      distribution(h, c.reference(), c.current());
+    }
+    if (series != null && !c.joinKey()) {
       h.append("<div class=\"caption\">mean over time</div>")
           .append(Svg.line(series.times(), series.means(), m.reference(), m.current(), "mean per period", false));
+    }
+    if (series != null) {
       h.append("<div class=\"caption\">null rate over time</div>")
           .append(Svg.line(series.times(), series.nullRates(), m.reference(), m.current(), "null rate per period",
               true));
@@ -158,13 +164,13 @@ public final class ReportPage {
     h.append("</div></div>\n");
   }
 
-  private static void numbers(StringBuilder h, FeatureProfile ref, FeatureProfile cur) {
+  private static void numbers(StringBuilder h, FeatureProfile ref, FeatureProfile cur, boolean distribution) {
     h.append("<table class=\"numbers\"><tr><th class=\"l\"></th><th>current</th><th>reference</th></tr>");
     row(h, "rows", ref, cur, p -> (double) p.rows());
     row(h, "null rate", ref, cur, FeatureProfile::nullRate);
     row(h, "distinct", ref, cur, p -> (double) p.distinct());
     FeatureProfile any = cur != null ? cur : ref;
-    if (any != null && any.kind() == FeatureProfile.Kind.NUMERIC) {
+    if (distribution && any != null && any.kind() == FeatureProfile.Kind.NUMERIC) {
       row(h, "mean", ref, cur, FeatureProfile::mean);
       row(h, "stddev", ref, cur, FeatureProfile::stddev);
       row(h, "min", ref, cur, FeatureProfile::min);

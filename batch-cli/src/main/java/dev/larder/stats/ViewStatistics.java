@@ -1,6 +1,5 @@
 package dev.larder.stats;
 
-import dev.larder.core.v1.Feature;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.lock.RepoLock;
 import dev.larder.offline.OfflineStore;
@@ -37,6 +36,14 @@ public final class ViewStatistics {
     this.store = store;
   }
 
+  /** The columns profiled: the join keys (for their null rate), then the features. */
+  static List<String> profiledColumns(Catalog catalog, FeatureView view) {
+    List<String> out = new java.util.ArrayList<>();
+    catalog.joinKeys(view).forEach(k -> out.add(k.getName()));
+    view.getFeaturesList().forEach(f -> out.add(f.getName()));
+    return out;
+  }
+
   /** What one run wrote for one view. */
   public record Result(String view, int periods, long rows) {}
 
@@ -51,7 +58,7 @@ public final class ViewStatistics {
   }
 
   private Result computeLocked(FeatureView view, TimeRange range, LongConsumer progress) throws IOException {
-    List<String> features = view.getFeaturesList().stream().map(Feature::getName).toList();
+    List<String> features = profiledColumns(catalog, view);
     Set<Long> written = new HashSet<>();
     long rows = 0;
     TimeRange covered;

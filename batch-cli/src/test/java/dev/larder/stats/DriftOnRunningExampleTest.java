@@ -34,7 +34,7 @@ class DriftOnRunningExampleTest {
 
   @BeforeAll
   static void createRepository() throws Exception {
-    RunningExample.create(dir, 14, 0.8);
+    RunningExample.create(dir, 14, 1.0);
     RunningExample.run("stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-03-02");
   }
 

@@ -28,7 +28,7 @@ class ReportPageTest {
       FeatureProfile ref = profile(type, r, 0);
       FeatureProfile cur = profile(type, r, shift);
       features.add(new FeatureComparison("v", "f" + i + (i == 7 ? "<b>" : ""), type, ref, cur,
-          Drift.compare(ref, cur, DriftThresholds.DEFAULT)));
+          Drift.compare(ref, cur, DriftThresholds.DEFAULT), false));
       long[] times = new long[28];
       double[] means = new double[28];
       double[] nulls = new double[28];
@@ -63,7 +63,7 @@ class ReportPageTest {
         new Report.ViewSection("v", "", false, null, null, 0, "view 'v' has no statistics; run `larder stats`",
             List.of(), Map.of())));
     assertThat(ReportPage.render(model)).contains("class=\"problem\">view &#39;v&#39; has no statistics")
-        .contains("0 of 0 features drifted");
+        .contains("0 of 0 features and join keys drifted");
   }
 
   private static FeatureProfile profile(ValueType type, Random r, double shift) {

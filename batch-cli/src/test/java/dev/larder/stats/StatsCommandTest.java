@@ -70,8 +70,9 @@ class StatsCommandTest {
       rows.add(new Object[] {(long) i, DAY1 + i * 1000L, i % 10 == 9 ? null : (double) i, i % 4 == 0 ? "b" : "a",
           i % 2 == 0});
     }
-    for (int i = 0; i < 200; i++) { // day 2: amounts shifted by 150, kind mostly c, no nulls
-      rows.add(new Object[] {(long) i, DAY2 + i * 1000L, i + 150.0, i % 4 == 0 ? "a" : "c", i % 2 == 0});
+    for (int i = 0; i < 200; i++) { // day 2: amounts shifted by 150, kind mostly c, no nulls, 20% null user_id
+      rows.add(new Object[] {i % 5 == 0 ? null : (long) i, DAY2 + i * 1000L, i + 150.0, i % 4 == 0 ? "a" : "c",
+          i % 2 == 0});
     }
     write(rows);
   }
@@ -150,15 +151,18 @@ class StatsCommandTest {
         .containsPattern("purchases\\s+amount\\s+null_rate\\s+0\\.1000\\s+0\\.1000\\s+ok")
         .containsPattern("purchases\\s+kind\\s+js\\s+\\S+\\s+0\\.1000\\s+DRIFT")
         .containsPattern("purchases\\s+flag\\s+js\\s+0\\.0000\\s+0\\.1000\\s+ok")
-        .contains("2 of 3 features drifted");
+        .containsPattern("purchases\\s+user_id\\s+null_rate\\s+0\\.2000\\s+0\\.1000\\s+DRIFT")
+        .contains("3 of 4 features and join keys drifted");
 
-    String[] lax = concat(base, "--psi-threshold", "100", "--ks-threshold", "1", "--js-threshold", "1");
+    String[] lax = concat(base, "--psi-threshold", "100", "--ks-threshold", "1", "--js-threshold", "1",
+        "--null-rate-threshold", "0.25");
     assertThat(run(new StringWriter(), lax)).isEqualTo(Larder.OK);
-    // a null-rate change of exactly 0.1 is not above a 0.05 threshold... it is: flagged
-    assertThat(run(new StringWriter(), concat(lax, "--null-rate-threshold", "0.05"))).isEqualTo(DriftCommand.DRIFTED);
+    // amount's null rate changes by 0.1, user_id's by 0.2: only the key crosses 0.15
+    assertThat(run(new StringWriter(), concat(base, "--psi-threshold", "100", "--ks-threshold", "1", "--js-threshold",
+        "1", "--null-rate-threshold", "0.15"))).isEqualTo(DriftCommand.DRIFTED);
 
     Files.writeString(dir.resolve(ProjectConfig.FILE_NAME), "drift.psi_threshold=100\ndrift.ks_threshold=1\n"
-        + "drift.js_threshold=1\n", java.nio.file.StandardOpenOption.APPEND);
+        + "drift.js_threshold=1\ndrift.null_rate_threshold=0.25\n", java.nio.file.StandardOpenOption.APPEND);
     assertThat(run(new StringWriter(), base)).isEqualTo(Larder.OK);
     assertThat(run(new StringWriter(), concat(base, "--js-threshold", "0.1"))).isEqualTo(DriftCommand.DRIFTED);
   }
@@ -196,7 +200,8 @@ class StatsCommandTest {
             "id=\"purchases--amount\""); // the current numbers and charts are still shown
     assertThat(run("report", "--repo", dir.toString(), "--out", html.toString(), "--reference",
         "2026-01-01..2026-01-01", "--current", "2026-01-02..2026-01-02")).isZero();
-    assertThat(Files.readString(html)).contains("id=\"purchases--amount\"", "2 of 3 features drifted");
+    assertThat(Files.readString(html)).contains("id=\"purchases--amount\"", "3 of 4 features and join keys drifted",
+        "id=\"purchases--user_id\"", "join key: null rate only");
     assertThat(run("report", "--repo", dir.toString(), "--out", html.toString(), "--current", "2026-01-02..2026-01-02"))
         .isEqualTo(Larder.USAGE);
   }
