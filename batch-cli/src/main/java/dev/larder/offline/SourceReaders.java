@@ -23,6 +23,7 @@ import java.util.Set;
  * Hive-style partitions, or a glob. Callers see feature-facing column names (after {@code field_mapping})
  * in the source's types: the declared schema if there is one, else the first file's schema. Every file is
  * checked against that schema as it is opened, so drift is reported with the file and column at fault.
+ * Readers decode ahead on a background thread ({@link PrefetchRows}); always close them.
  */
 public final class SourceReaders {
   private SourceReaders() {}
