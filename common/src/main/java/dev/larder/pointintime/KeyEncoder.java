@@ -30,11 +30,17 @@ final class KeyEncoder {
 
   /** The encoded key of {@code row}, or null when any key value is null (such a row matches nothing). */
   byte[] encode(Object[] row) {
+    int n = encodeInPlace(row);
+    return n < 0 ? null : Arrays.copyOf(buf, n);
+  }
+
+  /** Encodes the key of {@code row} into {@link #buffer()} and returns its length, or -1 for a null key value. */
+  int encodeInPlace(Object[] row) {
     len = 0;
     for (int i = 0; i < columns.length; i++) {
       Object v = row[columns[i]];
       if (v == null) {
-        return null;
+        return -1;
       }
       switch (types[i]) {
         case INT32, INT64, TIMESTAMP -> putLong(((Number) v).longValue());
@@ -46,7 +52,12 @@ final class KeyEncoder {
         default -> throw new IllegalArgumentException("join keys of type " + types[i] + " are not supported");
       }
     }
-    return Arrays.copyOf(buf, len);
+    return len;
+  }
+
+  /** The last key encoded in place; valid until the next call. */
+  byte[] buffer() {
+    return buf;
   }
 
   /**
@@ -54,13 +65,18 @@ final class KeyEncoder {
    * keys that differ in a few low bits (consecutive ids) over all 32 bits.
    */
   static int hash(byte[] key) {
-    long h = 0x9E3779B97F4A7C15L ^ key.length;
+    return hash(key, key.length);
+  }
+
+  /** The hash of the first {@code length} bytes of {@code key}. */
+  static int hash(byte[] key, int length) {
+    long h = 0x9E3779B97F4A7C15L ^ length;
     int i = 0;
-    for (; i + 8 <= key.length; i += 8) {
+    for (; i + 8 <= length; i += 8) {
       h = mix(h ^ longAt(key, i)) * 0x9E3779B97F4A7C15L;
     }
     long tail = 0;
-    for (; i < key.length; i++) {
+    for (; i < length; i++) {
       tail = (tail << 8) | (key[i] & 0xFF);
     }
     h = mix(h ^ tail);

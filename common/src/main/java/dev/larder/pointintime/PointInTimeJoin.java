@@ -92,7 +92,8 @@ public final class PointInTimeJoin {
       for (int v = 0; v < views.size(); v++) {
         counts.add(new JoinSummary.ViewCount(views.get(v).name(), matched[v], rows - matched[v]));
       }
-      return new JoinedRows(entities.open(), views, results, new JoinSummary(rows, counts), dir);
+      JoinSummary summary = new JoinSummary(rows, counts);
+      return new JoinedRows(new PrefetchingReader(entities.open()), views, results, summary, dir);
     } catch (IOException | RuntimeException | Error e) {
       JoinedRows.deleteRecursively(dir);
       throw e;
@@ -126,7 +127,7 @@ public final class PointInTimeJoin {
 
   private EntityKeys[] readEntities(Path dir) throws IOException {
     EntityKeys[] keys = new EntityKeys[views.size()];
-    try (RowReader in = entities.open()) {
+    try (RowReader in = new PrefetchingReader(entities.open())) {
       RowSchema schema = in.schema();
       int ts = requireColumn(schema, timestampColumn, "entity rows");
       for (int v = 0; v < keys.length; v++) {
@@ -189,7 +190,7 @@ public final class PointInTimeJoin {
     listener.step("reading history of " + view.name(), -1);
     long from = rule.hasTtl() && entityKeys.minTs != Long.MAX_VALUE
         ? Math.max(Long.MIN_VALUE + rule.ttlMicros(), entityKeys.minTs) - rule.ttlMicros() + 1 : Long.MIN_VALUE;
-    try (RowReader in = view.history().open(from, entityKeys.maxTs)) {
+    try (RowReader in = new PrefetchingReader(view.history().open(from, entityKeys.maxTs))) {
       RowSchema schema = in.schema();
       String what = "history of feature view '" + view.name() + "'";
       KeyEncoder encoder = encoder(schema, view, what);
@@ -218,13 +219,14 @@ public final class PointInTimeJoin {
         if (available > entityKeys.maxTs || !rule.isFresh(entityKeys.minTs, ets)) {
           continue;
         }
-        byte[] key = encoder.encode(r);
-        if (key == null) {
+        int keyLength = encoder.encodeInPlace(r);
+        if (keyLength < 0) {
           continue;
         }
-        int hash = KeyEncoder.hash(key);
+        int hash = KeyEncoder.hash(encoder.buffer(), keyLength);
         if (entityKeys.filter.mightContain(hash)) {
-          sorter.add(hash, key, available, seq, scratch.payload(ets, cts, r, features, types));
+          scratch.payload(ets, cts, r, features, types);
+          sorter.add(hash, encoder.buffer(), keyLength, available, seq, scratch.buffer(), scratch.size());
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -303,14 +305,18 @@ public final class PointInTimeJoin {
   private static final class Scratch extends ByteArrayOutputStream {
     private final DataOutputStream data = new DataOutputStream(this);
 
-    byte[] payload(long ets, long cts, Object[] row, int[] features, ValueType[] types) throws IOException {
+    /** Encodes a payload into {@link #buffer()}, {@link #size()} bytes long. */
+    void payload(long ets, long cts, Object[] row, int[] features, ValueType[] types) throws IOException {
       reset();
       data.writeLong(ets);
       data.writeLong(cts);
       for (int i = 0; i < features.length; i++) {
         ValueCodec.write(data, types[i], row[features[i]]);
       }
-      return toByteArray();
+    }
+
+    byte[] buffer() {
+      return buf;
     }
 
     static long longAt(byte[] b, int off) {

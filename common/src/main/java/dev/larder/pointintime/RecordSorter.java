@@ -34,7 +34,13 @@ final class RecordSorter implements AutoCloseable {
   }
 
   void add(int hash, byte[] key, long time, long aux, byte[] payload) throws IOException {
-    chunk.add(hash, key, time, aux, payload);
+    add(hash, key, key.length, time, aux, payload, payload.length);
+  }
+
+  /** Adds a record whose key and payload are the first bytes of the given arrays, which are copied. */
+  void add(int hash, byte[] key, int keyLength, long time, long aux, byte[] payload, int payloadLength)
+      throws IOException {
+    chunk.add(hash, key, keyLength, time, aux, payload, payloadLength);
     records++;
     if (chunk.bytes >= budgetBytes) {
       spill();
@@ -63,7 +69,7 @@ final class RecordSorter implements AutoCloseable {
     chunk.sort();
     try (RunFile.Writer w = new RunFile.Writer(file)) {
       for (int i = 0; i < chunk.size; i++) {
-        chunk.write(w, chunk.at(i));
+        chunk.write(w, i);
       }
     }
     runs.add(file);
@@ -110,35 +116,38 @@ final class RecordSorter implements AutoCloseable {
   }
 
   /**
-   * Records in columns: hash, time and aux in primitive arrays, key and payload packed one after the other into
-   * large byte pages (about 40 bytes of overhead per record instead of two arrays each).
+   * Records of a chunk. Key and payload bytes are packed one after the other into large byte pages; what sorting
+   * and merging touch (page reference, time, aux and the key's first 8 bytes) sits together in one
+   * {@code long[]}, four longs a record, so that comparing two records reads one cache line each and keys of up
+   * to 8 bytes (integer ids) never need their page.
    */
   private static final class Chunk {
     private static final int PAGE = 4 << 20;
-    /** Bytes per record in the column arrays and the sort order, with room for 50% growth slack. */
-    private static final int SLOT = (4 + 8 + 8 + 8 + 8) * 3 / 2;
+    private static final int STRIDE = 4;
+    private static final int REF = 0;
+    private static final int TIME = 1;
+    private static final int AUX = 2;
+    private static final int PREFIX = 3;
+    /** Heap bytes per record in the arrays (meta, hash, sort order), with room for 50% growth slack. */
+    private static final int SLOT = (STRIDE * 8 + 4 + 8) * 3 / 2;
 
     int size;
     long bytes;
     int[] hashes = new int[1024];
-    long[] times = new long[1024];
-    long[] auxes = new long[1024];
-    /** Page index in the high 32 bits, offset in the low 32 bits. */
-    long[] refs = new long[1024];
+    /** Per record: page index (bits 40-63), key length capped at 255 (bits 32-39), offset; time; aux; prefix. */
+    long[] meta = new long[1024 * STRIDE];
     final List<byte[]> pages = new ArrayList<>();
     byte[] page;
     int pagePos;
     long[] order;
 
-    void add(int hash, byte[] key, long time, long aux, byte[] payload) {
+    void add(int hash, byte[] key, int keyLength, long time, long aux, byte[] payload, int payloadLength) {
       if (size == hashes.length) {
         int n = size + (size >> 1);
         hashes = Arrays.copyOf(hashes, n);
-        times = Arrays.copyOf(times, n);
-        auxes = Arrays.copyOf(auxes, n);
-        refs = Arrays.copyOf(refs, n);
+        meta = Arrays.copyOf(meta, n * STRIDE);
       }
-      int need = 10 + key.length + payload.length;
+      int need = 10 + keyLength + payloadLength;
       if (page == null || pagePos + need > page.length) {
         page = new byte[Math.max(PAGE, need)];
         pages.add(page);
@@ -146,32 +155,51 @@ final class RecordSorter implements AutoCloseable {
       }
       bytes += SLOT + need; // pages are counted as filled, so a chunk may exceed its budget by one page
       hashes[size] = hash;
-      times[size] = time;
-      auxes[size] = aux;
-      refs[size] = ((long) (pages.size() - 1) << 32) | pagePos;
-      pagePos = putBytes(page, pagePos, key);
-      pagePos = putBytes(page, pagePos, payload);
+      int m = size * STRIDE;
+      meta[m + REF] = ((long) (pages.size() - 1) << 40) | ((long) Math.min(keyLength, 255) << 32) | pagePos;
+      meta[m + TIME] = time;
+      meta[m + AUX] = aux;
+      long prefix = 0;
+      for (int i = 0; i < 8; i++) {
+        prefix = (prefix << 8) | (i < keyLength ? key[i] & 0xFF : 0);
+      }
+      meta[m + PREFIX] = prefix;
+      pagePos = putBytes(page, pagePos, key, keyLength);
+      pagePos = putBytes(page, pagePos, payload, payloadLength);
       size++;
     }
 
-    private static int putBytes(byte[] page, int pos, byte[] b) {
-      int n = b.length;
+    private static int putBytes(byte[] page, int pos, byte[] b, int length) {
+      int n = length;
       while ((n & ~0x7F) != 0) {
         page[pos++] = (byte) ((n & 0x7F) | 0x80);
         n >>>= 7;
       }
       page[pos++] = (byte) n;
-      System.arraycopy(b, 0, page, pos, b.length);
-      return pos + b.length;
+      System.arraycopy(b, 0, page, pos, length);
+      return pos + length;
     }
 
     byte[] pageOf(int r) {
-      return pages.get((int) (refs[r] >>> 32));
+      return pages.get((int) (meta[r * STRIDE + REF] >>> 40));
     }
 
     /** Offset of record r's key length in its page. */
     int keyAt(int r) {
-      return (int) refs[r];
+      return (int) meta[r * STRIDE + REF];
+    }
+
+    /** Key length, or 255 for 255 and more. */
+    int shortKeyLength(int r) {
+      return (int) (meta[r * STRIDE + REF] >>> 32) & 0xFF;
+    }
+
+    long time(int r) {
+      return meta[r * STRIDE + TIME];
+    }
+
+    long aux(int r) {
+      return meta[r * STRIDE + AUX];
     }
 
     static int length(byte[] page, int pos) {
@@ -193,17 +221,26 @@ final class RecordSorter implements AutoCloseable {
       return (int) order[i];
     }
 
+    int hashAt(int i) {
+      return (int) (order[i] >> 32);
+    }
+
     void sort() {
       order = new long[size];
       for (int i = 0; i < size; i++) {
         order[i] = ((long) hashes[i] << 32) | i;
       }
-      Arrays.sort(order);
+      hashes = null;
+      if (size > 1 << 16) {
+        Arrays.parallelSort(order);
+      } else {
+        Arrays.sort(order);
+      }
       int start = 0;
       while (start < size) {
         int end = start + 1;
-        int h = (int) (order[start] >> 32);
-        while (end < size && (int) (order[end] >> 32) == h) {
+        int h = hashAt(start);
+        while (end < size && hashAt(end) == h) {
           end++;
         }
         if (end - start > 1) {
@@ -213,15 +250,25 @@ final class RecordSorter implements AutoCloseable {
       }
     }
 
+    /** Compares keys (unsigned, lexicographic, shorter first on a common prefix) and then times. */
     private int compare(int a, int b) {
-      byte[] pa = pageOf(a);
-      byte[] pb = pageOf(b);
-      int la = length(pa, keyAt(a));
-      int lb = length(pb, keyAt(b));
-      int oa = keyAt(a) + lengthSize(la);
-      int ob = keyAt(b) + lengthSize(lb);
-      int c = Arrays.compareUnsigned(pa, oa, oa + la, pb, ob, ob + lb);
-      return c != 0 ? c : Long.compare(times[a], times[b]);
+      int c = Long.compareUnsigned(meta[a * STRIDE + PREFIX], meta[b * STRIDE + PREFIX]);
+      if (c == 0) {
+        int la = shortKeyLength(a);
+        int lb = shortKeyLength(b);
+        if (la <= 8 && lb <= 8) {
+          c = Integer.compare(la, lb);
+        } else {
+          byte[] pa = pageOf(a);
+          byte[] pb = pageOf(b);
+          int na = length(pa, keyAt(a));
+          int nb = length(pb, keyAt(b));
+          int oa = keyAt(a) + lengthSize(na);
+          int ob = keyAt(b) + lengthSize(nb);
+          c = Arrays.compareUnsigned(pa, oa, oa + na, pb, ob, ob + nb);
+        }
+      }
+      return c != 0 ? c : Long.compare(time(a), time(b));
     }
 
     /** Orders order[start, end), whose records share a hash, by key and time. */
@@ -238,25 +285,27 @@ final class RecordSorter implements AutoCloseable {
         }
         return;
       }
+      int hash = hashAt(start);
       Integer[] idx = new Integer[end - start];
       for (int i = start; i < end; i++) {
         idx[i - start] = (int) order[i];
       }
       Arrays.sort(idx, this::compare);
       for (int i = start; i < end; i++) {
-        order[i] = ((long) hashes[idx[i - start]] << 32) | idx[i - start];
+        order[i] = ((long) hash << 32) | idx[i - start];
       }
     }
 
-    /** Writes record r to a run file. */
-    void write(RunFile.Writer w, int r) throws IOException {
+    /** Writes the record at sorted position i to a run file. */
+    void write(RunFile.Writer w, int i) throws IOException {
+      int r = at(i);
       byte[] p = pageOf(r);
       int pos = keyAt(r);
       int keyLength = length(p, pos);
       int keyStart = pos + lengthSize(keyLength);
       int payloadLength = length(p, keyStart + keyLength);
       int payloadStart = keyStart + keyLength + lengthSize(payloadLength);
-      w.write(hashes[r], p, keyStart, keyLength, times[r], auxes[r], payloadStart, payloadLength);
+      w.write(hashAt(i), p, keyStart, keyLength, time(r), aux(r), payloadStart, payloadLength);
     }
 
     RecordCursor cursor() {
@@ -279,28 +328,37 @@ final class RecordSorter implements AutoCloseable {
 
         @Override
         public int hash() {
-          return hashes[r];
+          return hashAt(pos);
         }
 
         @Override
         public byte[] key() {
           if (key == null) {
-            byte[] p = pageOf(r);
-            int n = length(p, keyAt(r));
-            int from = keyAt(r) + lengthSize(n);
-            key = Arrays.copyOfRange(p, from, from + n);
+            int n = shortKeyLength(r);
+            if (n <= 8) {
+              key = new byte[n];
+              long prefix = meta[r * STRIDE + PREFIX];
+              for (int i = 0; i < n; i++) {
+                key[i] = (byte) (prefix >>> (56 - 8 * i));
+              }
+            } else {
+              byte[] p = pageOf(r);
+              n = length(p, keyAt(r));
+              int from = keyAt(r) + lengthSize(n);
+              key = Arrays.copyOfRange(p, from, from + n);
+            }
           }
           return key;
         }
 
         @Override
         public long time() {
-          return times[r];
+          return Chunk.this.time(r);
         }
 
         @Override
         public long aux() {
-          return auxes[r];
+          return Chunk.this.aux(r);
         }
 
         @Override

@@ -39,7 +39,7 @@ class PointInTimeJoinPropertyTest {
       new Column("country", STRING), new Column("store_id", INT32), new Column("event_timestamp", TIMESTAMP),
       new Column("label", BOOL));
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void joinEqualsBruteForce(@ForAll long seed, @ForAll boolean createdBeforeRow,
                             @ForAll("budgets") long budget) throws IOException {
     Random rnd = new Random(seed);

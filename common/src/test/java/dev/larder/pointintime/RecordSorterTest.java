@@ -100,7 +100,8 @@ class RecordSorterTest {
     Random rnd = new Random(n);
     List<Rec> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      byte[] key = ("k" + rnd.nextInt(keys)).getBytes();
+      int k = rnd.nextInt(keys);
+      byte[] key = (k % 3 == 0 ? "a-longer-key-" + k : "k" + k).getBytes(); // beyond and within 8 bytes
       byte[] payload = rnd.nextInt(4) == 0 ? RecordCursor.EMPTY : new byte[rnd.nextInt(300)];
       rnd.nextBytes(payload);
       out.add(new Rec(KeyEncoder.hash(key), key, rnd.nextInt(20), i, payload));
