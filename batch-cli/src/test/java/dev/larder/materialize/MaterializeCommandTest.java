@@ -118,6 +118,7 @@ class MaterializeCommandTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
   void refusesUsageErrorsAndAConcurrentRun() throws Exception {
     MaterializeRepo repo = MaterializeRepo.create(dir, PROFILES);
     assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START), "--end", iso(START + DAY),

@@ -26,6 +26,7 @@ public final class OnlineHousekeeping {
    * @param dryRun         only report
    * @throws RepoLock.LockedException when a materialization of one of the views is running
    */
+  @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
   public static List<Removal> clean(Path onlineDir, Map<String, Long> servedVersions, boolean dryRun) throws IOException {
     List<Removal> out = new ArrayList<>();
     for (String view : OnlineLayout.views(onlineDir)) {
@@ -87,6 +88,7 @@ public final class OnlineHousekeeping {
    * @return the run id now served
    * @throws IOException when nothing is published or no previous run is retained
    */
+  @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
   public static long rollback(Path onlineDir, String view, long viewVersion) throws IOException {
     try (RepoLock lock = RepoLock.acquire(OnlineLayout.lockFile(onlineDir, view),
         "online materialization of view '" + view + "'")) {

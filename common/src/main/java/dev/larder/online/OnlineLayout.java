@@ -1,6 +1,7 @@
 package dev.larder.online;
 
 import dev.larder.registry.RegistryFile;
+import dev.larder.registry.StorePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -38,7 +39,7 @@ public final class OnlineLayout {
     if (!SAFE_NAME.matcher(view).matches()) {
       throw new IllegalArgumentException("view name '" + view + "' cannot be used as a directory name");
     }
-    return onlineDir.resolve(view);
+    return StorePaths.inside(onlineDir, view);
   }
 
   public static Path versionDir(Path onlineDir, String view, long viewVersion) {

@@ -269,7 +269,7 @@ public final class OnlineWriter implements AutoCloseable {
     RunMerge.Counts counts;
     List<String> files;
     try (SstSink sink = new SstSink(tmpDir, options)) {
-      int readBuffer = (int) Math.max(64 << 10, Math.min(1 << 20, options.sortBufferBytes() / 4 / (spills.size() + 1)));
+      int readBuffer = Math.max(64 << 10, Math.min(1 << 20, options.sortBufferBytes() / 4 / (spills.size() + 1)));
       for (Path spill : spills) {
         inputs.add(SpillFile.read(spill, readBuffer));
       }
