@@ -12,8 +12,9 @@ import java.util.Set;
 /**
  * How a feature view changed, split into changes that break its stored data (and so bump its version) and
  * the others. Breaking: a feature's type changed, a feature was removed, the entity list changed, or the join
- * keys of one of its entities changed. Stored rows are keyed and typed by these; everything else (new
- * features, windows, filters, TTL, descriptions) keeps the existing data readable.
+ * keys of one of its entities changed, or its existing features moved. Stored rows are keyed, typed and laid
+ * out by these; everything else (appended features, windows, filters, TTL, descriptions) keeps the existing
+ * data readable.
  */
 record ViewDiff(List<String> breaking, List<String> other) {
 
@@ -46,10 +47,13 @@ record ViewDiff(List<String> breaking, List<String> other) {
       }
     });
     after.keySet().stream().filter(n -> !before.containsKey(n)).forEach(n -> other.add("added feature " + n));
-    List<String> commonOld = before.keySet().stream().filter(after::containsKey).toList();
-    List<String> commonNew = after.keySet().stream().filter(before::containsKey).toList();
-    if (!commonOld.equals(commonNew)) {
-      other.add("feature order changed");
+    // Online rows store features by position: existing features must keep their positions, so only
+    // appending is compatible; a reorder or an insertion before an existing feature needs a new version.
+    List<String> oldNames = List.copyOf(before.keySet());
+    List<String> newNames = List.copyOf(after.keySet());
+    if (after.keySet().containsAll(oldNames)
+        && !newNames.subList(0, oldNames.size()).equals(oldNames)) {
+      breaking.add("features reordered or inserted before existing ones (only appending keeps stored rows readable)");
     }
     other.addAll(Diff.fieldChanges(old, neu, Set.of("name", "entities", "features")));
     return new ViewDiff(breaking, other);

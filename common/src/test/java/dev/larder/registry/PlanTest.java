@@ -126,6 +126,23 @@ class PlanTest {
   }
 
   @Test
+  void appendingAFeatureKeepsTheVersionButReorderingOrInsertingBreaks() throws TextFormat.ParseException {
+    Registry before = applied();
+    String clicks = "features { name: \"clicks\" type: INT64 aggregation { function: COUNT window: \"1d\" } }";
+    String spend = "features { name: \"spend\" type: DOUBLE aggregation { function: SUM column: \"price\" window: \"1d\" } }";
+    String views = "features { name: \"views\" type: INT64 aggregation { function: COUNT window: \"7d\" } }";
+    assertThat(plan(before, spend, spend + "\n" + views).changes()).singleElement()
+        .satisfies(c -> assertThat(c.getKind()).isEqualTo(RegistryChange.Kind.CHANGED));
+    assertThat(plan(before, clicks, views + "\n" + clicks).changes()).singleElement()
+        .satisfies(c -> assertThat(c.getKind()).isEqualTo(RegistryChange.Kind.BREAKING));
+    Plan swapped = Plan.between(before, defs(BASE.replace(clicks, "@@").replace(spend, clicks).replace("@@", spend)));
+    assertThat(swapped.changes()).singleElement().satisfies(c -> {
+      assertThat(c.getKind()).isEqualTo(RegistryChange.Kind.BREAKING);
+      assertThat(c.getDetail()).contains("features reordered");
+    });
+  }
+
+  @Test
   void removedViewAndServiceAreReportedAndAReAddedViewGetsAFreshVersion() throws TextFormat.ParseException {
     Registry before = applied();
     String withoutProfile = BASE.substring(0, BASE.indexOf("feature_views {\n  name: \"profile\""))
