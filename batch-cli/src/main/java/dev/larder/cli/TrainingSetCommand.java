@@ -2,6 +2,7 @@ package dev.larder.cli;
 
 import dev.larder.pointintime.JoinListener;
 import dev.larder.registry.Catalog;
+import dev.larder.stats.TrainingSetStats;
 import dev.larder.training.TrainingSetBuilder;
 import dev.larder.training.TrainingSetRequest;
 import dev.larder.training.TrainingSetSummary;
@@ -55,6 +56,10 @@ public final class TrainingSetCommand implements Callable<Integer> {
       description = "Only use history rows created at or before the row's time (created_timestamp <= ts).")
   boolean createdBeforeRow;
 
+  @Option(names = "--stats",
+      description = "Also write feature statistics of the training set beside it (<out>.stats.parquet).")
+  boolean stats;
+
   @Spec
   CommandSpec spec;
 
@@ -69,6 +74,11 @@ public final class TrainingSetCommand implements Callable<Integer> {
       throw UserError.usage(e.getMessage());
     }
     spec.commandLine().getErr().print(summary.format());
+    if (stats) {
+      Path statsFile = TrainingSetStats.defaultOut(out);
+      TrainingSetStats.write(out, statsFile);
+      spec.commandLine().getErr().println("wrote statistics to " + statsFile);
+    }
     spec.commandLine().getErr().flush();
     return Larder.OK;
   }

@@ -65,6 +65,21 @@ class TrainingSetCommandTest {
   }
 
   @Test
+  void statsFlagWritesStatisticsOfEveryFeatureBesideTheTrainingSet() throws IOException {
+    Path out = dir.resolve("with-stats.parquet");
+    assertThat(run("--entities", repo.entities.toString(), "--service", "model", "--out", out.toString(), "--stats"))
+        .isZero();
+    Path stats = dir.resolve("with-stats.parquet.stats.parquet");
+    assertThat(err.toString()).contains("wrote statistics to " + stats);
+    List<String> features = new ArrayList<>();
+    for (Object[] row : read(stats)) {
+      features.add((String) row[1]);
+      assertThat((Long) row[5]).as("rows profiled for %s", row[1]).isEqualTo(400L);
+    }
+    assertThat(features).contains("age", "clicks", "score");
+  }
+
+  @Test
   void csvEntitiesWithTextTimestampsAndAnotherTimestampColumn() throws IOException {
     Path entities = dir.resolve("labels.csv");
     Files.writeString(entities, "user_id,label,when\n1,true,2026-02-01T00:00:00Z\n2,false,2026-02-03\n");
