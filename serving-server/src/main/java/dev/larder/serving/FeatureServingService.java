@@ -1,5 +1,6 @@
 package dev.larder.serving;
 
+import dev.larder.serving.auth.AuthInterceptor;
 import dev.larder.serving.lookup.Discovery;
 import dev.larder.serving.lookup.LookupException;
 import dev.larder.serving.lookup.OnlineLookup;
@@ -44,7 +45,7 @@ public final class FeatureServingService extends FeatureServingGrpc.FeatureServi
   public void getOnlineFeatures(GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
     Context context = Context.current();
     answer(out, () -> {
-      GetOnlineFeaturesResponse response = lookup.lookup(request, context::isCancelled);
+      GetOnlineFeaturesResponse response = lookup.lookup(request, AuthInterceptor.GRANT.get(context), context::isCancelled);
       metrics.recordEntities(response.getResultsCount() == 0 ? 0 : response.getResults(0).getValuesCount());
       return response;
     });
@@ -92,6 +93,7 @@ public final class FeatureServingService extends FeatureServingGrpc.FeatureServi
       case NOT_FOUND -> Status.NOT_FOUND;
       case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
       case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+      case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
       case UNAVAILABLE -> Status.UNAVAILABLE;
       case INTERNAL -> Status.INTERNAL;
       case CANCELLED -> {

@@ -2,6 +2,8 @@ package dev.larder.serving;
 
 import dev.larder.online.OnlineOptions;
 import dev.larder.online.OnlineStore;
+import dev.larder.serving.auth.AuthInterceptor;
+import dev.larder.serving.auth.TokenStore;
 import dev.larder.serving.lookup.Discovery;
 import dev.larder.serving.lookup.OnlineLookup;
 import dev.larder.serving.lookup.RegistryWatcher;
@@ -44,6 +46,7 @@ public final class LarderServer implements AutoCloseable {
   private final ServingMetrics metrics = new ServingMetrics();
   private final HealthStatusManager health = new HealthStatusManager();
   private final RegistryWatcher registry;
+  private final TokenStore tokens;
   private final OnlineLookup lookup;
   private final Discovery discovery;
   private final Server server;
@@ -61,6 +64,7 @@ public final class LarderServer implements AutoCloseable {
     this.transport = transport;
     RowCache cache = new RowCache(config.cacheMaxEntries(), config.cacheExpireAfterWrite());
     this.registry = RegistryWatcher.start(config.registryPath(), cache);
+    this.tokens = config.security().tokens() ? TokenStore.load(config.security().tokensFile()) : null;
     this.lookup = new OnlineLookup(registry::current, cache, clock, config.maxEntitiesPerRequest());
     this.discovery = new Discovery(registry::current, lookup, version(), config.project());
     metrics.cacheSource(() -> new ServingMetrics.CacheGauge(cache.stats(), cache.size()));
@@ -81,8 +85,12 @@ public final class LarderServer implements AutoCloseable {
     builder.addService(new FeatureServingService(lookup, discovery, metrics))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
-        .addService(legacyReflection())
-        .intercept(new RpcMetricsInterceptor(metrics))
+        .addService(legacyReflection());
+    if (tokens != null) {
+      // Added before the metrics interceptor so that it runs after it: refused calls are counted and logged.
+      builder.intercept(new AuthInterceptor(tokens, config.security().openMethods()));
+    }
+    builder.intercept(new RpcMetricsInterceptor(metrics))
         .maxInboundMessageSize(config.maxInboundMessageSize());
     this.server = builder.build();
     this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("larder-refresh"));
@@ -102,7 +110,7 @@ public final class LarderServer implements AutoCloseable {
   /** Starts a server on Netty at the configured port and opens the store: what {@code larder-server} runs. */
   public static LarderServer start(ServerConfig config, OnlineOptions onlineOptions) throws IOException {
     long started = System.nanoTime();
-    NettyTransport netty = new NettyTransport(config.port(), config.threads());
+    NettyTransport netty = new NettyTransport(config.port(), config.threads(), Credentials.of(config.security()));
     LarderServer s;
     try {
       s = listen(config, onlineOptions, Clock.systemUTC(), netty.builder(), netty);
@@ -118,10 +126,10 @@ public final class LarderServer implements AutoCloseable {
       throw e;
     }
     LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} port={} "
-            + "metrics_port={} transport={} executor={} startup_ms={}",
+            + "metrics_port={} transport={} security={} executor={} startup_ms={}",
         s.discovery.servingInfo().getProject(), s.registry.current().version(), config.registryPath(),
         config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), s.port(),
-        s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(), netty.name(),
+        s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(), netty.name(), config.security().describe(),
         config.directExecutor() ? "direct" : "pool(" + config.threads() + ")", (System.nanoTime() - started) / 1_000_000);
     return s;
   }
@@ -183,6 +191,9 @@ public final class LarderServer implements AutoCloseable {
         case LOADED -> metrics.recordRegistryReload(true);
         case REFUSED -> metrics.recordRegistryReload(false);
         case UNCHANGED -> { }
+      }
+      if (tokens != null) {
+        tokens.poll();
       }
     } catch (RuntimeException e) {
       LOG.warn("event=registry_poll_failed message=\"{}\"", String.valueOf(e.getMessage()).replace('"', '\''));

@@ -1,5 +1,6 @@
 package dev.larder.serving;
 
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
@@ -22,12 +23,13 @@ final class NettyTransport implements AutoCloseable {
   private final NettyServerBuilder builder;
   private final boolean epoll;
 
-  NettyTransport(int port, int threads) {
+  /** @param credentials TLS settings, or {@code InsecureServerCredentials} for plaintext */
+  NettyTransport(int port, int threads, ServerCredentials credentials) {
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     boss = new MultiThreadIoEventLoopGroup(1, io);
     workers = new MultiThreadIoEventLoopGroup(threads, io);
-    builder = NettyServerBuilder.forAddress(new InetSocketAddress(port))
+    builder = NettyServerBuilder.forAddress(new InetSocketAddress(port), credentials)
         .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)

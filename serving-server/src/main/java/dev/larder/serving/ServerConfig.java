@@ -4,7 +4,9 @@ import dev.larder.registry.ProjectConfig;
 import dev.larder.time.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The resolved configuration of one server process. It exists so that wiring code gets typed, validated
@@ -25,7 +27,25 @@ public record ServerConfig(
     Duration registryPollInterval,
     Duration shutdownGrace,
     boolean directExecutor,
-    int threads) {
+    int threads,
+    SecurityConfig security) {
+
+  /** A configuration with security off (plaintext, no tokens). */
+  public ServerConfig(String project, Path registryPath, Path onlineDir, int port, int metricsPort,
+                      long cacheMaxEntries, Duration cacheExpireAfterWrite, int maxEntitiesPerRequest,
+                      int maxInboundMessageSize, Duration refreshInterval, Duration registryPollInterval,
+                      Duration shutdownGrace, boolean directExecutor, int threads) {
+    this(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries, cacheExpireAfterWrite,
+        maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval, shutdownGrace,
+        directExecutor, threads, SecurityConfig.OFF);
+  }
+
+  /** The same configuration with other security settings. */
+  public ServerConfig withSecurity(SecurityConfig security) {
+    return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
+        cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
+        shutdownGrace, directExecutor, threads, security);
+  }
 
   /**
    * Resolves every setting.
@@ -54,7 +74,8 @@ public record ServerConfig(
         s.duration(ServerSetting.REGISTRY_POLL_INTERVAL),
         s.duration(ServerSetting.SHUTDOWN_GRACE),
         s.executor(),
-        threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
+        s.security());
   }
 
   /** One lookup through the precedence chain, remembering where the winning value came from. */
@@ -110,6 +131,32 @@ public record ServerConfig(
         case "pool" -> false;
         default -> throw bad(ServerSetting.EXECUTOR, v, "'direct' or 'pool'");
       };
+    }
+
+    /** A file setting: empty means unset; a relative path in the project file is relative to the repository. */
+    Path path(ServerSetting s) {
+      String v = raw(s);
+      if (v.isEmpty()) {
+        return null;
+      }
+      boolean fromFile = flags.get(s) == null && (env.get(s.envVar()) == null || env.get(s.envVar()).isBlank());
+      return fromFile ? project.repoDir().resolve(v) : Path.of(v);
+    }
+
+    SecurityConfig security() {
+      Set<String> open = new LinkedHashSet<>();
+      for (String m : raw(ServerSetting.AUTH_OPEN_METHODS).split(",")) {
+        if (!m.isBlank()) {
+          open.add(m.trim());
+        }
+      }
+      try {
+        return new SecurityConfig(path(ServerSetting.TLS_CERT_CHAIN), path(ServerSetting.TLS_PRIVATE_KEY),
+            path(ServerSetting.TLS_CLIENT_CA), path(ServerSetting.AUTH_TOKENS_FILE), open);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage() + " (after flags, environment and "
+            + project.repoDir().resolve(ProjectConfig.FILE_NAME) + ")", e);
+      }
     }
 
     private IllegalArgumentException bad(ServerSetting s, String value, String expected) {

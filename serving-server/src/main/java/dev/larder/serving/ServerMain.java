@@ -50,11 +50,12 @@ public final class ServerMain implements Callable<Integer> {
   /** The command line with one option per {@link ServerSetting}, reading {@code env} for fallbacks. */
   static CommandLine commandLine(Map<String, String> env) {
     CommandLine cl = new CommandLine(new ServerMain(env));
+    cl.addSubcommand("hash-token", new HashTokenCommand());
     for (ServerSetting s : ServerSetting.values()) {
       cl.getCommandSpec().addOption(OptionSpec.builder(s.flag())
           .paramLabel("VALUE")
           .type(String.class)
-          .description(s.description() + " (env " + s.envVar() + ", file " + s.key() + ", default " + s.defaultValue() + ")")
+          .description(s.description() + " (env " + s.envVar() + ", file " + s.key() + ", default " + (s.defaultValue().isEmpty() ? "none" : s.defaultValue()) + ")")
           .build());
     }
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

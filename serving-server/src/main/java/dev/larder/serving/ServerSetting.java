@@ -16,7 +16,15 @@ public enum ServerSetting {
   REGISTRY_POLL_INTERVAL("server.registry_poll_interval", "1s", "how often the registry file is checked"),
   SHUTDOWN_GRACE("server.shutdown_grace", "10s", "how long in-flight calls may finish on shutdown"),
   EXECUTOR("server.executor", "direct", "'direct' runs calls on the transport threads, 'pool' on a fixed pool"),
-  THREADS("server.threads", "0", "transport (and pool) threads; 0 means one per core");
+  THREADS("server.threads", "0", "transport (and pool) threads; 0 means one per core"),
+  TLS_CERT_CHAIN("server.tls.cert_chain", "", "PEM certificate chain of the server; set with the key to serve TLS"),
+  TLS_PRIVATE_KEY("server.tls.private_key", "", "PEM PKCS#8 private key of the server certificate"),
+  TLS_CLIENT_CA("server.tls.client_ca", "", "PEM CA certificates; when set, clients must present a certificate "
+      + "signed by one of them (mutual TLS)"),
+  AUTH_TOKENS_FILE("server.auth.tokens_file", "", "bearer token file (hashed tokens and what each may read); "
+      + "when set, calls need a token"),
+  AUTH_OPEN_METHODS("server.auth.open_methods", "grpc.health.v1.Health", "comma-separated services or "
+      + "service/method names reachable without a token");
 
   private final String key;
   private final String defaultValue;

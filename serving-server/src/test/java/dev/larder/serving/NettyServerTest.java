@@ -74,7 +74,7 @@ class NettyServerTest {
     }
   }
 
-  private static List<String> listServices(ManagedChannel channel) throws Exception {
+  static List<String> listServices(ManagedChannel channel) throws Exception {
     CompletableFuture<List<String>> names = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
         .serverReflectionInfo(new StreamObserver<>() {

@@ -75,4 +75,26 @@ class ServerConfigTest {
       assertThat(help).contains(s.flag(), s.envVar());
     }
   }
+
+  @Test
+  void securityIsOffByDefaultAndItsFilesComeFromEveryLayer() throws Exception {
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "server.tls.cert_chain=tls/server.crt\n"
+        + "server.tls.private_key=tls/server.key\nserver.auth.tokens_file=tokens.txt\n");
+    ServerConfig c = parse(Map.of("LARDER_TLS_CLIENT_CA", "/etc/larder/ca.crt"), "--repo", repo.toString(),
+        "--auth-open-methods", "grpc.health.v1.Health, grpc.reflection.v1.ServerReflection");
+
+    assertThat(c.security().certChain().toAbsolutePath()).isEqualTo(repo.resolve("tls/server.crt").toAbsolutePath());
+    assertThat(c.security().tokensFile().toAbsolutePath()).isEqualTo(repo.resolve("tokens.txt").toAbsolutePath());
+    assertThat(c.security().clientCa()).isEqualTo(Path.of("/etc/larder/ca.crt"));
+    assertThat(c.security().openMethods()).containsExactlyInAnyOrder("grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection");
+    assertThat(c.security().describe()).isEqualTo("mtls+tokens");
+
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "");
+    assertThat(parse(Map.of(), "--repo", repo.toString()).security()).isEqualTo(SecurityConfig.OFF);
+    assertThatThrownBy(() -> parse(Map.of(), "--repo", repo.toString(), "--tls-cert-chain", "a.crt"))
+        .hasMessageContaining("server.tls.cert_chain and server.tls.private_key must be set together");
+    assertThatThrownBy(() -> parse(Map.of(), "--repo", repo.toString(), "--tls-client-ca", "ca.crt"))
+        .hasMessageContaining("mutual TLS needs TLS");
+  }
 }

@@ -14,6 +14,8 @@ public final class LookupException extends RuntimeException {
     INVALID_ARGUMENT,
     /** The request is well-formed but names something that is not served online. */
     FAILED_PRECONDITION,
+    /** The caller's token does not allow a view or service the request reads. */
+    PERMISSION_DENIED,
     /** The server cannot answer yet (the online store is not open). */
     UNAVAILABLE,
     /** The caller gave up (deadline or cancellation) before the work was done. */

@@ -83,6 +83,16 @@ public final class OnlineLookup {
    * @throws LookupException for unknown names, bad entities, exceeded limits, or an unopened store
    */
   public GetOnlineFeaturesResponse lookup(GetOnlineFeaturesRequest request, BooleanSupplier cancelled) {
+    return lookup(request, Grant.ALL, cancelled);
+  }
+
+  /**
+   * Looks up a request on behalf of a caller that may read only what {@code grant} allows.
+   *
+   * @throws LookupException PERMISSION_DENIED naming the view or service the grant does not cover, and as
+   *     {@link #lookup(GetOnlineFeaturesRequest, BooleanSupplier)}
+   */
+  public GetOnlineFeaturesResponse lookup(GetOnlineFeaturesRequest request, Grant grant, BooleanSupplier cancelled) {
     ServedRegistry reg = registry.get();
     LookupPlan plan = switch (request.getKindCase()) {
       case FEATURES -> reg.plan(request.getFeatures().getRefsList());
@@ -90,6 +100,7 @@ public final class OnlineLookup {
       case KIND_NOT_SET -> throw new LookupException(LookupException.Kind.INVALID_ARGUMENT,
           "request names no features: set features.refs or feature_service");
     };
+    grant.check(plan, request.hasFeatureService() ? request.getFeatureService() : null);
     Map<String, RepeatedValue> entities = request.getEntitiesMap();
     int rows = rowCount(entities);
     if (rows > maxEntities) {
