@@ -22,8 +22,12 @@ final class Child {
     return output.contains("is not implemented yet") || output.contains("(not yet implemented)");
   }
 
-  /** What one child run cost. {@code heapPeakBytes} is -1 for non-JVM children. */
-  record Result(String name, int exitCode, double wallSeconds, long peakRssKb, long heapPeakBytes, Path log) {
+  /**
+   * What one child run cost. {@code heapPeakBytes} is -1 and {@code innerSeconds} NaN for non-JVM children;
+   * {@code innerSeconds} is the time inside the step, without JVM start-up.
+   */
+  record Result(String name, int exitCode, double wallSeconds, double innerSeconds, long peakRssKb,
+                long heapPeakBytes, Path log) {
     double heapPeakMb() {
       return heapPeakBytes < 0 ? Double.NaN : heapPeakBytes / (1024.0 * 1024.0);
     }
@@ -57,6 +61,7 @@ final class Child {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("exit_code", exitCode);
       m.put("wall_seconds", wallSeconds);
+      m.put("inner_seconds", innerSeconds);
       m.put("peak_rss_mb", peakRssMb());
       if (heapPeakBytes >= 0) {
         m.put("heap_peak_mb", heapPeakMb());
@@ -91,12 +96,14 @@ final class Child {
     Result r = process(name, logDir, cmd, null);
     long heap = -1;
     long hwm = r.peakRssKb();
+    double inner = Double.NaN;
     if (Files.isRegularFile(report)) {
       JsonObject o = new Gson().fromJson(Files.readString(report), JsonObject.class);
       heap = o.get("heap_peak_bytes").getAsLong();
       hwm = Math.max(hwm, o.get("vm_hwm_kb").getAsLong());
+      inner = o.get("inner_seconds").getAsDouble();
     }
-    return new Result(name, r.exitCode(), r.wallSeconds(), hwm, heap, r.log());
+    return new Result(name, r.exitCode(), r.wallSeconds(), inner, hwm, heap, r.log());
   }
 
   /** Runs any command, optionally with a file as its standard input, and polls its peak RSS. */
@@ -115,7 +122,7 @@ final class Child {
     int code = p.waitFor();
     double wall = (System.nanoTime() - t0) / 1e9;
     poller.join();
-    return new Result(name, code, wall, hwm.get(), -1, log);
+    return new Result(name, code, wall, Double.NaN, hwm.get(), -1, log);
   }
 
   /** Polls VmHWM (a high-water mark, so polling only loses growth in the last few milliseconds). */
