@@ -17,7 +17,7 @@ import java.util.List;
  * under {@code DefinitionsFuzzTestInputs/}.
  */
 class DefinitionsFuzzTest {
-  @FuzzTest(maxDuration = "30s")
+  @FuzzTest(maxDuration = "2m")
   void parseAndValidate(byte[] data) {
     String text = new String(data, StandardCharsets.UTF_8);
     DefinitionSet set = DefinitionSet.empty();

@@ -19,7 +19,7 @@ class FilterFuzzTest {
       new Column("event_type", ValueType.STRING), new Column("price", ValueType.DOUBLE),
       new Column("qty", ValueType.INT32), new Column("ok", ValueType.BOOL), new Column("ts", ValueType.TIMESTAMP)));
 
-  @FuzzTest(maxDuration = "30s")
+  @FuzzTest(maxDuration = "2m")
   void parseAndEvaluate(byte[] data) {
     Filter f;
     try {

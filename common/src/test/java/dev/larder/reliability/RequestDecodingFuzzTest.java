@@ -24,7 +24,7 @@ class RequestDecodingFuzzTest {
   static final EntityKeyCodec MANY = new EntityKeyCodec(List.of(key("user_id", ValueType.INT64),
       key("shop", ValueType.STRING), key("n", ValueType.INT32), key("ok", ValueType.BOOL), key("b", ValueType.BYTES)));
 
-  @FuzzTest(maxDuration = "30s")
+  @FuzzTest(maxDuration = "2m")
   void decodeRequest(byte[] data) {
     GetOnlineFeaturesRequest request;
     try {

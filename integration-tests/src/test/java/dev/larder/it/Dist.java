@@ -13,35 +13,35 @@ import java.util.concurrent.TimeUnit;
  * The packaged distribution as a user runs it: {@code bin/larder} and {@code bin/larder-server} started as
  * real processes. Failsafe passes the unpacked distribution's folder as {@code larder.dist}.
  */
-final class Dist {
+public final class Dist {
   private Dist() {}
 
-  static Path home() {
+  public static Path home() {
     String dist = System.getProperty("larder.dist");
     assertThat(dist).as("system property larder.dist (set by failsafe)").isNotNull();
     return Path.of(dist);
   }
 
   /** The output of a finished command. */
-  record Result(int exitCode, String stdout, String stderr) {
-    Result assertOk() {
+  public record Result(int exitCode, String stdout, String stderr) {
+    public Result assertOk() {
       assertThat(exitCode).as("exit code; stderr:\n" + stderr + "\nstdout:\n" + stdout).isZero();
       return this;
     }
   }
 
-  static Result larder(String... args) throws IOException, InterruptedException {
+  public static Result larder(String... args) throws IOException, InterruptedException {
     return run(180, command("larder", args));
   }
 
-  static List<String> command(String launcher, String... args) {
+  public static List<String> command(String launcher, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(home().resolve("bin").resolve(launcher).toString());
     cmd.addAll(List.of(args));
     return cmd;
   }
 
-  static Result run(int timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
+  public static Result run(int timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
     Path out = Files.createTempFile("larder-it", ".out");
     Path err = Files.createTempFile("larder-it", ".err");
     try {
@@ -62,7 +62,7 @@ final class Dist {
   }
 
   /** Starts {@code bin/larder} without waiting, for tests that kill it. */
-  static Process start(Path log, String... args) throws IOException {
+  public static Process start(Path log, String... args) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command("larder", args)).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("JAVA_OPTS", "-Xmx512m");
     pb.environment().put("LARDER_NO_PROGRESS", "1");

@@ -18,11 +18,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** {@code bin/larder-server} as a separate JVM on a real port, with a channel to it. */
-final class ServerHandle implements AutoCloseable {
-  final Process process;
-  final int port;
-  final Path log;
-  final ManagedChannel channel;
+public final class ServerHandle implements AutoCloseable {
+  public final Process process;
+  public final int port;
+  public final Path log;
+  public final ManagedChannel channel;
 
   private ServerHandle(Process process, int port, Path log) {
     this.process = process;
@@ -31,11 +31,11 @@ final class ServerHandle implements AutoCloseable {
     this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 
-  static ServerHandle start(Path repo, String... extraArgs) throws IOException, InterruptedException {
+  public static ServerHandle start(Path repo, String... extraArgs) throws IOException, InterruptedException {
     return start(repo, freePort(), extraArgs);
   }
 
-  static ServerHandle start(Path repo, int port, String... extraArgs) throws IOException, InterruptedException {
+  public static ServerHandle start(Path repo, int port, String... extraArgs) throws IOException, InterruptedException {
     Path log = Files.createTempFile(repo, "server", ".log");
     List<String> cmd = new java.util.ArrayList<>(Dist.command("larder-server", "--repo", repo.toString(),
         "--port", Integer.toString(port), "--metrics-port", "0"));
@@ -47,13 +47,13 @@ final class ServerHandle implements AutoCloseable {
     return h;
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
-  void awaitServing() throws IOException, InterruptedException {
+  public void awaitServing() throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -72,11 +72,11 @@ final class ServerHandle implements AutoCloseable {
     throw new IOException("larder-server not healthy within 30 s:\n" + Files.readString(log));
   }
 
-  FeatureServingGrpc.FeatureServingBlockingStub stub() {
+  public FeatureServingGrpc.FeatureServingBlockingStub stub() {
     return FeatureServingGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  GetOnlineFeaturesResponse lookup(List<String> refs, List<Long> userIds) {
+  public GetOnlineFeaturesResponse lookup(List<String> refs, List<Long> userIds) {
     RepeatedValue.Builder ids = RepeatedValue.newBuilder();
     userIds.forEach(id -> ids.addValues(Value.newBuilder().setInt64Val(id)));
     return stub().getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder()
@@ -84,7 +84,7 @@ final class ServerHandle implements AutoCloseable {
         .putEntities("user_id", ids.build()).build());
   }
 
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
   }
 

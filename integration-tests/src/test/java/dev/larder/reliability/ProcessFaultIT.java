@@ -1,0 +1,190 @@
+package dev.larder.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.larder.it.Dist;
+import dev.larder.it.ServerHandle;
+import dev.larder.serving.v1.GetOnlineFeaturesResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of batch runs and of the server, and batch runs racing each other, all with real processes from the
+ * distribution. The number of kills per test is {@code -Dlarder.trials} (3 in CI; docs/reliability.md has the
+ * figures of the long runs). Kill points are random but seeded ({@code -Dlarder.seed}) so a failure can be replayed.
+ */
+class ProcessFaultIT {
+  static final int TRIALS = Integer.getInteger("larder.trials", 3);
+  static final long SEED = Long.getLong("larder.seed", 42);
+  static final int DAYS = 6;
+
+  @TempDir
+  static Path tmp;
+  /** Sources and registry only. */
+  static Path sources;
+  /** Sources, snapshots of DAYS days, online store materialized up to yesterday. */
+  static Path computed;
+  static Map<String, List<String>> referenceSnapshots;
+
+  @BeforeAll
+  static void build() throws Exception {
+    sources = Fixture.sources(tmp.resolve("sources"), 400, 30_000);
+    computed = tmp.resolve("computed");
+    Fixture.copyTree(sources, computed);
+    Fixture.compute(computed, DAYS).assertOk();
+    Fixture.materialize(computed, Fixture.END.minusDays(1)).assertOk();
+    referenceSnapshots = Fixture.snapshotRows(computed.resolve("data/offline"));
+    assertThat(referenceSnapshots).hasSizeGreaterThan(DAYS);
+  }
+
+  @Test
+  void killedMaterializationNeverDisturbsServingAndARerunServesTheNewData() throws Exception {
+    Path repo = tmp.resolve("kill-materialize");
+    Fixture.copyTree(computed, repo);
+    Random random = new Random(SEED);
+    int killedMidRun = 0;
+    GetOnlineFeaturesResponse before;
+    try (ServerHandle server = ServerHandle.start(repo)) {
+      before = Fixture.lookup(server);
+      try (Traffic traffic = new Traffic(server, before::equals, 200)) {
+        for (int trial = 0; trial < TRIALS; trial++) {
+          Process p = Dist.start(Files.createTempFile(tmp, "materialize", ".log"),
+              Fixture.materializeArgs(repo, Fixture.END));
+          Thread.sleep(200 + random.nextInt(3500));
+          if (p.isAlive()) {
+            killedMidRun++;
+          }
+          p.destroyForcibly().waitFor();
+          Thread.sleep(300);
+          assertThat(Fixture.lookup(server)).as("served data after kill -9 #%d", trial).isEqualTo(before);
+        }
+        Thread.sleep(1500); // a server that wrongly picked up a half-written run would show it by now
+        traffic.close();
+        assertThat(traffic.errors.get()).as(traffic.summary()).isZero();
+        assertThat(traffic.wrongAnswers.get()).as(traffic.summary()).isZero();
+        assertThat(traffic.requests.get()).isGreaterThan(TRIALS * 10L);
+        Reliability.record("kill -9 materialize under traffic", TRIALS, killedMidRun, traffic.summary());
+      }
+      assertThat(killedMidRun).as("kills that hit a running materialization").isPositive();
+      Dist.larder("online", "stats", "--repo", repo.toString()).assertOk();
+    }
+    try (ServerHandle restarted = ServerHandle.start(repo)) {
+      assertThat(Fixture.lookup(restarted)).as("a restarted server serves the same data").isEqualTo(before);
+      Fixture.materialize(repo, Fixture.END).assertOk();
+      GetOnlineFeaturesResponse after = Fixture.awaitServed(restarted, before, 10_000);
+      assertThat(after).as("the rerun's new data is served").isNotEqualTo(before);
+    }
+  }
+
+  @Test
+  void killedComputeLeavesOnlyCompleteSnapshotsAndARerunIsIdentical() throws Exception {
+    Path repo = tmp.resolve("kill-compute");
+    Fixture.copyTree(sources, repo);
+    Path offline = repo.resolve("data/offline");
+    Random random = new Random(SEED + 1);
+    int killedMidRun = 0;
+    for (int trial = 0; trial < TRIALS; trial++) {
+      Process p = Dist.start(Files.createTempFile(tmp, "compute", ".log"), Fixture.computeArgs(repo, DAYS));
+      Thread.sleep(300 + random.nextInt(4000));
+      if (p.isAlive()) {
+        killedMidRun++;
+      }
+      p.destroyForcibly().waitFor();
+      if (Files.exists(offline)) {
+        assertThat(Fixture.strayFiles(offline)).as("partial files visible after kill #%d", trial).isEmpty();
+        Map<String, List<String>> rows = Fixture.snapshotRows(offline); // DuckDB must read every file
+        for (Map.Entry<String, List<String>> e : rows.entrySet()) {
+          assertThat(e.getValue()).as("a visible snapshot is complete: %s", e.getKey())
+              .containsExactlyElementsOf(referenceSnapshots.get(e.getKey()));
+        }
+      }
+    }
+    assertThat(killedMidRun).as("kills that hit a running compute").isPositive();
+    Fixture.compute(repo, DAYS).assertOk();
+    Fixture.assertSameRows(Fixture.snapshotRows(offline), referenceSnapshots);
+    Reliability.record("kill -9 compute", TRIALS, killedMidRun, "rerun identical to a clean run");
+  }
+
+  @Test
+  void killedServerUnderLoadComesBackWithTheSameData() throws Exception {
+    Path repo = tmp.resolve("kill-server");
+    Fixture.copyTree(computed, repo);
+    int port = ServerHandle.freePort();
+    ServerHandle server = ServerHandle.start(repo, port);
+    GetOnlineFeaturesResponse before = Fixture.lookup(server);
+    Random random = new Random(SEED + 2);
+    int trials = Math.max(1, TRIALS / 2);
+    // A set rate: while the server is down, an unpaced loop of instant failures would starve its restart.
+    try (Traffic traffic = new Traffic(server, before::equals, 200)) {
+      for (int trial = 0; trial < trials; trial++) {
+        Thread.sleep(500 + random.nextInt(1500));
+        server.kill();
+        server.close();
+        server = ServerHandle.start(repo, port);
+        traffic.server(server);
+        assertThat(Fixture.lookup(server)).as("after restart #%d", trial).isEqualTo(before);
+      }
+      Thread.sleep(500);
+      traffic.close();
+      // Requests while the server is down fail; no answer may ever be wrong.
+      assertThat(traffic.wrongAnswers.get()).as(traffic.summary()).isZero();
+      Reliability.record("kill -9 server under load + restart", trials, trials, traffic.summary()
+          + " (failures only while down)");
+    } finally {
+      server.close();
+    }
+    try (ServerHandle fresh = ServerHandle.start(repo); Traffic steady = new Traffic(fresh, before::equals, 100)) {
+      Thread.sleep(1000);
+      steady.close();
+      assertThat(steady.errors.get() + steady.wrongAnswers.get()).as(steady.summary()).isZero();
+    }
+  }
+
+  @Test
+  void concurrentApplyComputeAndMaterializeAreSerializedOrRefused() throws Exception {
+    Path repo = tmp.resolve("concurrent");
+    Fixture.copyTree(sources, repo);
+    int refused = 0;
+    int rounds = Math.max(2, TRIALS / 2);
+    for (int round = 0; round < rounds; round++) {
+      List<Process> running = new ArrayList<>();
+      List<Path> logs = new ArrayList<>();
+      for (String[] args : List.of(Fixture.computeArgs(repo, DAYS), Fixture.computeArgs(repo, DAYS),
+          Fixture.materializeArgs(repo, Fixture.END), Fixture.materializeArgs(repo, Fixture.END),
+          new String[] {"apply", "--repo", repo.toString()})) {
+        Path log = Files.createTempFile(tmp, "concurrent", ".log");
+        logs.add(log);
+        running.add(Dist.start(log, args));
+      }
+      for (int i = 0; i < running.size(); i++) {
+        int code = running.get(i).waitFor();
+        String out = Files.readString(logs.get(i));
+        if (code != 0) {
+          assertThat(code).as(out).isEqualTo(1);
+          assertThat(out).as("a refused run says why").contains("another run holds the lock");
+          refused++;
+        }
+      }
+    }
+    Fixture.compute(repo, DAYS).assertOk();
+    Fixture.materialize(repo, Fixture.END).assertOk();
+    Fixture.assertSameRows(Fixture.snapshotRows(repo.resolve("data/offline")), referenceSnapshots);
+
+    Path serial = tmp.resolve("serial");
+    Fixture.copyTree(computed, serial);
+    Fixture.materialize(serial, Fixture.END).assertOk();
+    try (ServerHandle a = ServerHandle.start(repo); ServerHandle b = ServerHandle.start(serial)) {
+      assertThat(Fixture.lookup(a)).as("served after racing runs = served after a serial run")
+          .isEqualTo(Fixture.lookup(b));
+    }
+    Reliability.record("concurrent apply/compute/materialize", rounds * 5, refused, "refused with the lock message; "
+        + "end state equal to a serial run");
+  }
+}
