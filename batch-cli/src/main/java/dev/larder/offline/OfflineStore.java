@@ -6,6 +6,7 @@ import dev.larder.core.v1.Field;
 import dev.larder.core.v1.ValueType;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
+import dev.larder.registry.StorePaths;
 import dev.larder.time.Timestamps;
 import dev.larder.value.Column;
 import dev.larder.value.RowSchema;
@@ -75,7 +76,7 @@ public final class OfflineStore {
     if (view.isEmpty() || view.contains("/") || view.startsWith(".") || view.startsWith("_")) {
       throw new IllegalArgumentException("'" + view + "' cannot be a view folder name");
     }
-    return root.resolve(view);
+    return StorePaths.inside(root, view);
   }
 
   /** Where the snapshot of {@code view} as of {@code asOf} lives. */

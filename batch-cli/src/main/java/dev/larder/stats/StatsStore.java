@@ -4,6 +4,7 @@ import dev.larder.core.v1.ValueType;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.TableFiles;
 import dev.larder.registry.RegistryFile;
+import dev.larder.registry.StorePaths;
 import dev.larder.time.Timestamps;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
@@ -66,13 +67,13 @@ public final class StatsStore {
   }
 
   public Path file(String view, long periodStart) {
-    return root.resolve(view).resolve("period=" + Timestamps.format(periodStart).replace(':', '-') + ".parquet");
+    return StorePaths.inside(root, view, "period=" + Timestamps.format(periodStart).replace(':', '-') + ".parquet");
   }
 
   /** Writes (or atomically replaces) the statistics of one period. */
   public void write(PeriodStats stats) throws IOException {
     Path target = file(stats.view(), stats.start());
-    Path tmpDir = root.resolve(stats.view()).resolve("_tmp");
+    Path tmpDir = StorePaths.inside(root, stats.view(), "_tmp");
     Files.createDirectories(tmpDir);
     Path tmp = tmpDir.resolve(target.getFileName().toString().replace(".parquet", "") + "-" + UUID.randomUUID()
         + ".parquet");
