@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * {@code name} is required; {@code views} and {@code services} are comma-separated names or {@code *}, and
- * either may be absent (nothing). Errors name the file and line but never echo a hash.
+ * either may be absent (nothing). Errors name the file, line and field but never echo a hash or a value
+ * that could be a token pasted by mistake.
  */
 public final class TokenFile {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]+");
@@ -86,7 +87,8 @@ public final class TokenFile {
         case "name" -> name = value;
         case "views" -> views = names(key, value);
         case "services" -> services = names(key, value);
-        default -> throw new IllegalArgumentException("unknown field '" + key + "'; expected name=, views=, services=");
+        // The field is not echoed: a token pasted by mistake must not reach the log.
+        default -> throw new IllegalArgumentException("field " + (f + 1) + " is not name=, views= or services=");
       }
     }
     if (name == null || !NAME.matcher(name).matches()) {
@@ -102,7 +104,7 @@ public final class TokenFile {
     }
     for (String n : value.split(",")) {
       if (!n.equals("*") && !NAME.matcher(n).matches()) {
-        throw new IllegalArgumentException(key + "= expects comma-separated names or *, got '" + value + "'");
+        throw new IllegalArgumentException(key + "= expects comma-separated names (letters, digits, _ . @ -) or *");
       }
       out.add(n);
     }

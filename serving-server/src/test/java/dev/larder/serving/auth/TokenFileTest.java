@@ -45,7 +45,8 @@ class TokenFileTest {
     String h = TokenFile.hashText("t1");
     for (List<String> lines : List.of(List.of("plain-token-secret name=a"), List.of(h + " views=x"),
         List.of(h + " name=a colour=red"), List.of(h + " name=a", h + " name=b"),
-        List.of(h + " name=a", TokenFile.hashText("t2") + " name=a"), List.of(h + " name=a views=a/b"))) {
+        List.of(h + " name=a", TokenFile.hashText("t2") + " name=a"), List.of(h + " name=a views=a/b"),
+        List.of(h + " name=a plain-token-secret"), List.of(h + " name=a views=plain-token-secret/"))) {
       Path file = write(lines.toArray(String[]::new));
       assertThatThrownBy(() -> TokenFile.read(file))
           .hasMessageStartingWith(file + " line " + lines.size() + ": ")
