@@ -94,7 +94,7 @@ final class ComputeScenario extends Scenario {
             "--end", times.get(times.size() - 1).toString(), "--step", "1d")).check();
 
     BaselineSql sql = new BaselineSql(catalog, ws.repo());
-    StringBuilder script = new StringBuilder(preamble(duckdbMemory));
+    StringBuilder script = new StringBuilder(preamble(duckdbMemory, ws.path("duckdb-spill")));
     Path outDir = ws.path(single ? "duckdb-single" : "duckdb-daily");
     Files.createDirectories(outDir);
     List<Long> micros = times.stream().map(t -> t.getEpochSecond() * 1_000_000L).toList();
@@ -126,7 +126,13 @@ final class ComputeScenario extends Scenario {
         .figure("duckdb_peak_rss_mb", "DuckDB peak RSS (JVM + native)", duck.peakRssMb(), "MB");
   }
 
-  static String preamble(String memory) {
-    return "SET TimeZone = 'UTC';\nSET memory_limit = " + DuckDbScript.literal(memory) + ";\nSET preserve_insertion_order = false;\n";
+  /**
+   * Session settings of every baseline script. The spill folder is the step's own: by default DuckDB spills to
+   * {@code .tmp} in the working directory, which two concurrent runs would share and corrupt.
+   */
+  static String preamble(String memory, Path spill) {
+    return "SET TimeZone = 'UTC';\nSET memory_limit = " + DuckDbScript.literal(memory) + ";\n"
+        + "SET temp_directory = " + DuckDbScript.literal(spill.toString()) + ";\n"
+        + "SET preserve_insertion_order = false;\n";
   }
 }

@@ -118,7 +118,7 @@ final class TrainingSetScenario extends Scenario {
     String query = sql.training("read_parquet(" + literal(labels.toString()) + ")", rowTs, views,
         ws.config().offlineDir());
     Path script = ws.path("duckdb-training-set-" + n + ".sql");
-    Files.writeString(script, ComputeScenario.preamble(duckdbMemory) + "COPY (" + query + ") TO "
+    Files.writeString(script, ComputeScenario.preamble(duckdbMemory, ws.path("duckdb-spill")) + "COPY (" + query + ") TO "
         + literal(duckOut.toString()) + " (FORMAT parquet);\n");
     Child.Result duck = Child.jvm("duckdb-training-set-" + n, ws.logs(), childJvm(), "duckdb",
         List.of(script.toString())).check();
