@@ -29,12 +29,19 @@ final class NettyTransport implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     boss = new MultiThreadIoEventLoopGroup(1, io);
     workers = new MultiThreadIoEventLoopGroup(threads, io);
-    builder = NettyServerBuilder.forAddress(new InetSocketAddress(port), credentials)
-        .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-        .bossEventLoopGroup(boss)
-        .workerEventLoopGroup(workers)
-        .permitKeepAliveTime(10, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true);
+    try {
+      builder = NettyServerBuilder.forAddress(new InetSocketAddress(port), credentials)
+          .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+          .bossEventLoopGroup(boss)
+          .workerEventLoopGroup(workers)
+          .permitKeepAliveTime(10, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true);
+    } catch (IllegalArgumentException e) {
+      // Netty parses the PEM files here; its messages say what is wrong, never the content.
+      close();
+      throw new IllegalArgumentException("server.tls.cert_chain / server.tls.private_key / server.tls.client_ca: "
+          + e.getMessage(), e);
+    }
   }
 
   NettyServerBuilder builder() {

@@ -5,6 +5,7 @@ import static dev.larder.serving.Requests.service;
 import static dev.larder.serving.Requests.users;
 import static dev.larder.serving.ServingFixture.minutesAgo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.larder.serving.auth.TokenFile;
 import dev.larder.serving.v1.FeatureServingGrpc;
@@ -196,6 +197,18 @@ class SecurityTest {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  @Test
+  void unreadableKeyMaterialStopsTheStartNamingTheSettingButNotTheContent() throws Exception {
+    Path key = Files.writeString(dir.resolve("bad.key"), "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n"
+        + "-----END PRIVATE KEY-----\n");
+    SecurityConfig bad = new SecurityConfig(serverCert.cert(), key, null, null, Set.of());
+    assertThatThrownBy(() -> start(bad)).hasMessageContaining("server.tls.private_key")
+        .satisfies(e -> assertThat(String.valueOf(e.getMessage())).doesNotContain("c2VjcmV0"));
+    SecurityConfig missing = new SecurityConfig(serverCert.cert(), dir.resolve("none.key"), null, null, Set.of());
+    assertThatThrownBy(() -> start(missing)).hasMessageContaining("server.tls.private_key")
+        .hasMessageContaining("file not found");
   }
 
   private static boolean onPath(String program) {
