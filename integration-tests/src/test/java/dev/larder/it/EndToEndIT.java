@@ -141,8 +141,10 @@ class EndToEndIT {
     AtomicInteger requests = new AtomicInteger();
     List<GetOnlineFeaturesResponse> seen = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicReference<Throwable> firstError = new AtomicReference<>();
+    // A flag, not an interrupt: interrupting a blocking stub cancels its call, which is not a server error.
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
     Thread traffic = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
+      while (!stop.get()) {
         try {
           seen.add(server.lookup(ACTIVITY, USERS));
           requests.incrementAndGet();
@@ -158,7 +160,7 @@ class EndToEndIT {
           "--end", END.toString()).assertOk();
       Thread.sleep(1500); // the server polls for new runs
     } finally {
-      traffic.interrupt();
+      stop.set(true);
       traffic.join();
     }
     GetOnlineFeaturesResponse after = server.lookup(ACTIVITY, USERS);
