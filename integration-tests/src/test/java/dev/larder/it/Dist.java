@@ -63,8 +63,16 @@ public final class Dist {
 
   /** Starts {@code bin/larder} without waiting, for tests that kill it. */
   public static Process start(Path log, String... args) throws IOException {
+    return startWithJvmOptions(log, "-Xmx512m", args);
+  }
+
+  /**
+   * Starts {@code bin/larder} with the given JVM options, e.g. {@code -Xint} to slow a small run down enough that a
+   * kill at a random moment reliably lands while it is still running, on a fast machine too.
+   */
+  public static Process startWithJvmOptions(Path log, String jvmOptions, String... args) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command("larder", args)).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("JAVA_OPTS", "-Xmx512m");
+    pb.environment().put("JAVA_OPTS", jvmOptions);
     pb.environment().put("LARDER_NO_PROGRESS", "1");
     return pb.start();
   }

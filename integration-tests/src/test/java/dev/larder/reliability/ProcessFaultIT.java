@@ -55,12 +55,13 @@ class ProcessFaultIT {
       before = Fixture.lookup(server);
       try (Traffic traffic = new Traffic(server, before::equals, 200)) {
         for (int trial = 0; trial < TRIALS; trial++) {
-          Process p = Dist.start(Files.createTempFile(tmp, "materialize", ".log"),
+          // Interpreted, so the small run is still going when the kill lands (a finished run would
+          // rightly publish new data and this trial would test nothing).
+          Process p = Dist.startWithJvmOptions(Files.createTempFile(tmp, "materialize", ".log"), "-Xmx512m -Xint",
               Fixture.materializeArgs(repo, Fixture.END));
           Thread.sleep(200 + random.nextInt(3500));
-          if (p.isAlive()) {
-            killedMidRun++;
-          }
+          assertThat(p.isAlive()).as("materialize still running when killed (trial %d)", trial).isTrue();
+          killedMidRun++;
           p.destroyForcibly().waitFor();
           Thread.sleep(300);
           assertThat(Fixture.lookup(server)).as("served data after kill -9 #%d", trial).isEqualTo(before);
