@@ -5,6 +5,7 @@ import dev.larder.core.v1.RepeatedValue;
 import dev.larder.core.v1.Value;
 import dev.larder.online.OnlineStore;
 import dev.larder.online.ViewData;
+import dev.larder.pointintime.PointInTimeRule;
 import dev.larder.serving.lookup.LookupPlan.ViewRead;
 import dev.larder.serving.v1.FeatureVector;
 import dev.larder.serving.v1.FieldStatus;
@@ -253,8 +254,7 @@ public final class OnlineLookup {
 
   /** Appends one view's values, statuses and timestamps to the response vectors of its features. */
   private static void fill(ViewRead read, CachedRow[] rows, long now, FeatureVector.Builder[] out) {
-    long ttl = read.spec().ttlMicros();
-    long oldestFresh = ttl == Long.MAX_VALUE ? Long.MIN_VALUE : now - ttl;
+    PointInTimeRule freshness = read.spec().freshness();
     int[] features = read.featureIndexes();
     int[] slots = read.outputSlots();
     for (int f = 0; f < features.length; f++) {
@@ -269,7 +269,7 @@ public final class OnlineLookup {
         // A row written before this feature was appended to the view has no value for it: null.
         Value v = index < row.values.length ? row.values[index] : Values.NULL;
         FieldStatus status;
-        if (row.eventMicros < oldestFresh) {
+        if (!freshness.isFresh(now, row.eventMicros)) {
           status = FieldStatus.OUTSIDE_MAX_AGE;
         } else if (v.getValCase() == Value.ValCase.NULL_VAL || v.getValCase() == Value.ValCase.VAL_NOT_SET) {
           status = FieldStatus.NULL_VALUE;

@@ -5,17 +5,19 @@ import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Field;
 import dev.larder.online.EntityKeyCodec;
 import dev.larder.online.FeatureRowCodec;
+import dev.larder.pointintime.PointInTimeRule;
 import dev.larder.registry.Catalog;
-import dev.larder.time.Durations;
 import java.util.List;
 
 /**
  * Everything the request path needs about one online view, computed once per registry version: its
- * definition version, codecs for keys and rows, TTL in micros and join key names. Requests never touch
+ * definition version, codecs for keys and rows, the freshness rule for its TTL (the same rule training sets
+ * use, so a row is outside its max age online exactly when a training row at that time would not see it) and
+ * join key names. Requests never touch
  * the registry proto or parse a duration.
  */
 public record ViewSpec(FeatureView view, long version, List<Field> joinKeys, EntityKeyCodec keyCodec,
-                       FeatureRowCodec rowCodec, long ttlMicros) {
+                       FeatureRowCodec rowCodec, PointInTimeRule freshness) {
 
   /** Builds the spec of an online view; fails with a message naming the view when it cannot be served. */
   static ViewSpec of(Catalog catalog, FeatureView view) {
@@ -23,7 +25,7 @@ public record ViewSpec(FeatureView view, long version, List<Field> joinKeys, Ent
     try {
       return new ViewSpec(view, catalog.viewVersion(view.getName()), keys, new EntityKeyCodec(keys),
           new FeatureRowCodec(view.getFeaturesList().stream().map(Feature::getType).toList()),
-          Durations.toMicros(Catalog.ttl(view)));
+          PointInTimeRule.of(Catalog.ttl(view), false));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("feature view '" + view.getName() + "': " + e.getMessage(), e);
     }
