@@ -1,11 +1,10 @@
 package dev.larder.serving.auth;
 
+import dev.larder.serving.FileSignature;
 import dev.larder.serving.lookup.Grant;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
@@ -26,13 +25,12 @@ public final class TokenStore {
   /** What a poll did. */
   public enum Outcome { UNCHANGED, LOADED, REFUSED }
 
-  private record Signature(long modifiedMillis, long size, Object fileKey) {}
 
   private final Path path;
   private final AtomicReference<List<TokenFile.Entry>> current;
-  private Signature lastSeen;
+  private FileSignature lastSeen;
 
-  private TokenStore(Path path, List<TokenFile.Entry> entries, Signature seen) {
+  private TokenStore(Path path, List<TokenFile.Entry> entries, FileSignature seen) {
     this.path = path;
     this.current = new AtomicReference<>(entries);
     this.lastSeen = seen;
@@ -44,7 +42,7 @@ public final class TokenStore {
    * @throws IOException naming the file (and line) when it is missing or malformed
    */
   public static TokenStore load(Path path) throws IOException {
-    Signature seen = signature(path);
+    FileSignature seen = FileSignature.of(path);
     if (seen == null) {
       throw new NoSuchFileException(path + " (server.auth.tokens_file)");
     }
@@ -72,9 +70,9 @@ public final class TokenStore {
 
   /** Checks the file once; called from a single timer thread. */
   public Outcome poll() {
-    Signature sig;
+    FileSignature sig;
     try {
-      sig = signature(path);
+      sig = FileSignature.of(path);
     } catch (IOException e) {
       sig = null;
     }
@@ -94,15 +92,6 @@ public final class TokenStore {
       LOG.warn("event=tokens_refused path={} reason=\"{}\" kept_tokens={}", path,
           String.valueOf(e.getMessage()).replace('"', '\''), current.get().size());
       return Outcome.REFUSED;
-    }
-  }
-
-  private static Signature signature(Path path) throws IOException {
-    try {
-      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      return new Signature(a.lastModifiedTime().toMillis(), a.size(), a.fileKey());
-    } catch (NoSuchFileException e) {
-      return null;
     }
   }
 }

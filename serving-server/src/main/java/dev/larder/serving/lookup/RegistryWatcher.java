@@ -2,11 +2,10 @@ package dev.larder.serving.lookup;
 
 import dev.larder.core.v1.Registry;
 import dev.larder.registry.RegistryFile;
+import dev.larder.serving.FileSignature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,14 +26,13 @@ public final class RegistryWatcher {
   /** What a poll did. */
   public enum Outcome { UNCHANGED, LOADED, REFUSED }
 
-  private record Signature(long modifiedMillis, long size, Object fileKey) {}
 
   private final Path path;
   private final AtomicReference<ServedRegistry> current;
   private final RowCache cache;
-  private Signature lastSeen;
+  private FileSignature lastSeen;
 
-  private RegistryWatcher(Path path, ServedRegistry initial, Signature seen, RowCache cache) {
+  private RegistryWatcher(Path path, ServedRegistry initial, FileSignature seen, RowCache cache) {
     this.path = path;
     this.current = new AtomicReference<>(initial);
     this.lastSeen = seen;
@@ -47,7 +45,7 @@ public final class RegistryWatcher {
    * @throws IOException naming the file when it exists but cannot be read, parsed or validated
    */
   public static RegistryWatcher start(Path path, RowCache cache) throws IOException {
-    Signature seen = signature(path);
+    FileSignature seen = FileSignature.of(path);
     Optional<Registry> registry = RegistryFile.read(path);
     try {
       ServedRegistry initial = registry.map(ServedRegistry::of).orElseGet(ServedRegistry::empty);
@@ -67,9 +65,9 @@ public final class RegistryWatcher {
 
   /** Checks the file once; called from a single timer thread. */
   public Outcome poll() {
-    Signature sig;
+    FileSignature sig;
     try {
-      sig = signature(path);
+      sig = FileSignature.of(path);
     } catch (IOException e) {
       sig = null;
     }
@@ -110,12 +108,4 @@ public final class RegistryWatcher {
     return changed;
   }
 
-  private static Signature signature(Path path) throws IOException {
-    try {
-      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      return new Signature(a.lastModifiedTime().toMillis(), a.size(), a.fileKey());
-    } catch (NoSuchFileException e) {
-      return null;
-    }
-  }
 }
