@@ -16,15 +16,14 @@ import java.util.HashMap;
  * events arrive so that the caller can spill before the heap budget is exceeded.
  */
 final class Partition implements EventSink {
-  /** Dictionary entry, key object and bookkeeping per entity (HashMap node, boxed id, key). */
+  /** Per entity: the key object, its slots in {@link EntityIds} (up to 4 per key) and the key list entry. */
   static final long BYTES_PER_ENTITY = 120;
   /** Distinct strings shared per partition; beyond that, values are kept (and counted) one by one. */
   static final int MAX_SHARED_STRINGS = 1 << 16;
 
   private final Inputs inputs;
   private final EventBlock block;
-  private final HashMap<Object, Integer> ids = new HashMap<>();
-  private Object[] keys = new Object[1024];
+  private final EntityIds ids = new EntityIds();
   private int[] entityOf;
   private final long bytesPerEvent;
   private final boolean[] objectInput;
@@ -52,15 +51,7 @@ final class Partition implements EventSink {
 
   @Override
   public void accept(Object key, long time, Object[] projected) {
-    Integer id = ids.get(key);
-    if (id == null) {
-      id = ids.size();
-      ids.put(key, id);
-      if (id == keys.length) {
-        keys = Arrays.copyOf(keys, keys.length * 2);
-      }
-      keys[id] = key;
-    }
+    int id = ids.idOf(key);
     for (int i = 0; i < projected.length; i++) {
       if (objectInput[i] && projected[i] != null) {
         projected[i] = share(projected[i]);
@@ -111,7 +102,7 @@ final class Partition implements EventSink {
       for (int i = 0; i < projected.length; i++) {
         projected[i] = block.value(i, e);
       }
-      sink.accept(keys[entityOf[e]], block.time(e), projected);
+      sink.accept(ids.key(entityOf[e]), block.time(e), projected);
     }
   }
 
@@ -147,7 +138,7 @@ final class Partition implements EventSink {
     order = null;
     IOException[] failure = new IOException[1];
     for (int id = 0; id < entities; id++) {
-      Object key = keys[id];
+      Object key = ids.key(id);
       window.run(block, null, start[id], start[id + 1], asOfs, (t, values) -> {
         if (failure[0] == null) {
           try {
@@ -163,8 +154,20 @@ final class Partition implements EventSink {
     }
   }
 
+  private boolean sorted(int[] order, int from, int to) {
+    for (int i = from + 1; i < to; i++) {
+      if (block.time(order[i - 1]) > block.time(order[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Stable sort of block indexes by event time (indexes ascend within the range, so ties keep input order). */
   private void sortByTime(int[] order, int from, int to) {
+    if (sorted(order, from, to)) {
+      return; // the usual case: sources are mostly written in time order
+    }
     if (to - from <= 32) {
       for (int i = from + 1; i < to; i++) {
         int e = order[i];

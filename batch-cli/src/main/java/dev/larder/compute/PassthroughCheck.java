@@ -5,6 +5,7 @@ import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Field;
 import dev.larder.core.v1.Source;
 import dev.larder.core.v1.ValueType;
+import dev.larder.offline.BadCellException;
 import dev.larder.offline.SourceReaders;
 import dev.larder.registry.Catalog;
 import dev.larder.value.RowReader;
@@ -51,7 +52,6 @@ final class PassthroughCheck {
     }
     long good = 0;
     long pending = 0;
-    String lastBadCell = null;
     try (RowReader reader = SourceReaders.open(source, repoDir, List.copyOf(names))) {
       RowSchema schema = reader.schema();
       for (int i = 0; i < schema.size(); i++) {
@@ -67,17 +67,9 @@ final class PassthroughCheck {
         Object[] row;
         try {
           row = reader.next();
-        } catch (IOException e) {
-          if (!SourceEvents.isBadCell(e)) {
-            throw e;
-          }
-          if (e.getMessage().equals(lastBadCell)) {
-            throw new IOException(e.getMessage() + " (the source reader cannot continue past this row, so it "
-                + "cannot be skipped; fix or remove the row)", e);
-          }
-          lastBadCell = e.getMessage();
-          bad.report(e.getMessage().contains("column '" + source.getTimestampField() + "'")
-              ? BadRows.BAD_TIMESTAMP : BadRows.BAD_VALUE, e.getMessage());
+        } catch (BadCellException e) {
+          bad.report(source.getTimestampField().equals(e.column()) ? BadRows.BAD_TIMESTAMP : BadRows.BAD_VALUE,
+              e.getMessage());
           continue;
         }
         if (row == null) {

@@ -1,42 +1,43 @@
 package dev.larder.compute;
 
 import dev.larder.offline.OfflineStore;
-import dev.larder.offline.ParquetRowWriter;
-import dev.larder.registry.RegistryFile;
+import dev.larder.offline.SnapshotWriter;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
- * The snapshots one run writes for one view: one open Parquet writer per as-of time, so that all of them are
- * filled in a single pass over the events. Files are written under the view's {@code _tmp/} folder;
- * {@link #finish()} closes them (freeing the writers' buffers while later views are computed) and
- * {@link #commit()}, called once the whole run has succeeded, fsyncs them and renames each atomically into
- * its place in the offline store layout. Closing an uncommitted set deletes its temp files; a killed run
- * leaves only temp files, which the next run of the view deletes.
+ * The snapshots one run writes for one view: one {@link SnapshotWriter} per as-of time, so that all of them
+ * are filled in a single pass over the events. {@link #finish()} completes the temp files (freeing the
+ * writers' buffers while later views are computed) and {@link #commit()}, called once the whole run has
+ * succeeded, renames each into place. Closing an uncommitted set deletes its temp files.
  *
- * <p>(This does what {@link dev.larder.offline.SnapshotWriter} does, split into finish and commit, because a
- * run over several views must hold its snapshots back until every view is done without keeping every
- * writer's row-group buffer in the heap.)
+ * <p>Rows are encoded on a thread of their own: Parquet encoding costs about as much CPU as computing the
+ * aggregates, so on two cores the two overlap. Rows travel in batches through a short queue, which bounds
+ * the memory they take to a few thousand rows.
  */
 final class SnapshotSet implements AutoCloseable {
+  private static final int BATCH = 4096;
+  private static final int QUEUED_BATCHES = 4;
+
+  /** Rows for the writer thread; an empty batch ends the stream. */
+  private record Batch(int[] asOf, Object[][] rows, int size) {}
+
   private final ViewJob job;
   private final long[] asOfs;
   private final long created;
-  private final List<ParquetRowWriter> writers = new ArrayList<>();
-  private final List<Path> temps = new ArrayList<>();
-  private final List<Path> targets = new ArrayList<>();
-  private final Object[] row;
+  private final int width;
   private final int features;
+  private final List<SnapshotWriter> writers = new ArrayList<>();
+  private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
+  private int[] batchAsOf = new int[BATCH];
+  private Object[][] batchRows = new Object[BATCH][];
+  private int batchSize;
+  private Thread thread;
+  private volatile Throwable failure;
   private long rows;
   private boolean finished;
   private boolean committed;
@@ -45,18 +46,11 @@ final class SnapshotSet implements AutoCloseable {
     this.job = job;
     this.asOfs = asOfs;
     this.created = created;
-    this.row = new Object[job.snapshotSchema().size()];
+    this.width = job.snapshotSchema().size();
     this.features = job.keyNames().size() + 2;
-    Path tmpDir = store.viewDir(job.name()).resolve(OfflineStore.TMP);
-    Files.createDirectories(tmpDir);
     try {
       for (long t : asOfs) {
-        Path target = store.snapshotPath(job.name(), t);
-        Path tmp = tmpDir.resolve(target.getFileName().toString().replace(".parquet", "")
-            + "-" + UUID.randomUUID() + ".parquet");
-        targets.add(target);
-        temps.add(tmp);
-        writers.add(new ParquetRowWriter(tmp, job.snapshotSchema()));
+        writers.add(store.writer(job.name(), t, job.snapshotSchema()));
       }
     } catch (IOException | RuntimeException e) {
       close();
@@ -66,12 +60,96 @@ final class SnapshotSet implements AutoCloseable {
 
   /** Writes the row of entity {@code key} at as-of index {@code asOf}; rows of a snapshot come in any order. */
   void write(Object key, int asOf, Object[] values) throws IOException {
+    Object[] row = new Object[width];
     job.writeKey(key, row);
     row[features - 2] = asOfs[asOf];
     row[features - 1] = created;
     System.arraycopy(values, 0, row, features, values.length);
-    writers.get(asOf).write(row);
+    batchAsOf[batchSize] = asOf;
+    batchRows[batchSize++] = row;
     rows++;
+    if (batchSize == BATCH) {
+      handOver();
+    }
+  }
+
+  private void handOver() throws IOException {
+    checkFailure();
+    if (thread == null) {
+      thread = new Thread(this::drain, "larder-write-" + job.name());
+      thread.setDaemon(true);
+      thread.start();
+    }
+    put(new Batch(batchAsOf, batchRows, batchSize));
+    batchAsOf = new int[BATCH];
+    batchRows = new Object[BATCH][];
+    batchSize = 0;
+  }
+
+  private void put(Batch b) throws IOException {
+    try {
+      queue.put(b);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing snapshots of view '" + job.name() + "'");
+    }
+  }
+
+  /** The writer thread: encodes batches until the empty one; after a failure it only drains the queue. */
+  private void drain() {
+    while (true) {
+      Batch b;
+      try {
+        b = queue.take();
+      } catch (InterruptedException e) {
+        failure = e;
+        return;
+      }
+      if (b.size() == 0) {
+        return;
+      }
+      if (failure != null) {
+        continue;
+      }
+      try {
+        for (int i = 0; i < b.size(); i++) {
+          writers.get(b.asOf()[i]).write(b.rows()[i]);
+        }
+      } catch (Throwable t) {
+        failure = t;
+      }
+    }
+  }
+
+  /** Ends the writer thread after it wrote everything queued. */
+  private void stopThread() throws IOException {
+    if (thread == null) {
+      return;
+    }
+    put(new Batch(null, null, 0));
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing snapshots of view '" + job.name() + "'");
+    }
+    thread = null;
+  }
+
+  private void checkFailure() throws IOException {
+    Throwable t = failure;
+    if (t instanceof IOException io) {
+      throw new IOException(io.getMessage(), io);
+    }
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    if (t != null) {
+      throw new IOException("writing snapshots of view '" + job.name() + "' failed: " + t, t);
+    }
   }
 
   long rows() {
@@ -82,42 +160,27 @@ final class SnapshotSet implements AutoCloseable {
     return writers.size();
   }
 
-  List<Path> targets() {
-    return targets;
-  }
-
-  /** Completes the temp files; nothing is visible yet. */
+  /** Completes and fsyncs the temp files; nothing is visible yet. */
   void finish() throws IOException {
     if (finished) {
       return;
     }
     finished = true;
-    for (ParquetRowWriter w : writers) {
-      w.close();
+    if (batchSize > 0) {
+      handOver();
+    }
+    stopThread();
+    checkFailure();
+    for (SnapshotWriter w : writers) {
+      w.finish();
     }
   }
 
   /** Makes every snapshot durable and visible, each replacing any previous snapshot of the same time. */
   void commit() throws IOException {
     finish();
-    for (Path tmp : temps) {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-    }
-    Set<Path> dirs = new LinkedHashSet<>();
-    for (int i = 0; i < temps.size(); i++) {
-      Path target = targets.get(i);
-      Files.createDirectories(target.getParent());
-      try {
-        Files.move(temps.get(i), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException(target.getParent() + ": the file system cannot rename atomically", e);
-      }
-      dirs.add(target.getParent());
-    }
-    for (Path d : dirs) {
-      RegistryFile.syncDirectory(d);
+    for (SnapshotWriter w : writers) {
+      w.commit();
     }
     committed = true;
   }
@@ -129,19 +192,15 @@ final class SnapshotSet implements AutoCloseable {
       return;
     }
     try {
-      if (!finished) {
-        finished = true;
-        for (ParquetRowWriter w : writers) {
-          try {
-            w.close();
-          } catch (IOException | RuntimeException ignored) {
-            // the temp file is deleted below anyway
-          }
-        }
-      }
+      finished = true;
+      stopThread();
     } finally {
-      for (Path t : temps) {
-        Files.deleteIfExists(t);
+      for (SnapshotWriter w : writers) {
+        try {
+          w.close();
+        } catch (IOException | RuntimeException ignored) {
+          // temp files only; the next run of the view deletes them
+        }
       }
     }
   }

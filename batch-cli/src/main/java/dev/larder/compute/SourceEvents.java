@@ -1,12 +1,11 @@
 package dev.larder.compute;
 
+import dev.larder.offline.BadCellException;
 import dev.larder.offline.SourceReaders;
 import dev.larder.value.RowReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Streams a view's source rows as events: checks each row (join keys and event timestamp not null, values
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
  * rows but a bad file; the reader names the file and the column). Cells that do not parse (CSV) are bad rows.
  */
 final class SourceEvents {
-  private static final Pattern COLUMN = Pattern.compile("column '([^']*)'");
-
   private SourceEvents() {}
 
   /**
@@ -34,24 +31,14 @@ final class SourceEvents {
     Object[] projected = new Object[job.inputs().size()];
     long accepted = 0;
     long sinceProgress = 0;
-    String lastBadCell = null;
     try (RowReader reader = SourceReaders.open(job.source(), repoDir, job.readColumns())) {
       while (true) {
         Object[] row;
         try {
           row = reader.next();
-        } catch (IOException e) {
-          if (!isBadCell(e)) {
-            throw e;
-          }
-          if (e.getMessage().equals(lastBadCell)) {
-            throw new IOException(e.getMessage() + " (the source reader cannot continue past this row, so it "
-                + "cannot be skipped; fix or remove the row)", e);
-          }
-          lastBadCell = e.getMessage();
-          Matcher m = COLUMN.matcher(e.getMessage());
-          String column = m.find() ? m.group(1) : "";
-          bad.report(column.equals(tsName) ? BadRows.BAD_TIMESTAMP : BadRows.BAD_VALUE, e.getMessage());
+        } catch (BadCellException e) {
+          // The reader is positioned after the bad row: skipping it (or failing, per the policy) is up to us.
+          bad.report(tsName.equals(e.column()) ? BadRows.BAD_TIMESTAMP : BadRows.BAD_VALUE, e.getMessage());
           continue;
         }
         if (row == null) {
@@ -81,18 +68,5 @@ final class SourceEvents {
     }
     progress.accept(sinceProgress);
     return accepted;
-  }
-
-  /**
-   * A cell that did not parse as its type (the reader names the line and the column), as opposed to a file
-   * that cannot be read or lacks a column. Whether the reader can go on after it is up to the reader.
-   */
-  static boolean isBadCell(IOException e) {
-    Throwable cause = e.getCause();
-    while (cause != null && !(cause instanceof IllegalArgumentException)) {
-      cause = cause.getCause();
-    }
-    return cause != null && e.getMessage() != null && e.getMessage().contains(" line ")
-        && e.getMessage().contains("column '");
   }
 }

@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Reads rows of one CSV file with a header line, parsing each requested cell to its declared type. An empty
- * cell is null. Errors name the file, the line, the column and what was expected.
+ * cell is null. Errors name the file, the line, the column and what was expected; after a
+ * {@link BadCellException} reading can go on with the next line.
  */
 final class CsvFileRows implements RowReader {
   /** Rows sampled to infer column types when no schema is declared. */
@@ -118,8 +119,8 @@ final class CsvFileRows implements RowReader {
       return null;
     }
     if (rec.length != headerWidth) {
-      throw new IOException(display + " line " + parser.line() + ": " + rec.length + " fields, expected "
-          + headerWidth + " as in the header");
+      throw new BadCellException(display + " line " + parser.line() + ": " + rec.length + " fields, expected "
+          + headerWidth + " as in the header", null, null);
     }
     Object[] row = new Object[cells.length];
     for (int i = 0; i < cells.length; i++) {
@@ -130,8 +131,8 @@ final class CsvFileRows implements RowReader {
       try {
         row[i] = TextValues.parse(types[i], text);
       } catch (IllegalArgumentException e) {
-        throw new IOException(display + " line " + parser.line() + ", column '" + schema.column(i).name() + "': "
-            + e.getMessage(), e);
+        throw new BadCellException(display + " line " + parser.line() + ", column '" + schema.column(i).name()
+            + "': " + e.getMessage(), schema.column(i).name(), e);
       }
     }
     return row;

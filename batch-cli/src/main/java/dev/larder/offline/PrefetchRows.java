@@ -53,6 +53,9 @@ final class PrefetchRows implements RowReader {
           error = new IOException(in.position() + ": " + e, e);
         }
         queue.put(new Batch(rows, prefixes, ordinals, n, error));
+        if (error instanceof BadCellException) {
+          continue; // one bad row: the reader can go on after it, and the caller may skip it
+        }
         if (n < BATCH || error != null) {
           return;
         }
@@ -76,6 +79,10 @@ final class PrefetchRows implements RowReader {
   @Override
   public Object[] next() throws IOException {
     if (batch == null || index == batch.size()) {
+      if (batch != null && batch.error() instanceof BadCellException bad) {
+        batch = null; // the next call goes on with the rows after the bad one
+        throw new BadCellException(bad.getMessage(), bad.column(), bad);
+      }
       if (batch != null && (batch.size() < BATCH || batch.error() != null)) {
         if (batch.error() != null) {
           throw new IOException(batch.error().getMessage(), batch.error());

@@ -53,6 +53,9 @@ class ComputeRunTest {
       user_id,event_timestamp,event_type,amount
       u1,2026-01-01T10:00:00Z,purchase,10.5
       u2,yesterday,view,2.0
+      u3,2026-01-01T11:00:00Z,view,cheap
+      u4,2026-01-01T12:00:00Z,view
+      u5,2026-01-01T13:00:00Z,purchase,3.0
       """;
 
   @TempDir
@@ -101,15 +104,25 @@ class ComputeRunTest {
   }
 
   @Test
-  void unparsableTimestampNamesLineAndColumnUnderBothPolicies() throws IOException {
+  void unparsableTimestampFailsNamingLineAndColumn() throws IOException {
     ProjectConfig config = TestRepo.create(dir, CSV_REGISTRY);
     TestRepo.writeText(dir.resolve("data/events.csv"), CSV_BAD_CELL);
-    for (BadRowPolicy policy : BadRowPolicy.values()) {
-      assertThatThrownBy(() -> run(config, policy, START + DAY))
-          .isInstanceOf(IOException.class)
-          .hasMessageContaining("events.csv line 3, column 'event_timestamp': 'yesterday' is not a timestamp");
-    }
+    assertThatThrownBy(() -> run(config, BadRowPolicy.FAIL, START + DAY))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("events.csv line 3, column 'event_timestamp': 'yesterday' is not a timestamp");
     assertThat(OfflineStore.of(config).snapshots("user_activity")).isEmpty();
+  }
+
+  @Test
+  void unparsableCellsAndShortRowsAreSkippedAndCountedByReason() throws IOException {
+    ProjectConfig config = TestRepo.create(dir, CSV_REGISTRY);
+    TestRepo.writeText(dir.resolve("data/events.csv"), CSV_BAD_CELL);
+    Compute.Summary s = run(config, BadRowPolicy.SKIP, START + DAY);
+    assertThat(s.views().get(0).skipped()).containsOnly(
+        java.util.Map.entry(BadRows.BAD_TIMESTAMP, 1L), java.util.Map.entry(BadRows.BAD_VALUE, 2L));
+    assertThat(s.events()).isEqualTo(2);
+    List<Object[]> rows = TestRepo.read(OfflineStore.of(config).snapshotPath("user_activity", START + DAY));
+    assertThat(rows).extracting(r -> r[0]).containsExactlyInAnyOrder("u1", "u5");
   }
 
   @Test

@@ -28,6 +28,16 @@ abstract class Accumulator {
   /** Position k (the oldest in the window) leaves it. */
   abstract void evict(int k);
 
+  /**
+   * Position k (the next after the previous add) enters and leaves at once because it is older than the
+   * window, which is empty before and after. Same effect as {@code add(k); evict(k)}, which is the default;
+   * accumulators whose state does not track positions do nothing.
+   */
+  void skip(int k) {
+    add(k);
+    evict(k);
+  }
+
   /** The aggregate of the window now, in the output type's Java form, or null. */
   abstract Object result();
 
@@ -72,6 +82,10 @@ abstract class Accumulator {
     }
 
     @Override
+    void skip(int k) {
+    }
+
+    @Override
     Object result() {
       return count;
     }
@@ -112,6 +126,10 @@ abstract class Accumulator {
     }
 
     @Override
+    void skip(int k) {
+    }
+
+    @Override
     Object result() {
       if (count == 0) return null;
       return average ? (Object) ((double) sum / count) : (Object) sum;
@@ -143,6 +161,11 @@ abstract class Accumulator {
 
     @Override
     void evict(int k) {
+      tail = k + 1;
+    }
+
+    @Override
+    void skip(int k) {
       tail = k + 1;
     }
 

@@ -9,7 +9,10 @@ import java.util.HashMap;
  * value for the map entry and counter, plus the boxed value), the one per-entity state that is not constant.
  */
 final class DistinctCount extends Accumulator {
-  private final HashMap<Object, int[]> counts = new HashMap<>();
+  /** Beyond this many distinct values the map's table is dropped at the next entity instead of cleared. */
+  private static final int REUSE_LIMIT = 64;
+  private HashMap<Object, int[]> counts = new HashMap<>();
+  private int peak;
 
   DistinctCount(int input) {
     super(input);
@@ -18,7 +21,14 @@ final class DistinctCount extends Accumulator {
   @Override
   void reset(EventBlock block, int[] order, int from, int to) {
     super.reset(block, order, from, to);
-    counts.clear();
+    // HashMap.clear() zeroes its whole table, which never shrinks: after one entity with many distinct values,
+    // clearing it for every later (small) entity would cost more than the aggregation itself.
+    if (peak > REUSE_LIMIT) {
+      counts = new HashMap<>();
+    } else {
+      counts.clear();
+    }
+    peak = 0;
   }
 
   private Object key(int k) {
@@ -30,6 +40,7 @@ final class DistinctCount extends Accumulator {
   void add(int k) {
     if (present(k)) {
       counts.computeIfAbsent(key(k), x -> new int[1])[0]++;
+      peak = Math.max(peak, counts.size());
     }
   }
 
@@ -42,6 +53,10 @@ final class DistinctCount extends Accumulator {
         counts.remove(key);
       }
     }
+  }
+
+  @Override
+  void skip(int k) {
   }
 
   @Override
