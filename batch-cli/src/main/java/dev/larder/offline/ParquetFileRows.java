@@ -93,7 +93,8 @@ final class ParquetFileRows implements RowReader {
         TypeRules.requireReadable(natural, target, c.name(), display);
         fields.add(fileSchema.getType(c.name()));
         out.add(new Column(c.name(), target));
-        leaves[i] = new Leaf(f.get(), ParquetSlot.of(f.get().leaf(), TypeRules.element(natural), TypeRules.element(target)));
+        leaves[i] = new Leaf(f.get(), ParquetSlot.of(f.get().leaf(), TypeRules.element(natural), TypeRules.element(target)),
+            f.get().list() ? null : ParquetSlot.raw(f.get().leaf(), natural, target));
       }
       MessageType projection = new MessageType(fileSchema.getName(), fields);
       r.setRequestedSchema(projection);
@@ -144,6 +145,57 @@ final class ParquetFileRows implements RowReader {
       return row;
     } catch (RuntimeException e) {
       throw new IOException(display + " row " + (rowNumber + 1) + ": corrupt or truncated Parquet data ("
+          + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Whether every column is a fixed-width scalar, so that {@link #nextRaw} applies. */
+  boolean rawReadable() {
+    for (Leaf l : leaves) {
+      if (l.raw == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reads up to {@code max} rows column by column in raw form (see {@link ParquetSlot#raw}): value of column c
+   * in row r at {@code raw[c][r]}, {@code nulls[c][r]} set when it is null. No object is made per value, which
+   * is what bulk loading needs. Only when {@link #rawReadable()}; may be mixed with {@link #next()}.
+   *
+   * @return rows read, fewer than {@code max} only within the last row group's end; 0 at the end of the file
+   */
+  int nextRaw(long[][] raw, boolean[][] nulls, int max) throws IOException {
+    try {
+      while (rowInGroup == rowsInGroup) {
+        if (!nextGroup()) {
+          return 0;
+        }
+      }
+      int n = (int) Math.min(max, rowsInGroup - rowInGroup);
+      for (int c = 0; c < leaves.length; c++) {
+        Leaf l = leaves[c];
+        ColumnReader r = l.reader;
+        ParquetSlot.RawRead read = l.raw;
+        long[] values = raw[c];
+        boolean[] isNull = nulls[c];
+        for (int i = 0; i < n; i++) {
+          if (r.getCurrentDefinitionLevel() == l.maxDef) {
+            values[i] = read.read(r);
+            isNull[i] = false;
+          } else {
+            isNull[i] = true;
+          }
+          r.consume();
+        }
+        l.remaining -= n;
+      }
+      rowInGroup += n;
+      rowNumber += n;
+      return n;
+    } catch (RuntimeException e) {
+      throw new IOException(display + " rows after " + rowNumber + ": corrupt or truncated Parquet data ("
           + e.getMessage() + ")", e);
     }
   }
@@ -256,14 +308,17 @@ final class ParquetFileRows implements RowReader {
   private static final class Leaf {
     final ParquetField field;
     final ParquetSlot slot;
+    /** Null when the column has no raw form. */
+    final ParquetSlot.RawRead raw;
     ColumnDescriptor descriptor;
     int maxDef;
     ColumnReader reader;
     long remaining;
 
-    Leaf(ParquetField field, ParquetSlot slot) {
+    Leaf(ParquetField field, ParquetSlot slot, ParquetSlot.RawRead raw) {
       this.field = field;
       this.slot = slot;
+      this.raw = raw;
     }
   }
 }

@@ -59,6 +59,65 @@ abstract class ParquetSlot extends PrimitiveConverter {
     };
   }
 
+  /**
+   * How a fixed-width leaf reads in raw form (one {@code long} per value, as {@code FeatureRowCodec.encodeRawTo}
+   * takes it), with the same conversions as the slots; null for leaves that have no raw form (strings, bytes,
+   * decimals, INT96).
+   */
+  static RawRead raw(PrimitiveType p, ValueType natural, ValueType target) {
+    LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
+    if (a instanceof DecimalLogicalTypeAnnotation) {
+      return null;
+    }
+    return switch (p.getPrimitiveTypeName()) {
+      case BOOLEAN -> new RawRead(RawRead.BOOL, 1, 1);
+      case INT32 -> {
+        if (a instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) yield new RawRead(RawRead.DATE, 1, 1);
+        boolean unsigned32 = a instanceof IntLogicalTypeAnnotation i && !i.isSigned() && i.getBitWidth() == 32;
+        yield new RawRead(unsigned32 ? RawRead.UINT32 : RawRead.INT32, 1, 1);
+      }
+      case INT64 -> {
+        if (a instanceof TimestampLogicalTypeAnnotation t) {
+          yield switch (t.getUnit()) {
+            case MILLIS -> new RawRead(RawRead.INT64, 1000, 1);
+            case MICROS -> new RawRead(RawRead.INT64, 1, 1);
+            case NANOS -> new RawRead(RawRead.INT64, 1, 1000);
+          };
+        }
+        yield new RawRead(RawRead.INT64, 1, 1);
+      }
+      case FLOAT -> new RawRead(natural != target ? RawRead.FLOAT_AS_DOUBLE : RawRead.FLOAT, 1, 1);
+      case DOUBLE -> new RawRead(RawRead.DOUBLE, 1, 1);
+      case INT96, BINARY, FIXED_LEN_BYTE_ARRAY -> null;
+    };
+  }
+
+  /** A raw read: {@code kind} picks the column reader getter and conversion; timestamps scale by multiply/divide. */
+  record RawRead(int kind, long multiply, long divide) {
+    static final int BOOL = 0;
+    static final int INT32 = 1;
+    static final int UINT32 = 2;
+    static final int DATE = 3;
+    static final int INT64 = 4;
+    static final int FLOAT = 5;
+    static final int FLOAT_AS_DOUBLE = 6;
+    static final int DOUBLE = 7;
+
+    /** The current value of {@code r} in raw form. */
+    long read(org.apache.parquet.column.ColumnReader r) {
+      return switch (kind) {
+        case BOOL -> r.getBoolean() ? 1 : 0;
+        case INT32 -> r.getInteger();
+        case UINT32 -> Integer.toUnsignedLong(r.getInteger());
+        case DATE -> r.getInteger() * MICROS_PER_DAY;
+        case INT64 -> divide != 1 ? Math.floorDiv(r.getLong(), divide) : r.getLong() * multiply;
+        case FLOAT -> Float.floatToRawIntBits(r.getFloat());
+        case FLOAT_AS_DOUBLE -> Double.doubleToRawLongBits(r.getFloat());
+        default -> Double.doubleToRawLongBits(r.getDouble());
+      };
+    }
+  }
+
   static final class BoolSlot extends ParquetSlot {
     @Override
     public void addBoolean(boolean v) {

@@ -158,6 +158,32 @@ public final class EntityKeyCodec {
     }
   }
 
+  /** Whether every join key is fixed-width (int32, int64, timestamp, bool), so {@link #encodeRawTo} applies. */
+  public boolean fixedWidth() {
+    for (ValueType t : types) {
+      if (!FeatureRowCodec.isFixedWidth(t)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Encodes fixed-width key values given in raw form ({@link FeatureRowCodec#encodeRawTo}): the same bytes as
+   * {@link #encode(Object[])} of the boxed values, without boxing them. Only when {@link #fixedWidth()}.
+   */
+  void encodeRawTo(long[] raw, ByteWriter w) {
+    checkCount(raw.length);
+    for (int i = 0; i < types.length; i++) {
+      switch (types[i]) {
+        case INT64, TIMESTAMP -> w.writeLong(flip(raw[i]));
+        case INT32 -> w.writeInt(flip((int) raw[i]));
+        case BOOL -> w.write(raw[i] != 0 ? 1 : 0);
+        default -> throw new IllegalStateException("join key type " + types[i] + " has no raw form");
+      }
+    }
+  }
+
   /** Decodes a key back to Java-form values; for tools and tests. */
   public Object[] decode(byte[] key) {
     ByteReader r = new ByteReader(key, 0, key.length);

@@ -97,6 +97,63 @@ public final class FeatureRowCodec {
     }
   }
 
+  /** Whether a type has a raw form: one {@code long} per value (see {@link #encodeRawTo}). */
+  public static boolean isFixedWidth(ValueType t) {
+    return switch (t) {
+      case INT32, INT64, FLOAT, DOUBLE, BOOL, TIMESTAMP -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether every feature type is fixed-width, so {@link #encodeRawTo} applies. */
+  public boolean fixedWidth() {
+    for (ValueType t : types) {
+      if (!isFixedWidth(t)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Encodes a row of fixed-width features given in raw form, one {@code long} each: INT32, INT64 and
+   * TIMESTAMP their value, FLOAT {@link Float#floatToRawIntBits}, DOUBLE {@link Double#doubleToRawLongBits},
+   * BOOL 0 or 1. The bytes equal {@link #encode} of the boxed values; bulk loads use it to skip boxing.
+   *
+   * @param nulls {@code nulls[i]} means feature i is null ({@code raw[i]} is then ignored)
+   */
+  void encodeRawTo(long event, long created, long[] raw, boolean[] nulls, ByteWriter w) {
+    if (raw.length != types.length || nulls.length != types.length) {
+      throw new IllegalArgumentException("expected " + types.length + " feature values, got " + raw.length);
+    }
+    w.write(FORMAT);
+    w.writeLong(event);
+    w.writeLong(created);
+    w.writeVarint(types.length);
+    for (int base = 0; base < types.length; base += 8) {
+      int bits = 0;
+      for (int j = 0; j < 8 && base + j < types.length; j++) {
+        if (nulls[base + j]) {
+          bits |= 1 << j;
+        }
+      }
+      w.write(bits);
+    }
+    for (int i = 0; i < types.length; i++) {
+      if (!nulls[i]) {
+        long v = raw[i];
+        switch (types[i]) {
+          case INT32 -> w.writeVarint(ByteWriter.zigzag32((int) v) & 0xFFFFFFFFL);
+          case INT64 -> w.writeVarint(ByteWriter.zigzag64(v));
+          case FLOAT -> w.writeInt((int) v);
+          case DOUBLE, TIMESTAMP -> w.writeLong(v);
+          case BOOL -> w.write(v != 0 ? 1 : 0);
+          default -> throw new IllegalStateException("feature type " + types[i] + " has no raw form");
+        }
+      }
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static void writeValue(ValueType t, Object v, ByteWriter w) {
     switch (t) {

@@ -3,8 +3,8 @@ package dev.larder.online;
 import dev.larder.core.v1.Field;
 import dev.larder.core.v1.ValueType;
 import dev.larder.lock.RepoLock;
+import dev.larder.pointintime.PointInTimeRule;
 import dev.larder.registry.RegistryFile;
-import dev.larder.time.Durations;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -53,7 +53,8 @@ public final class OnlineWriter implements AutoCloseable {
   private final EntityKeyCodec keys;
   private final FeatureLayout features;
   private final FeatureRowCodec rows;
-  private final long cutoffMicros;
+  private final PointInTimeRule ttl;
+  private final long nowMicros;
   private final OnlineOptions options;
   private final RepoLock lock;
   private final OptionalLong base;
@@ -73,14 +74,16 @@ public final class OnlineWriter implements AutoCloseable {
   private boolean finished;
 
   private OnlineWriter(String view, long viewVersion, Path versionDir, EntityKeyCodec keys, FeatureLayout features,
-                       long cutoffMicros, OnlineOptions options, RepoLock lock, OptionalLong base, long runId) {
+                       PointInTimeRule ttl, long nowMicros, OnlineOptions options, RepoLock lock, OptionalLong base,
+                       long runId) {
     this.view = view;
     this.viewVersion = viewVersion;
     this.versionDir = versionDir;
     this.keys = keys;
     this.features = features;
     this.rows = new FeatureRowCodec(features.types());
-    this.cutoffMicros = cutoffMicros;
+    this.ttl = ttl;
+    this.nowMicros = nowMicros;
     this.options = options;
     this.lock = lock;
     this.base = base;
@@ -94,7 +97,8 @@ public final class OnlineWriter implements AutoCloseable {
    * Starts a run: takes the view's lock (failing at once with {@link RepoLock.LockedException} when another
    * run holds it) and removes what killed runs left behind.
    *
-   * @param ttlOrNull the view's TTL; rows whose event time is before {@code nowMicros - ttl} are dropped
+   * @param ttlOrNull the view's TTL; rows that are not fresh at {@code nowMicros} under
+   *                  {@link PointInTimeRule#isFresh} (event time at or before {@code nowMicros - ttl}) are dropped
    * @param nowMicros the run's reference time (the end of the materialized interval)
    */
   public static OnlineWriter begin(Path onlineDir, String view, long viewVersion, List<Field> joinKeys,
@@ -113,7 +117,7 @@ public final class OnlineWriter implements AutoCloseable {
                                    OnlineOptions options) throws IOException {
     EntityKeyCodec keys = new EntityKeyCodec(joinKeys);
     new FeatureRowCodec(features.types()); // rejects unusable types before anything is touched
-    long cutoff = ttlOrNull == null ? Long.MIN_VALUE : nowMicros - Durations.toMicros(ttlOrNull);
+    PointInTimeRule ttl = PointInTimeRule.of(ttlOrNull, false);
     Path versionDir = OnlineLayout.versionDir(onlineDir, view, viewVersion);
     RepoLock lock = RepoLock.acquire(OnlineLayout.lockFile(onlineDir, view),
         "online materialization of view '" + view + "'");
@@ -134,7 +138,8 @@ public final class OnlineWriter implements AutoCloseable {
       }
       long runId = Math.max(maxSeen + 1, System.currentTimeMillis());
       Files.createDirectories(OnlineLayout.tmpDir(versionDir, runId));
-      return new OnlineWriter(view, viewVersion, versionDir, keys, features, cutoff, options, lock, base, runId);
+      return new OnlineWriter(view, viewVersion, versionDir, keys, features, ttl, nowMicros, options, lock, base,
+          runId);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -167,6 +172,30 @@ public final class OnlineWriter implements AutoCloseable {
       throw new IllegalStateException("run " + runId + " of view '" + view + "' is already finished");
     }
     buffer.add(keys, rows, keyValues, eventTimestampMicros, createdTimestampMicros, featureValues);
+    rowsRead++;
+    if (buffer.isFull()) {
+      spill();
+    }
+  }
+
+  /** Whether join keys and features are all fixed-width, so rows can be given in raw form ({@link #putRaw}). */
+  public boolean acceptsRaw() {
+    return keys.fixedWidth() && rows.fixedWidth();
+  }
+
+  /**
+   * Like {@link #put} for a view whose keys and features are all fixed-width ({@link #acceptsRaw()}), with
+   * values in raw form, one {@code long} each (see {@link FeatureRowCodec#encodeRawTo}): bulk loads read
+   * columns into primitive arrays and skip boxing every value. The arrays are not kept.
+   *
+   * @param featureNulls {@code featureNulls[i]} means feature i is null
+   */
+  public void putRaw(long[] keyValues, long eventTimestampMicros, long createdTimestampMicros, long[] featureValues,
+                     boolean[] featureNulls) throws IOException {
+    if (finished) {
+      throw new IllegalStateException("run " + runId + " of view '" + view + "' is already finished");
+    }
+    buffer.addRaw(keys, rows, keyValues, eventTimestampMicros, createdTimestampMicros, featureValues, featureNulls);
     rowsRead++;
     if (buffer.isFull()) {
       spill();
@@ -279,7 +308,7 @@ public final class OnlineWriter implements AutoCloseable {
         served = new RunRows(OnlineLayout.runDir(versionDir, base.getAsLong()), options, features);
       }
       try (PipelinedSink pipeline = new PipelinedSink(sink, view)) {
-        counts = RunMerge.merge(inputs, served, cutoffMicros, pipeline);
+        counts = RunMerge.merge(inputs, served, ttl, nowMicros, pipeline);
         pipeline.flush();
       }
       files = sink.finish();

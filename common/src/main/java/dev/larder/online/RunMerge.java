@@ -1,5 +1,6 @@
 package dev.larder.online;
 
+import dev.larder.pointintime.PointInTimeRule;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -9,8 +10,8 @@ import java.util.PriorityQueue;
 /**
  * The k-way merge that produces a run: the run's sorted input chunks and the currently served run, merged
  * in key order, keeping per entity the newest row ({@link RowOrder}); equally new rows go to the later
- * input, and new input beats served data. Rows expired under the view's TTL are dropped here, which is the
- * online store's housekeeping.
+ * input, and new input beats served data. Rows expired under the view's TTL ({@link PointInTimeRule#isFresh}, the
+ * same edge as training sets and serving use) are dropped here, which is the online store's housekeeping.
  */
 final class RunMerge {
   private RunMerge() {}
@@ -44,9 +45,11 @@ final class RunMerge {
   /**
    * @param inputs       the run's sorted chunks, oldest input first (later chunks win exact ties)
    * @param served       the served run's rows, or null for a first run
-   * @param cutoffMicros rows with an event timestamp before this are dropped; {@link Long#MIN_VALUE} for no TTL
+   * @param ttl          the view's point-in-time rule: a row that is not fresh at {@code nowMicros} is dropped
+   * @param nowMicros    the run's reference time (the end of the materialized interval)
    */
-  static Counts merge(List<SortedRows> inputs, SortedRows served, long cutoffMicros, RowSink sink) throws IOException {
+  static Counts merge(List<SortedRows> inputs, SortedRows served, PointInTimeRule ttl, long nowMicros, RowSink sink)
+      throws IOException {
     PriorityQueue<Head> heads = new PriorityQueue<>(Math.max(1, inputs.size() + 1), ORDER);
     for (int i = 0; i < inputs.size(); i++) {
       push(heads, new Head(inputs.get(i), i));
@@ -80,7 +83,7 @@ final class RunMerge {
       if (newLost) {
         skipped++;
       }
-      if (FeatureRowCodec.eventTimestamp(row) < cutoffMicros) {
+      if (!ttl.isFresh(nowMicros, FeatureRowCodec.eventTimestamp(row))) {
         expired++;
         continue;
       }

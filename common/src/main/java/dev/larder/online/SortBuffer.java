@@ -41,12 +41,34 @@ final class SortBuffer {
       keys.encodeTo(keyValues, arena);
       int keyEnd = arena.size();
       rows.encodeTo(event, created, values, arena);
-      arena.putInt(start, keyEnd - start - 8);
-      arena.putInt(start + 4, arena.size() - keyEnd);
+      appended(start, keyEnd);
     } catch (RuntimeException e) {
       arena.truncate(start);
       throw e;
     }
+  }
+
+  /** Like {@link #add} for fixed-width keys and features in raw form ({@link FeatureRowCodec#encodeRawTo}). */
+  void addRaw(EntityKeyCodec keys, FeatureRowCodec rows, long[] keyValues, long event, long created, long[] values,
+              boolean[] nulls) {
+    int start = arena.size();
+    try {
+      arena.writeInt(0);
+      arena.writeInt(0);
+      keys.encodeRawTo(keyValues, arena);
+      int keyEnd = arena.size();
+      rows.encodeRawTo(event, created, values, nulls, arena);
+      appended(start, keyEnd);
+    } catch (RuntimeException e) {
+      arena.truncate(start);
+      throw e;
+    }
+  }
+
+  /** Fills in the lengths of the record just written at {@code start} and indexes it. */
+  private void appended(int start, int keyEnd) {
+    arena.putInt(start, keyEnd - start - 8);
+    arena.putInt(start + 4, arena.size() - keyEnd);
     if (count == offsets.length) {
       offsets = Arrays.copyOf(offsets, count * 2);
       prefixes = Arrays.copyOf(prefixes, count * 2);

@@ -128,6 +128,21 @@ class OnlineStoreTest {
   }
 
   @Test
+  void aRowExactlyOneTtlOldHasExpiredAsThePointInTimeRuleSays() throws Exception {
+    Duration ttl = Duration.ofSeconds(10);
+    try (OnlineWriter w = begin(online, ttl, 1000 * SECOND, small())) {
+      w.put(new Object[] {1L}, 990 * SECOND, 0, new Object[] {1L, 1.0, "exactly one ttl old"});
+      w.put(new Object[] {2L}, 990 * SECOND + 1, 0, new Object[] {2L, 2.0, "one micro younger"});
+      OnlineWriter.Summary s = w.commit();
+      assertThat(s.expired()).isEqualTo(1);
+    }
+    try (OnlineStore store = OnlineStore.openForReading(online, small())) {
+      assertThat(read(store, 1)).isNull();
+      assertThat(read(store, 2)).containsExactly(2L, 2.0, "one micro younger");
+    }
+  }
+
+  @Test
   void aSecondConcurrentRunIsRefusedAndAnAbortedRunChangesNothing() throws Exception {
     try (OnlineWriter w = begin(online, null, 0, small())) {
       w.put(new Object[] {1L}, SECOND, 0, new Object[] {1L, 1.0, "served"});
