@@ -128,7 +128,11 @@ public final class Compute {
       for (FeatureView v : views) {
         BadRows bad = new BadRows(request.onBadRow());
         if (Catalog.isAggregation(v)) {
-          summaries.add(computeView(catalog, v, store, asOfs, created, budget, bad, pending));
+          try {
+            summaries.add(computeView(catalog, v, store, asOfs, created, budget, bad, pending));
+          } catch (IOException e) {
+            throw diskFull(e, store.viewDir(v.getName()), true);
+          }
         } else {
           try (Progress progress = new Progress("validating " + v.getName(), -1)) {
             long good = PassthroughCheck.run(catalog, v, config.repoDir(), bad, progress::advance);
@@ -136,8 +140,12 @@ public final class Compute {
           }
         }
       }
-      for (SnapshotSet s : pending) {
-        s.commit();
+      for (int i = 0; i < pending.size(); i++) {
+        try {
+          pending.get(i).commit();
+        } catch (IOException e) {
+          throw diskFull(e, store.root(), false);
+        }
       }
       for (int i = 0; i < views.size(); i++) {
         ViewSummary s = summaries.get(i);
@@ -184,6 +192,20 @@ public final class Compute {
     out.finish();
     return new ViewSummary(v.getName(), true, r.events(), r.entities(), out.rows(), out.snapshots(),
         r.spillPartitions(), bad.counts());
+  }
+
+  /**
+   * A full disk named as such, with the folder being written (spill files and temp snapshots both live under
+   * the view's folder); any other error as it is.
+   */
+  static IOException diskFull(IOException e, Path folder, boolean beforeCommit) {
+    String cause = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (!cause.contains("No space left") && !cause.contains("ENOSPC")) {
+      return e;
+    }
+    return new IOException("the disk holding " + folder + " is full (" + cause + ")"
+        + (beforeCommit ? "; nothing was committed, the offline store is as it was" : "")
+        + "; free space there and run again", e);
   }
 
   private Catalog loadCatalog() throws IOException {

@@ -33,9 +33,6 @@ final class SnapshotSet implements AutoCloseable {
   private final int features;
   private final List<SnapshotWriter> writers = new ArrayList<>();
   private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
-  private int[] batchAsOf = new int[BATCH];
-  private Object[][] batchRows = new Object[BATCH][];
-  private int batchSize;
   private Thread thread;
   private volatile Throwable failure;
   private long rows;
@@ -58,32 +55,52 @@ final class SnapshotSet implements AutoCloseable {
     }
   }
 
-  /** Writes the row of entity {@code key} at as-of index {@code asOf}; rows of a snapshot come in any order. */
-  void write(Object key, int asOf, Object[] values) throws IOException {
-    Object[] row = new Object[width];
-    job.writeKey(key, row);
-    row[features - 2] = asOfs[asOf];
-    row[features - 1] = created;
-    System.arraycopy(values, 0, row, features, values.length);
-    batchAsOf[batchSize] = asOf;
-    batchRows[batchSize++] = row;
-    rows++;
-    if (batchSize == BATCH) {
-      handOver();
-    }
+  /**
+   * A new sink for the rows of one aggregating thread (rows of a snapshot come in any order); flush it after
+   * its last row. Sinks of different threads may be used at the same time.
+   */
+  Partition.RowSink sink() {
+    return new Partition.RowSink() {
+      private int[] asOfIndex = new int[BATCH];
+      private Object[][] rows = new Object[BATCH][];
+      private int size;
+
+      @Override
+      public void accept(Object key, int asOf, Object[] values) throws IOException {
+        Object[] row = new Object[width];
+        job.writeKey(key, row);
+        row[features - 2] = asOfs[asOf];
+        row[features - 1] = created;
+        System.arraycopy(values, 0, row, features, values.length);
+        asOfIndex[size] = asOf;
+        rows[size++] = row;
+        if (size == BATCH) {
+          flush();
+        }
+      }
+
+      @Override
+      public void flush() throws IOException {
+        if (size > 0) {
+          handOver(new Batch(asOfIndex, rows, size));
+          asOfIndex = new int[BATCH];
+          rows = new Object[BATCH][];
+          size = 0;
+        }
+      }
+    };
   }
 
-  private void handOver() throws IOException {
+  private void handOver(Batch b) throws IOException {
     checkFailure();
-    if (thread == null) {
-      thread = new Thread(this::drain, "larder-write-" + job.name());
-      thread.setDaemon(true);
-      thread.start();
+    synchronized (this) {
+      if (thread == null) {
+        thread = new Thread(this::drain, "larder-write-" + job.name());
+        thread.setDaemon(true);
+        thread.start();
+      }
     }
-    put(new Batch(batchAsOf, batchRows, batchSize));
-    batchAsOf = new int[BATCH];
-    batchRows = new Object[BATCH][];
-    batchSize = 0;
+    put(b);
   }
 
   private void put(Batch b) throws IOException {
@@ -115,14 +132,15 @@ final class SnapshotSet implements AutoCloseable {
         for (int i = 0; i < b.size(); i++) {
           writers.get(b.asOf()[i]).write(b.rows()[i]);
         }
+        rows += b.size();
       } catch (Throwable t) {
         failure = t;
       }
     }
   }
 
-  /** Ends the writer thread after it wrote everything queued. */
-  private void stopThread() throws IOException {
+  /** Ends the writer thread after it wrote everything queued (sinks must have been flushed). */
+  private synchronized void stopThread() throws IOException {
     if (thread == null) {
       return;
     }
@@ -152,6 +170,7 @@ final class SnapshotSet implements AutoCloseable {
     }
   }
 
+  /** Rows written; final once {@link #finish()} returned. */
   long rows() {
     return rows;
   }
@@ -166,9 +185,6 @@ final class SnapshotSet implements AutoCloseable {
       return;
     }
     finished = true;
-    if (batchSize > 0) {
-      handOver();
-    }
     stopThread();
     checkFailure();
     for (SnapshotWriter w : writers) {

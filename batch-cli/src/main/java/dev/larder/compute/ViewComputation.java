@@ -89,7 +89,7 @@ final class ViewComputation {
 
   private void aggregate(Partition p, SlidingWindow window, long[] asOfs, SnapshotSet out) throws IOException {
     entities += p.entities();
-    p.aggregate(window, asOfs, out::write);
+    p.aggregate(window, asOfs, out::sink);
   }
 
   private void aggregateSpilled(SpillFiles spill, int depth, SlidingWindow window, long[] asOfs, SnapshotSet out)

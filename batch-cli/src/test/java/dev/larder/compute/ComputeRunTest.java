@@ -126,6 +126,16 @@ class ComputeRunTest {
   }
 
   @Test
+  void aFullDiskIsNamedWithTheFolderAndOtherErrorsPassThrough() {
+    Path folder = dir.resolve("offline/user_activity");
+    IOException full = Compute.diskFull(new IOException("No space left on device"), folder, true);
+    assertThat(full.getMessage()).contains(folder.toString()).contains("No space left on device")
+        .contains("the offline store is as it was");
+    IOException other = new IOException("permission denied");
+    assertThat(Compute.diskFull(other, folder, true)).isSameAs(other);
+  }
+
+  @Test
   void cliComputesARangeAndReportsASummary() throws IOException {
     ProjectConfig config = TestRepo.create(dir, TestRepo.REGISTRY);
     TestRepo.writeParquet(dir.resolve("data/events/part-0.parquet"), TestRepo.EVENTS, TestRepo.events(7, 500, 20, 10));
