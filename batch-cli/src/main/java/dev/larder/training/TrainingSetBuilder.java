@@ -92,15 +92,11 @@ public final class TrainingSetBuilder {
     String extension = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? ".csv" : ".parquet";
     Path tmp = dir.resolve("." + name + "." + ProcessHandle.current().pid() + ".tmp" + extension);
     try {
-      JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, dir, memoryBudgetBytes,
+      JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, memoryBudgetBytes,
           listener).run();
       try (rows; RowWriter writer = RowWriters.create(tmp, rows.schema())) {
-        listener.step("writing " + out.getFileName(), rows.summary().rows());
         for (Object[] row = rows.next(); row != null; row = rows.next()) {
           writer.write(row);
-          if ((writer.rows() & 0xFFF) == 0) {
-            listener.advance(0x1000);
-          }
         }
       }
       try {

@@ -1,54 +1,44 @@
 package dev.larder.pointintime;
 
-import dev.larder.core.v1.ValueType;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The output of a {@link PointInTimeJoin}: each entity row, in input order, followed by the features of each view
- * as of the row's time (nulls where nothing matched). Holds one bucket of joined rows in memory at a time and
- * deletes the join's spill files when closed.
+ * as of the row's time (nulls where nothing matched). The join runs block by block as rows are asked for, so
+ * only one block of entity rows and its winners is in memory at a time.
  */
 public final class JoinedRows implements RowReader {
   private final RowReader entities;
+  private final List<ViewRequest> views;
   private final RowSchema schema;
-  private final ResultBuckets results;
-  private final JoinSummary summary;
-  private final Path spillDir;
+  private final PointInTimeJoin.Blocks blocks;
   private final int entityWidth;
-  private final ValueType[][] types;
-  private final byte[][][] bucket;
-  private final Input input = new Input();
-  private final DataInputStream data = new DataInputStream(input);
-  private long row;
-  private long bucketStart = Long.MIN_VALUE;
+  private final long[] matched;
+  private PointInTimeJoin.Block block;
+  private int pos;
+  private long rows;
+  private boolean done;
 
-  JoinedRows(RowReader entities, List<ViewRequest> views, ResultBuckets results, JoinSummary summary,
-             Path spillDir) {
+  JoinedRows(RowReader entities, List<ViewRequest> views, PointInTimeJoin.Blocks blocks) {
     this.entities = entities;
+    this.views = views;
     this.schema = PointInTimeJoin.outputSchema(entities.schema(), views);
-    this.results = results;
-    this.summary = summary;
-    this.spillDir = spillDir;
+    this.blocks = blocks;
     this.entityWidth = entities.schema().size();
-    this.types = new ValueType[views.size()][];
-    for (int v = 0; v < types.length; v++) {
-      types[v] = views.get(v).outputColumns().stream().map(c -> c.type()).toArray(ValueType[]::new);
-    }
-    this.bucket = new byte[views.size()][][];
+    this.matched = new long[views.size()];
   }
 
-  /** Rows and matches per view. */
+  /** Rows and matches per view, so far; complete once {@link #next()} has returned null. */
   public JoinSummary summary() {
-    return summary;
+    List<JoinSummary.ViewCount> counts = new ArrayList<>();
+    for (int v = 0; v < views.size(); v++) {
+      counts.add(new JoinSummary.ViewCount(views.get(v).name(), matched[v], rows - matched[v]));
+    }
+    return new JoinSummary(rows, counts);
   }
 
   @Override
@@ -58,44 +48,42 @@ public final class JoinedRows implements RowReader {
 
   @Override
   public Object[] next() throws IOException {
-    Object[] in = entities.next();
-    if (in == null) {
-      if (row != summary.rows()) {
-        throw new IOException(entities.position() + ": the entity rows changed during the join (" + summary.rows()
-            + " rows at first, " + row + " now)");
-      }
-      return null;
-    }
-    if (row >= summary.rows()) {
-      throw new IOException(entities.position() + ": the entity rows changed during the join (more than "
-          + summary.rows() + " rows now)");
-    }
-    int bucketRows = results.bucketRows();
-    if (row >= bucketStart + bucketRows || bucketStart == Long.MIN_VALUE) {
-      int b = (int) (row / bucketRows);
-      bucketStart = (long) b * bucketRows;
-      for (int v = 0; v < bucket.length; v++) {
-        bucket[v] = results.load(v, b);
+    if (block == null || pos == block.rows().size()) {
+      if (done || !nextBlock()) {
+        return null;
       }
     }
+    Object[] in = block.rows().rows[pos];
+    block.rows().rows[pos] = null; // the writer has it now; let it go with the row
     Object[] out = new Object[schema.size()];
     System.arraycopy(in, 0, out, 0, entityWidth);
     int col = entityWidth;
-    int offset = (int) (row - bucketStart);
-    for (int v = 0; v < bucket.length; v++) {
-      byte[] payload = bucket[v][offset];
-      bucket[v][offset] = null;
-      if (payload != null) {
-        input.reset(payload);
-        for (ValueType t : types[v]) {
-          out[col++] = ValueCodec.read(data, t);
-        }
-      } else {
-        col += types[v].length;
-      }
+    for (ViewMatches m : block.views()) {
+      col = m.copyValues(pos, out, col);
     }
-    row++;
+    pos++;
+    rows++;
+    if ((pos & 0xFFF) == 0) {
+      blocks.listener().advance(0x1000);
+    }
     return out;
+  }
+
+  private boolean nextBlock() throws IOException {
+    block = null; // free the previous block before reading the next
+    PointInTimeJoin.Block b = blocks.next(entities);
+    if (b.rows().size() == 0) {
+      done = true;
+      return false;
+    }
+    for (int v = 0; v < matched.length; v++) {
+      matched[v] += b.views()[v].matchedRows();
+    }
+    blocks.listener().step("writing joined rows " + String.format("%,d", rows + 1) + " to "
+        + String.format("%,d", rows + b.rows().size()), b.rows().size());
+    block = b;
+    pos = 0;
+    return true;
   }
 
   @Override
@@ -106,34 +94,9 @@ public final class JoinedRows implements RowReader {
   @Override
   public void close() throws IOException {
     try {
-      entities.close();
+      blocks.close();
     } finally {
-      deleteRecursively(spillDir);
-    }
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  /** A byte array input that can be pointed at the next payload without allocating. */
-  private static final class Input extends ByteArrayInputStream {
-    Input() {
-      super(RecordCursor.EMPTY);
-    }
-
-    void reset(byte[] bytes) {
-      this.buf = bytes;
-      this.pos = 0;
-      this.count = bytes.length;
-      this.mark = 0;
+      entities.close();
     }
   }
 }

@@ -1,49 +1,49 @@
 package dev.larder.pointintime;
 
-import dev.larder.core.v1.ValueType;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Joins entity rows (join keys, a timestamp, anything else) with the history of feature views, giving each row the
  * features as of its timestamp according to {@link PointInTimeRule}. This is the one implementation of
  * point-in-time correctness; {@code larder training-set} is a thin shell around it.
  *
- * <p>It works in bounded memory whatever the data size: for each view it external-sorts the entity rows' keys and
- * the history rows by (key, time), sweeps both in one pass keeping the best candidate so far, and spills the
- * winners by row number range ({@link ResultBuckets}); the output then re-reads the entity rows and attaches each
- * row's features, in input order. History rows that no entity row can see (too new, expired before the
- * earliest row, or of a key no entity row has, as far as a Bloom filter knows) are dropped while reading.
+ * <p>It is a block hash join: the entity rows are read in consecutive blocks ({@link EntityChunk}) that fit the
+ * memory budget; for each block, each view's rows are put in a hash table by join key ({@link ViewMatches}) and
+ * the view's history is streamed past it once, each history row updating the best candidate of the rows of its
+ * key. Nothing is sorted or spilled: memory holds one block of entity rows and their winners, never the history;
+ * the output is the block in input order. With more entity rows than one block holds, the history is read once
+ * per block. The views of a block are joined in parallel, one thread each up to the number of processors.
  */
 public final class PointInTimeJoin {
   private final RowSource entities;
   private final String timestampColumn;
   private final List<ViewRequest> views;
-  private final Path spillParent;
   private final long budgetBytes;
   private final JoinListener listener;
 
   /**
-   * @param entities the entity rows; read twice
+   * @param entities the entity rows; read once
    * @param timestampColumn the entity rows' time column (TIMESTAMP or INT64 micros, never null)
    * @param views the views to join, in output order
-   * @param spillDir where to create the temporary directory for spill files
-   * @param memoryBudgetBytes heap the join may fill with sort buffers and results
+   * @param memoryBudgetBytes heap one block of entity rows and its winners may fill
    */
-  public PointInTimeJoin(RowSource entities, String timestampColumn, List<ViewRequest> views, Path spillDir,
+  public PointInTimeJoin(RowSource entities, String timestampColumn, List<ViewRequest> views,
                          long memoryBudgetBytes, JoinListener listener) {
     this.entities = entities;
     this.timestampColumn = timestampColumn;
     this.views = List.copyOf(views);
-    this.spillParent = spillDir;
     this.budgetBytes = memoryBudgetBytes;
     this.listener = listener;
   }
@@ -58,242 +58,39 @@ public final class PointInTimeJoin {
   }
 
   /**
-   * Runs the join up to the output, which the returned reader produces row by row in entity order. Closing the
-   * reader deletes the spill files.
+   * Starts the join; the returned reader produces the output row by row in entity order, joining one block of
+   * entity rows whenever it needs the next.
    *
-   * @throws IllegalArgumentException naming the row and column when an entity row has a null timestamp, or when
-   *     a column is missing
+   * @throws IllegalArgumentException when the entity rows lack the timestamp column or a join key column
    */
   public JoinedRows run() throws IOException {
-    Files.createDirectories(spillParent);
-    Path dir = Files.createTempDirectory(spillParent, ".larder-pit-");
+    RowReader in = new PrefetchingReader(entities.open());
     try {
-      EntityKeys[] keys = readEntities(dir);
-      long rows = keys.length == 0 ? countRows() : keys[0].rows;
-      int bucketRows = ResultBuckets.bucketRows(rows, views.size(), budgetBytes / 2);
-      ResultBuckets results = new ResultBuckets(dir, rows, bucketRows);
-      long[] matched = new long[views.size()];
-      for (int v = 0; v < views.size(); v++) {
-        long entityMemory = 0;
-        for (int w = v; w < keys.length; w++) {
-          entityMemory += keys[w].sorter.memoryBytes();
-        }
-        try (RecordSorter history = readHistory(dir, v, keys[v], budgetBytes - entityMemory);
-             RecordCursor e = keys[v].sorter.sorted();
-             RecordCursor h = history.sorted();
-             ResultBuckets.Writer out = results.writer(v)) {
-          listener.step("joining " + views.get(v).name(), keys[v].sorter.records());
-          matched[v] = sweep(views.get(v).rule(), e, h, out);
-        } finally {
-          keys[v].sorter.close();
-        }
-      }
-      List<JoinSummary.ViewCount> counts = new ArrayList<>();
-      for (int v = 0; v < views.size(); v++) {
-        counts.add(new JoinSummary.ViewCount(views.get(v).name(), matched[v], rows - matched[v]));
-      }
-      JoinSummary summary = new JoinSummary(rows, counts);
-      return new JoinedRows(new PrefetchingReader(entities.open()), views, results, summary, dir);
-    } catch (IOException | RuntimeException | Error e) {
-      JoinedRows.deleteRecursively(dir);
-      throw e;
-    }
-  }
-
-  private long countRows() throws IOException {
-    long n = 0;
-    try (RowReader r = entities.open()) {
-      while (r.next() != null) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** One view's entity keys, sorted by (key, row time), with the range of row times that have a key. */
-  private static final class EntityKeys {
-    final KeyEncoder encoder;
-    final RecordSorter sorter;
-    final KeyFilter filter = new KeyFilter();
-    long rows;
-    long minTs = Long.MAX_VALUE;
-    long maxTs = Long.MIN_VALUE;
-
-    EntityKeys(KeyEncoder encoder, RecordSorter sorter) {
-      this.encoder = encoder;
-      this.sorter = sorter;
-    }
-  }
-
-  private EntityKeys[] readEntities(Path dir) throws IOException {
-    EntityKeys[] keys = new EntityKeys[views.size()];
-    try (RowReader in = new PrefetchingReader(entities.open())) {
       RowSchema schema = in.schema();
       int ts = requireColumn(schema, timestampColumn, "entity rows");
-      for (int v = 0; v < keys.length; v++) {
+      int[][] keyColumns = new int[views.size()][];
+      int maxWidth = 1;
+      long bytesPerRow = 8 + 4 + 8;
+      for (int v = 0; v < views.size(); v++) {
         ViewRequest view = views.get(v);
-        keys[v] = new EntityKeys(encoder(schema, view, "entity rows"),
-            new RecordSorter(dir, "entities-" + v, budgetBytes / Math.max(1, keys.length)));
-      }
-      listener.step("reading entity rows", -1);
-      long row = 0;
-      for (Object[] r = in.next(); r != null; r = in.next(), row++) {
-        Object t = r[ts];
-        if (t == null) {
-          throw new IllegalArgumentException(in.position() + ": column '" + timestampColumn
-              + "' is null; every entity row needs a timestamp");
+        keyColumns[v] = new int[view.joinKeys().size()];
+        for (int k = 0; k < keyColumns[v].length; k++) {
+          keyColumns[v][k] = requireColumn(schema, view.joinKeys().get(k).name(), "entity rows");
         }
-        long time = ((Number) t).longValue();
-        for (EntityKeys k : keys) {
-          byte[] key = k.encoder.encode(r);
-          if (key != null) {
-            int hash = KeyEncoder.hash(key);
-            k.sorter.add(hash, key, time, row, RecordCursor.EMPTY);
-            k.filter.add(hash);
-            k.minTs = Math.min(k.minTs, time);
-            k.maxTs = Math.max(k.maxTs, time);
-          }
-        }
-        if ((row & 0xFFF) == 0xFFF) {
-          listener.advance(0x1000);
-        }
+        int width = view.features().size();
+        maxWidth = Math.max(maxWidth, width);
+        bytesPerRow += ViewMatches.BYTES_PER_ROW + KeyIndex.bytesPerKey(8 * keyColumns[v].length)
+            + width * ViewMatches.BYTES_PER_VALUE;
       }
-      listener.advance(row & 0xFFF);
-      long held = 0;
-      for (EntityKeys k : keys) {
-        k.rows = row;
-        held += k.sorter.memoryBytes();
-      }
-      if (held > budgetBytes / 4) {
-        for (EntityKeys k : keys) {
-          k.sorter.spill(); // leave the heap to the history sorts
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      for (EntityKeys k : keys) {
-        if (k != null) {
-          k.sorter.close();
-        }
-      }
+      int maxRows = Math.min(KeyIndex.MAX_KEYS, Integer.MAX_VALUE / maxWidth - 1);
+      return new JoinedRows(in, views, new Blocks(ts, keyColumns, maxRows, bytesPerRow));
+    } catch (RuntimeException e) {
+      in.close();
       throw e;
     }
-    return keys;
   }
 
-  private RecordSorter readHistory(Path dir, int v, EntityKeys entityKeys, long budget) throws IOException {
-    ViewRequest view = views.get(v);
-    PointInTimeRule rule = view.rule();
-    RecordSorter sorter = new RecordSorter(dir, "history-" + v, budget);
-    if (entityKeys.maxTs == Long.MIN_VALUE) {
-      return sorter; // no entity row has a key for this view: nothing to read
-    }
-    listener.step("reading history of " + view.name(), -1);
-    long from = rule.hasTtl() && entityKeys.minTs != Long.MAX_VALUE
-        ? Math.max(Long.MIN_VALUE + rule.ttlMicros(), entityKeys.minTs) - rule.ttlMicros() + 1 : Long.MIN_VALUE;
-    try (RowReader in = new PrefetchingReader(view.history().open(from, entityKeys.maxTs))) {
-      RowSchema schema = in.schema();
-      String what = "history of feature view '" + view.name() + "'";
-      KeyEncoder encoder = encoder(schema, view, what);
-      int eventTs = requireColumn(schema, ViewRequest.EVENT_TIMESTAMP, what);
-      int createdTs = schema.indexOf(ViewRequest.CREATED_TIMESTAMP);
-      int[] features = new int[view.features().size()];
-      ValueType[] types = new ValueType[features.length];
-      for (int i = 0; i < features.length; i++) {
-        features[i] = requireColumn(schema, view.features().get(i), what);
-        types[i] = view.outputColumns().get(i).type();
-      }
-      Scratch scratch = new Scratch();
-      long seq = 0;
-      for (Object[] r = in.next(); r != null; r = in.next()) {
-        if ((++seq & 0xFFF) == 0) {
-          listener.advance(0x1000);
-        }
-        Object e = r[eventTs];
-        if (e == null) {
-          continue;
-        }
-        long ets = ((Number) e).longValue();
-        Object c = createdTs < 0 ? null : r[createdTs];
-        long cts = c == null ? PointInTimeRule.NO_CREATED : ((Number) c).longValue();
-        long available = rule.availableAt(ets, cts);
-        if (available > entityKeys.maxTs || !rule.isFresh(entityKeys.minTs, ets)) {
-          continue;
-        }
-        int keyLength = encoder.encodeInPlace(r);
-        if (keyLength < 0) {
-          continue;
-        }
-        int hash = KeyEncoder.hash(encoder.buffer(), keyLength);
-        if (entityKeys.filter.mightContain(hash)) {
-          scratch.payload(ets, cts, r, features, types);
-          sorter.add(hash, encoder.buffer(), keyLength, available, seq, scratch.buffer(), scratch.size());
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      sorter.close();
-      throw e;
-    }
-    return sorter;
-  }
-
-  /**
-   * The merge of one view's sorted entity keys and history: for each key, history rows are folded into the best
-   * candidate as soon as they are available at the entity row's time; an entity row takes the best candidate if
-   * it has not expired by then. Returns the number of rows that got a history row.
-   */
-  static long sweep(PointInTimeRule rule, RecordCursor e, RecordCursor h, ResultBuckets.Writer out)
-      throws IOException {
-    boolean hasH = h.next();
-    byte[] currentKey = null;
-    int currentHash = 0;
-    byte[] best = null;
-    long bestEts = 0;
-    long bestCts = 0;
-    long bestSeq = 0;
-    long matched = 0;
-    while (e.next()) {
-      if (currentKey == null || RecordCursor.compareKeys(currentHash, currentKey, e.hash(), e.key()) != 0) {
-        currentKey = e.key();
-        currentHash = e.hash();
-        best = null;
-      }
-      while (hasH) {
-        int c = RecordCursor.compareKeys(h.hash(), h.key(), currentHash, currentKey);
-        if (c > 0 || (c == 0 && h.time() > e.time())) {
-          break;
-        }
-        if (c == 0) {
-          byte[] p = h.payload();
-          long ets = Scratch.longAt(p, 0);
-          long cts = Scratch.longAt(p, 8);
-          if (best == null || PointInTimeRule.compareCandidates(ets, cts, h.aux(), bestEts, bestCts, bestSeq) > 0) {
-            best = p;
-            bestEts = ets;
-            bestCts = cts;
-            bestSeq = h.aux();
-          }
-        }
-        hasH = h.next();
-      }
-      if (best != null && rule.isFresh(e.time(), bestEts)) {
-        out.add(e.aux(), best, 16, best.length - 16);
-        matched++;
-      }
-    }
-    return matched;
-  }
-
-  private KeyEncoder encoder(RowSchema schema, ViewRequest view, String what) {
-    int[] cols = new int[view.joinKeys().size()];
-    List<ValueType> types = new ArrayList<>();
-    for (int i = 0; i < cols.length; i++) {
-      cols[i] = requireColumn(schema, view.joinKeys().get(i).name(), what);
-      types.add(view.joinKeys().get(i).type());
-    }
-    return new KeyEncoder(cols, types);
-  }
-
-  private static int requireColumn(RowSchema schema, String name, String what) {
+  static int requireColumn(RowSchema schema, String name, String what) {
     int i = schema.indexOf(name);
     if (i < 0) {
       throw new IllegalArgumentException(what + " have no column '" + name + "'; columns are " + schema);
@@ -301,30 +98,105 @@ public final class PointInTimeJoin {
     return i;
   }
 
-  /** Builds history payloads: event time, created time, then the requested features. */
-  private static final class Scratch extends ByteArrayOutputStream {
-    private final DataOutputStream data = new DataOutputStream(this);
+  /** A block of entity rows and, per view, their winners. */
+  record Block(EntityChunk rows, ViewMatches[] views) {}
 
-    /** Encodes a payload into {@link #buffer()}, {@link #size()} bytes long. */
-    void payload(long ets, long cts, Object[] row, int[] features, ValueType[] types) throws IOException {
-      reset();
-      data.writeLong(ets);
-      data.writeLong(cts);
-      for (int i = 0; i < features.length; i++) {
-        ValueCodec.write(data, types[i], row[features[i]]);
-      }
+  /** Reads and joins blocks of entity rows; owns the threads that join views in parallel. */
+  final class Blocks implements AutoCloseable {
+    private final int timestamp;
+    private final int[][] keyColumns;
+    private final int maxRows;
+    private final long bytesPerRow;
+    private final ExecutorService pool;
+    private long rowsRead;
+    private int block;
+
+    Blocks(int timestamp, int[][] keyColumns, int maxRows, long bytesPerRow) {
+      this.timestamp = timestamp;
+      this.keyColumns = keyColumns;
+      this.maxRows = maxRows;
+      this.bytesPerRow = bytesPerRow;
+      int threads = Math.min(views.size(), Runtime.getRuntime().availableProcessors());
+      this.pool = threads <= 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+        Thread t = new Thread(r, "larder-join");
+        t.setDaemon(true);
+        return t;
+      });
     }
 
-    byte[] buffer() {
-      return buf;
+    JoinListener listener() {
+      return listener;
     }
 
-    static long longAt(byte[] b, int off) {
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v = (v << 8) | (b[off + i] & 0xFF);
+    /** The next block of entity rows and each view's winners for it; an empty block at the end. */
+    Block next(RowReader in) throws IOException {
+      listener.step("reading entity rows from row " + (rowsRead + 1), -1);
+      EntityChunk c = EntityChunk.read(in, timestamp, timestampColumn, rowsRead, maxRows, budgetBytes, bytesPerRow);
+      rowsRead += c.size();
+      if (c.size() == 0) {
+        return new Block(c, new ViewMatches[0]);
       }
-      return v;
+      block++;
+      listener.step("joining " + String.format("%,d", c.size()) + " entity rows with the history of "
+          + views.size() + " views (block " + block + ")", -1);
+      AtomicLong progress = new AtomicLong();
+      List<Future<ViewMatches>> futures = new ArrayList<>();
+      ViewMatches[] out = new ViewMatches[views.size()];
+      if (pool == null) {
+        for (int v = 0; v < out.length; v++) {
+          out[v] = match(v, c, progress);
+          listener.advance(progress.getAndSet(0));
+        }
+        return new Block(c, out);
+      }
+      for (int v = 0; v < out.length; v++) {
+        int view = v;
+        futures.add(pool.submit(() -> match(view, c, progress)));
+      }
+      long reported = 0;
+      try {
+        for (int v = 0; v < out.length; v++) {
+          while (out[v] == null) {
+            try {
+              out[v] = futures.get(v).get(250, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException notYet) {
+              long p = progress.get();
+              listener.advance(p - reported);
+              reported = p;
+            }
+          }
+        }
+      } catch (ExecutionException e) {
+        futures.forEach(f -> f.cancel(true));
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        } else if (cause instanceof RuntimeException re) {
+          throw re;
+        } else if (cause instanceof Error err) {
+          throw err;
+        }
+        throw new IOException(cause);
+      } catch (InterruptedException e) {
+        futures.forEach(f -> f.cancel(true));
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while joining");
+      }
+      listener.advance(progress.get() - reported);
+      return new Block(c, out);
+    }
+
+    private ViewMatches match(int v, EntityChunk c, AtomicLong progress) throws IOException {
+      ViewMatches m = new ViewMatches(views.get(v), c, keyColumns[v]);
+      m.join(progress);
+      return m;
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
     }
   }
 }

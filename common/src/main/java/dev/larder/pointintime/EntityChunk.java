@@ -1,0 +1,138 @@
+package dev.larder.pointintime;
+
+import dev.larder.value.RowReader;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A block of consecutive entity rows that fits the join's memory budget: the rows themselves (they are the start
+ * of the output rows), their timestamps, and their order by time, which every view's matching needs.
+ */
+final class EntityChunk {
+  final long firstRow;
+  final Object[][] rows;
+  final long[] times;
+  /** Row indices ordered by time (stable). */
+  final int[] byTime;
+  final long minTime;
+  final long maxTime;
+
+  private EntityChunk(long firstRow, Object[][] rows, long[] times) {
+    this.firstRow = firstRow;
+    this.rows = rows;
+    this.times = times;
+    this.byTime = sortByTime(times);
+    this.minTime = rows.length == 0 ? 0 : times[byTime[0]];
+    this.maxTime = rows.length == 0 ? 0 : times[byTime[rows.length - 1]];
+  }
+
+  int size() {
+    return rows.length;
+  }
+
+  /**
+   * Reads rows until the end or until their estimated heap, plus {@code bytesPerRow} for what the join keeps per
+   * row, reaches {@code budgetBytes}; at least one row when any is left.
+   *
+   * @param firstRow the number of rows read before
+   * @param maxRows the most rows to read
+   * @throws IllegalArgumentException naming the row when its timestamp is null
+   */
+  static EntityChunk read(RowReader in, int timestamp, String timestampColumn, long firstRow, int maxRows,
+                          long budgetBytes, long bytesPerRow) throws IOException {
+    Object[][] rows = new Object[1024][];
+    long[] times = new long[1024];
+    int n = 0;
+    long bytes = 0;
+    while (n < maxRows && (n == 0 || bytes < budgetBytes)) {
+      Object[] r = in.next();
+      if (r == null) {
+        break;
+      }
+      Object t = r[timestamp];
+      if (t == null) {
+        throw new IllegalArgumentException(in.position() + ": column '" + timestampColumn
+            + "' is null; every entity row needs a timestamp");
+      }
+      if (n == rows.length) {
+        rows = Arrays.copyOf(rows, n * 2);
+        times = Arrays.copyOf(times, n * 2);
+      }
+      rows[n] = r;
+      times[n] = ((Number) t).longValue();
+      n++;
+      bytes += bytesPerRow + heapBytes(r);
+    }
+    return new EntityChunk(firstRow, Arrays.copyOf(rows, n), Arrays.copyOf(times, n));
+  }
+
+  /** A rough size of a row and its values in the heap. */
+  static long heapBytes(Object[] row) {
+    long b = 16 + 4L * row.length;
+    for (Object v : row) {
+      b += valueBytes(v);
+    }
+    return b;
+  }
+
+  private static long valueBytes(Object v) {
+    if (v == null || v instanceof Boolean) {
+      return 0;
+    } else if (v instanceof String s) {
+      return 40 + s.length();
+    } else if (v instanceof byte[] b) {
+      return 16 + b.length;
+    } else if (v instanceof List<?> l) {
+      long b = 40 + 4L * l.size();
+      for (Object e : l) {
+        b += valueBytes(e);
+      }
+      return b;
+    }
+    return 16;
+  }
+
+  /**
+   * Indices of {@code times} in ascending order of time, equal times in index order: an LSD radix sort on the
+   * offset from the smallest time, 11 bits a pass and only as many passes as the time range needs.
+   */
+  static int[] sortByTime(long[] times) {
+    int n = times.length;
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (n < 2) {
+      return order;
+    }
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (long t : times) {
+      min = Math.min(min, t);
+      max = Math.max(max, t);
+    }
+    long range = max - min; // unsigned: the difference of any two longs fits in 64 unsigned bits
+    int[] other = new int[n];
+    int[] count = new int[1 << 11];
+    for (int shift = 0; shift < 64 && (range >>> shift) != 0; shift += 11) {
+      Arrays.fill(count, 0);
+      for (int i = 0; i < n; i++) {
+        count[(int) (((times[i] - min) >>> shift) & 0x7FF)]++;
+      }
+      for (int d = 0, sum = 0; d < count.length; d++) {
+        int c = count[d];
+        count[d] = sum;
+        sum += c;
+      }
+      for (int i = 0; i < n; i++) {
+        int r = order[i];
+        other[count[(int) (((times[r] - min) >>> shift) & 0x7FF)]++] = r;
+      }
+      int[] swap = order;
+      order = other;
+      other = swap;
+    }
+    return order;
+  }
+}
