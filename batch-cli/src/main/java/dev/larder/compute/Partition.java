@@ -34,6 +34,9 @@ final class Partition implements EventSink {
   private final long bytesPerEvent;
   private final boolean[] objectInput;
   private final HashMap<String, String> shared = new HashMap<>();
+  /** A direct-mapped cache in front of {@link #shared}: an instance seen recently and its shared equal. */
+  private final String[] recentIn = new String[4096];
+  private final String[] recentOut = new String[4096];
   private long objectBytes;
 
   Partition(Inputs inputs, int initialCapacity) {
@@ -73,14 +76,21 @@ final class Partition implements EventSink {
   /** Repeated strings (event types, categories) are stored once; readers hand out a new String per row. */
   private Object share(Object v) {
     if (v instanceof String str) {
-      String known = shared.get(str);
-      if (known != null) {
-        return known;
+      // Readers hand out one String instance per dictionary entry, so most values are found here by identity.
+      int slot = str.hashCode() & (recentIn.length - 1);
+      if (recentIn[slot] == str) {
+        return recentOut[slot];
       }
-      if (shared.size() < MAX_SHARED_STRINGS) {
+      String known = shared.get(str);
+      if (known == null && shared.size() < MAX_SHARED_STRINGS) {
         shared.put(str, str);
         objectBytes += 80 + 2L * str.length(); // the string plus the map entry
-        return str;
+        known = str;
+      }
+      if (known != null) {
+        recentIn[slot] = str;
+        recentOut[slot] = known;
+        return known;
       }
       objectBytes += 48 + 2L * str.length();
       return str;
@@ -224,31 +234,40 @@ final class Partition implements EventSink {
     if (sorted(order, from, to)) {
       return; // the usual case: sources are mostly written in time order
     }
+    mergeSort(order, new int[(to - from + 1) / 2], from, to);
+  }
+
+  /** Top-down merge sort (stable: on equal times the left run goes first); {@code tmp} holds a left half. */
+  private void mergeSort(int[] a, int[] tmp, int from, int to) {
     if (to - from <= 32) {
       for (int i = from + 1; i < to; i++) {
-        int e = order[i];
+        int e = a[i];
         long t = block.time(e);
         int j = i - 1;
-        while (j >= from && block.time(order[j]) > t) {
-          order[j + 1] = order[j];
+        while (j >= from && block.time(a[j]) > t) {
+          a[j + 1] = a[j];
           j--;
         }
-        order[j + 1] = e;
+        a[j + 1] = e;
       }
       return;
     }
-    // Sort (time, index) pairs; the index breaks ties, which is the stable order.
-    int len = to - from;
-    Integer[] idx = new Integer[len];
-    for (int i = 0; i < len; i++) {
-      idx[i] = order[from + i];
+    int mid = (from + to) >>> 1;
+    mergeSort(a, tmp, from, mid);
+    mergeSort(a, tmp, mid, to);
+    if (block.time(a[mid - 1]) <= block.time(a[mid])) {
+      return;
     }
-    Arrays.sort(idx, (a, b) -> {
-      int c = Long.compare(block.time(a), block.time(b));
-      return c != 0 ? c : Integer.compare(a, b);
-    });
-    for (int i = 0; i < len; i++) {
-      order[from + i] = idx[i];
+    int left = mid - from;
+    System.arraycopy(a, from, tmp, 0, left);
+    int i = 0;
+    int j = mid;
+    int k = from;
+    while (i < left && j < to) {
+      a[k++] = block.time(a[j]) < block.time(tmp[i]) ? a[j++] : tmp[i++];
+    }
+    while (i < left) {
+      a[k++] = tmp[i++];
     }
   }
 }
