@@ -16,7 +16,14 @@ import dev.larder.serving.v1.ListFeatureServicesRequest;
 import dev.larder.serving.v1.ListFeatureServicesResponse;
 import dev.larder.serving.v1.ListFeatureViewsRequest;
 import dev.larder.serving.v1.ListFeatureViewsResponse;
+import dev.larder.serving.lookup.EncodedResponse;
+import io.grpc.BindableService;
 import io.grpc.Context;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.stub.ServerCalls;
 import io.grpc.Contexts;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -28,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * The gRPC face of the lookup layer: translates calls into {@link OnlineLookup} and {@link Discovery} calls
  * and refusals into status codes. It holds no logic of its own beyond that mapping.
  */
-public final class FeatureServingService extends FeatureServingGrpc.FeatureServingImplBase {
+public final class FeatureServingService implements FeatureServingGrpc.AsyncService, BindableService {
   private static final Logger LOG = LoggerFactory.getLogger("larder.server");
 
   private final OnlineLookup lookup;
@@ -41,14 +48,45 @@ public final class FeatureServingService extends FeatureServingGrpc.FeatureServi
     this.metrics = metrics;
   }
 
+  /**
+   * The service as the server binds it: the generated definition, except that GetOnlineFeatures sends the
+   * response bytes {@link OnlineLookup#lookupEncoded} wrote instead of serializing a message. Clients see the
+   * same method, types and bytes; reflection sees the same schema.
+   */
+  @Override
+  public ServerServiceDefinition bindService() {
+    ServerServiceDefinition generated = FeatureServingGrpc.bindService(this);
+    MethodDescriptor<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> method = FeatureServingGrpc.getGetOnlineFeaturesMethod();
+    MethodDescriptor<GetOnlineFeaturesRequest, EncodedResponse> encoded =
+        method.toBuilder(method.getRequestMarshaller(), EncodedResponseMarshaller.INSTANCE).build();
+    ServiceDescriptor.Builder service = ServiceDescriptor.newBuilder(FeatureServingGrpc.SERVICE_NAME)
+        .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
+    for (MethodDescriptor<?, ?> m : generated.getServiceDescriptor().getMethods()) {
+      service.addMethod(m.getFullMethodName().equals(method.getFullMethodName()) ? encoded : m);
+    }
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.build());
+    for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+      if (!m.getMethodDescriptor().getFullMethodName().equals(method.getFullMethodName())) {
+        b.addMethod(m);
+      }
+    }
+    return b.addMethod(encoded, ServerCalls.asyncUnaryCall(this::getOnlineFeaturesEncoded)).build();
+  }
+
+  private void getOnlineFeaturesEncoded(GetOnlineFeaturesRequest request, StreamObserver<EncodedResponse> out) {
+    Context context = Context.current();
+    answer(out, () -> {
+      EncodedResponse response = lookup.lookupEncoded(request, AuthInterceptor.GRANT.get(context), context::isCancelled);
+      metrics.recordEntities(response.entityRows());
+      return response;
+    });
+  }
+
+  /** Only reached when the service is bound without {@link #bindService()}'s override (never by the server). */
   @Override
   public void getOnlineFeatures(GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
     Context context = Context.current();
-    answer(out, () -> {
-      GetOnlineFeaturesResponse response = lookup.lookup(request, AuthInterceptor.GRANT.get(context), context::isCancelled);
-      metrics.recordEntities(response.getResultsCount() == 0 ? 0 : response.getResults(0).getValuesCount());
-      return response;
-    });
+    answer(out, () -> lookup.lookup(request, AuthInterceptor.GRANT.get(context), context::isCancelled));
   }
 
   @Override

@@ -1,29 +1,88 @@
 package dev.larder.serving.lookup;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.CodedOutputStream;
 import dev.larder.core.v1.Value;
 import dev.larder.online.OnlineRow;
 import dev.larder.time.Timestamps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
- * A decoded online row ready to be copied into responses: protobuf values and the event timestamp in both
- * forms, built once when the row is read from RocksDB and then shared by every request that hits it.
- * {@link #MISSING} stands for "no row for this entity" so that misses are cached too.
+ * A decoded online row in the form responses are made of: every feature's {@code Value} message and the
+ * row's event {@code Timestamp} already serialized (protobuf wire format, without tag or length), back to back
+ * in one array. Rows are encoded once when read from RocksDB and then shared by every request that hits them,
+ * so a lookup copies bytes instead of building and serializing thousands of small messages, and the cache
+ * holds one compact array per row instead of a graph of objects. {@link #MISSING} stands for "no row for this
+ * entity" so that misses are cached too.
  */
 final class CachedRow {
-  static final CachedRow MISSING = new CachedRow(new Value[0], Long.MIN_VALUE, Timestamp.getDefaultInstance());
+  static final CachedRow MISSING = new CachedRow(new byte[0], new int[] {0}, new boolean[0], Long.MIN_VALUE);
 
-  final Value[] values;
+  /** Serialized values of features 0..n-1, then the serialized event timestamp. */
+  final byte[] bytes;
+  /** {@code ends[i]} is where feature i's value ends ({@code ends[n]} where the timestamp ends); starts at 0. */
+  private final int[] ends;
+  /** Whether feature i is null (its status is NULL_VALUE when fresh). */
+  private final boolean[] nulls;
   final long eventMicros;
-  final Timestamp eventTimestamp;
 
-  private CachedRow(Value[] values, long eventMicros, Timestamp eventTimestamp) {
-    this.values = values;
+  private CachedRow(byte[] bytes, int[] ends, boolean[] nulls, long eventMicros) {
+    this.bytes = bytes;
+    this.ends = ends;
+    this.nulls = nulls;
     this.eventMicros = eventMicros;
-    this.eventTimestamp = eventTimestamp;
   }
 
   static CachedRow of(OnlineRow row) {
-    return new CachedRow(row.values(), row.eventTimestampMicros(), Timestamps.toProto(row.eventTimestampMicros()));
+    Value[] values = row.values();
+    int n = values.length;
+    byte[] timestamp = Timestamps.toProto(row.eventTimestampMicros()).toByteArray();
+    int[] ends = new int[n + 1];
+    boolean[] nulls = new boolean[n];
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      size += values[i].getSerializedSize();
+      ends[i] = size;
+      Value.ValCase c = values[i].getValCase();
+      nulls[i] = c == Value.ValCase.NULL_VAL || c == Value.ValCase.VAL_NOT_SET;
+    }
+    ends[n] = size + timestamp.length;
+    byte[] bytes = new byte[ends[n]];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      for (Value v : values) {
+        v.writeTo(out);
+      }
+      out.writeRawBytes(timestamp);
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen: the array has exactly the computed size
+    }
+    return new CachedRow(bytes, ends, nulls, row.eventTimestampMicros());
+  }
+
+  /** Features the row has; a feature appended to the view after the row was written is beyond it (null). */
+  int featureCount() {
+    return nulls.length;
+  }
+
+  int valueStart(int feature) {
+    return feature == 0 ? 0 : ends[feature - 1];
+  }
+
+  int valueLength(int feature) {
+    return ends[feature] - valueStart(feature);
+  }
+
+  boolean isNull(int feature) {
+    return nulls[feature];
+  }
+
+  int timestampStart() {
+    return nulls.length == 0 ? 0 : ends[nulls.length - 1];
+  }
+
+  int timestampLength() {
+    return ends[nulls.length] - timestampStart();
   }
 }

@@ -14,8 +14,11 @@ import java.util.Map;
  * @param reads one read per view, in order of the view's first reference
  * @param names response feature names ({@code feature})
  * @param fullNames response feature names with {@code full_feature_names} ({@code view__feature})
+ * @param namesField {@code names} as the response's serialized {@code feature_names} field
+ * @param fullNamesField {@code fullNames} as the response's serialized {@code feature_names} field
  */
-public record LookupPlan(List<ViewRead> reads, List<String> names, List<String> fullNames) {
+public record LookupPlan(List<ViewRead> reads, List<String> names, List<String> fullNames,
+                         byte[] namesField, byte[] fullNamesField) {
 
   /**
    * One view's share of a plan.
@@ -62,6 +65,7 @@ public record LookupPlan(List<ViewRead> reads, List<String> names, List<String> 
       }
       reads.add(new ViewRead(online.get(view), features, slots));
     });
-    return new LookupPlan(List.copyOf(reads), List.copyOf(names), List.copyOf(fullNames));
+    return new LookupPlan(List.copyOf(reads), List.copyOf(names), List.copyOf(fullNames),
+        ResponseWriter.namesField(names), ResponseWriter.namesField(fullNames));
   }
 }

@@ -1,14 +1,11 @@
 package dev.larder.serving.lookup;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.larder.core.v1.RepeatedValue;
 import dev.larder.core.v1.Value;
 import dev.larder.online.OnlineStore;
 import dev.larder.online.ViewData;
-import dev.larder.pointintime.PointInTimeRule;
 import dev.larder.serving.lookup.LookupPlan.ViewRead;
-import dev.larder.serving.v1.FeatureVector;
-import dev.larder.serving.v1.FieldStatus;
 import dev.larder.serving.v1.GetOnlineFeaturesRequest;
 import dev.larder.serving.v1.GetOnlineFeaturesResponse;
 import dev.larder.time.Timestamps;
@@ -31,9 +28,6 @@ import java.util.function.Supplier;
  * cache misses of the request are read with one RocksDB multiGet (duplicates removed).
  */
 public final class OnlineLookup {
-  private static final Value NOT_FOUND_VALUE = Value.getDefaultInstance();
-  private static final Timestamp NO_TIMESTAMP = Timestamp.getDefaultInstance();
-
   private final Supplier<ServedRegistry> registry;
   private final RowCache cache;
   private final Clock clock;
@@ -94,6 +88,18 @@ public final class OnlineLookup {
    *     {@link #lookup(GetOnlineFeaturesRequest, BooleanSupplier)}
    */
   public GetOnlineFeaturesResponse lookup(GetOnlineFeaturesRequest request, Grant grant, BooleanSupplier cancelled) {
+    try {
+      return GetOnlineFeaturesResponse.parseFrom(lookupEncoded(request, grant, cancelled).bytes());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("ResponseWriter wrote an unparsable response", e);
+    }
+  }
+
+  /**
+   * What {@link #lookup(GetOnlineFeaturesRequest, Grant, BooleanSupplier)} answers, already serialized: the
+   * server sends these bytes as they are.
+   */
+  public EncodedResponse lookupEncoded(GetOnlineFeaturesRequest request, Grant grant, BooleanSupplier cancelled) {
     ServedRegistry reg = registry.get();
     LookupPlan plan = switch (request.getKindCase()) {
       case FEATURES -> reg.plan(request.getFeatures().getRefsList());
@@ -118,9 +124,9 @@ public final class OnlineLookup {
       keyColumns.add(keyColumns(read.spec(), entities));
     }
 
-    FeatureVector.Builder[] out = new FeatureVector.Builder[plan.featureCount()];
     long now = Timestamps.toMicros(clock.instant());
     ViewData[] data = new ViewData[reads.size()];
+    CachedRow[][] found = new CachedRow[reads.size()][];
     try {
       for (int v = 0; v < reads.size(); v++) {
         ViewSpec spec = reads.get(v).spec();
@@ -130,9 +136,7 @@ public final class OnlineLookup {
         if (cancelled.getAsBoolean()) {
           throw new LookupException(LookupException.Kind.CANCELLED, "the call was cancelled or its deadline passed");
         }
-        ViewRead read = reads.get(v);
-        CachedRow[] found = readView(read.spec(), keyColumns.get(v), rows, data[v]);
-        fill(read, found, now, out);
+        found[v] = readView(reads.get(v).spec(), keyColumns.get(v), rows, data[v]);
       }
     } finally {
       for (ViewData d : data) {
@@ -141,12 +145,7 @@ public final class OnlineLookup {
         }
       }
     }
-    GetOnlineFeaturesResponse.Builder response = GetOnlineFeaturesResponse.newBuilder()
-        .addAllFeatureNames(request.getFullFeatureNames() ? plan.fullNames() : plan.names());
-    for (FeatureVector.Builder b : out) {
-      response.addResults(b);
-    }
-    return response.build();
+    return new EncodedResponse(ResponseWriter.write(plan, request.getFullFeatureNames(), found, now), rows);
   }
 
   /** The common length of the entity columns; INVALID_ARGUMENT when they differ. */
@@ -248,35 +247,6 @@ public final class OnlineLookup {
     for (int i = 0; i < found.length; i++) {
       if (duplicateOf[i] >= 0) {
         found[i] = found[duplicateOf[i]];
-      }
-    }
-  }
-
-  /** Appends one view's values, statuses and timestamps to the response vectors of its features. */
-  private static void fill(ViewRead read, CachedRow[] rows, long now, FeatureVector.Builder[] out) {
-    PointInTimeRule freshness = read.spec().freshness();
-    int[] features = read.featureIndexes();
-    int[] slots = read.outputSlots();
-    for (int f = 0; f < features.length; f++) {
-      FeatureVector.Builder b = FeatureVector.newBuilder();
-      out[slots[f]] = b;
-      int index = features[f];
-      for (CachedRow row : rows) {
-        if (row == CachedRow.MISSING) {
-          b.addValues(NOT_FOUND_VALUE).addStatuses(FieldStatus.NOT_FOUND).addEventTimestamps(NO_TIMESTAMP);
-          continue;
-        }
-        // A row written before this feature was appended to the view has no value for it: null.
-        Value v = index < row.values.length ? row.values[index] : Values.NULL;
-        FieldStatus status;
-        if (!freshness.isFresh(now, row.eventMicros)) {
-          status = FieldStatus.OUTSIDE_MAX_AGE;
-        } else if (v.getValCase() == Value.ValCase.NULL_VAL || v.getValCase() == Value.ValCase.VAL_NOT_SET) {
-          status = FieldStatus.NULL_VALUE;
-        } else {
-          status = FieldStatus.PRESENT;
-        }
-        b.addValues(v).addStatuses(status).addEventTimestamps(row.eventTimestamp);
       }
     }
   }
