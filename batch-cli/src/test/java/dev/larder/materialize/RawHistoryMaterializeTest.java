@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The primitive-column read path ({@link RawHistory}) against the boxed one ({@code ViewHistory}): the same
  * Parquet source materialized both ways must give byte-identical online rows, including nulls, widened
- * int32 keys and float features, ties, rows outside the interval, and spills.
+ * int32 keys and float features, ties, rows outside the interval, spills, and many SST files.
  */
 class RawHistoryMaterializeTest {
   private static final long HOUR = 3_600_000_000L;
@@ -83,6 +83,10 @@ class RawHistoryMaterializeTest {
     for (int u = 0; u < USERS; u++) {
       assertThat(actual.get(u)).as("user %d", u).isEqualTo(expected.get(u));
     }
+    try (var files = Files.walk(raw.onlineDir())) {
+      assertThat(files.filter(f -> f.toString().endsWith(".sst")).count())
+          .as("small parts: SST files built by several writer threads").isGreaterThan(4);
+    }
   }
 
   @Test
@@ -114,7 +118,7 @@ class RawHistoryMaterializeTest {
   private static ProjectConfig repo(Path dir, List<Object[]> rows) throws IOException {
     Files.createDirectories(dir.resolve("data"));
     Files.writeString(dir.resolve(ProjectConfig.FILE_NAME), ProjectConfig.defaultFileContent("shop")
-        + "online.sort_buffer_bytes=16KB\n");
+        + "online.sort_buffer_bytes=16KB\nonline.sst_file_bytes=4KB\n");
     ProjectConfig config = ProjectConfig.load(dir);
     Registry.Builder b = Registry.newBuilder();
     TextFormat.merge(REGISTRY, b);

@@ -1,5 +1,8 @@
 package dev.larder.online;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -7,6 +10,9 @@ import java.util.Arrays;
  * keys and rows straight into one reused buffer (or a sort arena) without a {@code byte[]} per field.
  */
 final class ByteWriter {
+  /** Big-endian 4- and 8-byte stores in one instruction instead of a loop of byte stores (hot in bulk loads). */
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private final int maxCapacity;
   private byte[] buf;
   private int size;
@@ -69,27 +75,18 @@ final class ByteWriter {
 
   void writeInt(int v) {
     ensure(4);
-    buf[size] = (byte) (v >>> 24);
-    buf[size + 1] = (byte) (v >>> 16);
-    buf[size + 2] = (byte) (v >>> 8);
-    buf[size + 3] = (byte) v;
+    INT.set(buf, size, v);
     size += 4;
   }
 
   /** Overwrites 4 bytes at {@code pos} (a length written as a placeholder earlier). */
   void putInt(int pos, int v) {
-    buf[pos] = (byte) (v >>> 24);
-    buf[pos + 1] = (byte) (v >>> 16);
-    buf[pos + 2] = (byte) (v >>> 8);
-    buf[pos + 3] = (byte) v;
+    INT.set(buf, pos, v);
   }
 
   void writeLong(long v) {
     ensure(8);
-    for (int i = 7; i >= 0; i--) {
-      buf[size + i] = (byte) v;
-      v >>>= 8;
-    }
+    LONG.set(buf, size, v);
     size += 8;
   }
 

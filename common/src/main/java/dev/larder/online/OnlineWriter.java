@@ -31,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p>Memory is bounded by {@link OnlineOptions#sortBufferBytes()}: larger inputs are sorted in chunks and
  * spilled next to the run, then merged. Not thread-safe: one thread drives a run. To use two cores, a full
  * buffer is sorted and spilled by a helper thread while the caller fills the other half of the budget, and
- * the final merge hands rows to a second thread that builds the SST files.
+ * the final merge hands rows to writer threads that build SST files of consecutive key ranges in parallel.
  */
 public final class OnlineWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OnlineWriter.class);
+  /** SST files are built by this many threads beside the merging one (see {@link PipelinedSink}). */
+  private static final int SST_WRITER_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   /** Steps of {@link #commit()} and spills, reported to a listener (progress output; crash tests). */
   public enum Phase { SPILLING, MERGING, INGESTING, PUBLISHING, DONE }
@@ -297,7 +299,7 @@ public final class OnlineWriter implements AutoCloseable {
     SortedRows served = null;
     RunMerge.Counts counts;
     List<String> files;
-    try (SstSink sink = new SstSink(tmpDir, options)) {
+    try {
       int readBuffer = Math.max(64 << 10, Math.min(1 << 20, options.sortBufferBytes() / 4 / (spills.size() + 1)));
       for (Path spill : spills) {
         inputs.add(SpillFile.read(spill, readBuffer));
@@ -307,11 +309,10 @@ public final class OnlineWriter implements AutoCloseable {
       if (base.isPresent()) {
         served = new RunRows(OnlineLayout.runDir(versionDir, base.getAsLong()), options, features);
       }
-      try (PipelinedSink pipeline = new PipelinedSink(sink, view)) {
+      try (PipelinedSink pipeline = new PipelinedSink(tmpDir, options, view, SST_WRITER_THREADS)) {
         counts = RunMerge.merge(inputs, served, ttl, nowMicros, pipeline);
-        pipeline.flush();
+        files = pipeline.finish();
       }
-      files = sink.finish();
     } finally {
       for (SortedRows in : inputs) {
         in.close();

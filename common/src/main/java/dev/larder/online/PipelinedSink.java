@@ -1,76 +1,142 @@
 package dev.larder.online;
 
 import java.io.IOException;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hands merged rows to a second thread that builds the SST files, so that the merge (Java) and SST
- * building (native: block encoding, LZ4, bloom filters) use both cores of a small machine. Rows travel in
- * batches through a short queue, which bounds the memory in flight to a few batches.
+ * Builds a run's SST files on writer threads while the caller merges, so that the merge (Java) and SST
+ * building (native: block encoding, LZ4, bloom filters; the larger cost) use every core of a small machine.
+ * The sorted rows are cut into parts of about {@link #partBytes} consecutive keys; part p becomes file
+ * {@code part-p.sst} and is written by thread {@code p % threads}, so two parts are built at once while
+ * their key ranges stay disjoint and ordered. Rows travel in batches; the bytes in flight are bounded.
  */
 final class PipelinedSink implements RowSink, AutoCloseable {
   private static final int BATCH = 4096;
-  private static final Batch END = new Batch();
+  /** Part size: small enough that parts alternate between threads often, large enough for few files. */
+  private static final long MAX_PART_BYTES = 32L << 20;
 
   private static final class Batch {
     final byte[][] keys = new byte[BATCH][];
     final byte[][] rows = new byte[BATCH][];
+    final int part;
     int size;
+    int bytes;
+    boolean lastOfPart;
+    boolean end;
+
+    Batch(int part) {
+      this.part = part;
+    }
   }
 
-  private final SstSink sst;
-  private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(8);
-  private final Thread writer;
+  private final Path dir;
+  private final OnlineOptions options;
+  private final long partBytes;
+  private final List<BlockingQueue<Batch>> queues = new ArrayList<>();
+  private final List<Thread> writers = new ArrayList<>();
+  /** Row bytes queued but not yet written, in KiB; bounds the heap held by batches in flight. */
+  private final Semaphore inFlightKib;
+  private final int inFlightLimitKib;
+  private final TreeMap<Integer, String> files = new TreeMap<>();
   private volatile Throwable failure;
-  private Batch current = new Batch();
+  private int part;
+  private long bytesInPart;
+  private Batch current = new Batch(0);
 
-  PipelinedSink(SstSink sst, String name) {
-    this.sst = sst;
-    this.writer = new Thread(this::drain, "larder-sst-writer-" + name);
-    this.writer.setDaemon(true);
-    this.writer.start();
+  PipelinedSink(Path dir, OnlineOptions options, String name, int threads) {
+    this.dir = dir;
+    this.options = options;
+    this.partBytes = Math.max(4096, Math.min(options.sstFileBytes(), MAX_PART_BYTES));
+    this.inFlightLimitKib = (int) Math.max(4096, 2 * threads * partBytes / 1024);
+    this.inFlightKib = new Semaphore(inFlightLimitKib);
+    for (int i = 0; i < threads; i++) {
+      BlockingQueue<Batch> q = new LinkedBlockingQueue<>();
+      queues.add(q);
+      Thread t = new Thread(() -> drain(q), "larder-sst-writer-" + name + "-" + i);
+      t.setDaemon(true);
+      writers.add(t);
+    }
+    writers.forEach(Thread::start);
   }
 
-  private void drain() {
+  private void drain(BlockingQueue<Batch> queue) {
+    SstSink sink = null;
     try {
-      for (Batch b; (b = queue.take()) != END; ) {
+      for (Batch b; !(b = queue.take()).end; ) {
         if (failure == null) {
+          if (sink == null) {
+            sink = new SstSink(dir.resolve(String.format("part-%05d.sst", b.part)), options);
+          }
           for (int i = 0; i < b.size; i++) {
-            sst.put(b.keys[i], b.rows[i]);
+            sink.put(b.keys[i], b.rows[i]);
+          }
+          if (b.lastOfPart) {
+            String file = sink.finish();
+            sink.close();
+            sink = null;
+            if (file != null) {
+              synchronized (files) {
+                files.put(b.part, file);
+              }
+            }
           }
         }
+        inFlightKib.release(kib(b));
       }
     } catch (Throwable t) {
-      failure = t;
-      queue.clear();
+      if (failure == null) {
+        failure = t;
+      }
+      inFlightKib.release(inFlightLimitKib); // never leave the merging thread waiting for a dead writer
+    } finally {
+      if (sink != null) {
+        sink.close();
+      }
     }
+  }
+
+  private static int kib(Batch b) {
+    return Math.max(1, b.bytes >>> 10);
   }
 
   @Override
   public void put(byte[] key, byte[] row) throws IOException {
     current.keys[current.size] = key;
     current.rows[current.size] = row;
-    if (++current.size == BATCH) {
+    current.size++;
+    int bytes = key.length + row.length;
+    current.bytes += bytes;
+    bytesInPart += bytes;
+    if (bytesInPart >= partBytes) {
+      current.lastOfPart = true;
       send(current);
-      current = new Batch();
+      part++;
+      bytesInPart = 0;
+      current = new Batch(part);
+    } else if (current.size == BATCH) {
+      send(current);
+      current = new Batch(part);
     }
   }
 
   private void send(Batch b) throws IOException {
     try {
-      while (!queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
+      while (!inFlightKib.tryAcquire(kib(b), 100, TimeUnit.MILLISECONDS)) {
         rethrow();
-        if (!writer.isAlive()) {
-          throw new IOException("the SST writer thread stopped");
-        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while writing SST files", e);
     }
     rethrow();
+    queues.get(b.part % queues.size()).add(b);
   }
 
   private void rethrow() throws IOException {
@@ -86,33 +152,50 @@ final class PipelinedSink implements RowSink, AutoCloseable {
     }
   }
 
-  /** Waits until every row is in an SST file; then the SstSink can be finished on this thread. */
-  void flush() throws IOException {
-    if (current.size > 0) {
-      send(current);
-      current = new Batch();
-    }
-    send(END);
-    try {
-      writer.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing SST files", e);
-    }
+  /** Waits until every row is in a finished SST file; returns the files in key order. */
+  List<String> finish() throws IOException {
+    current.lastOfPart = true;
+    send(current);
+    stopWriters();
     rethrow();
+    synchronized (files) {
+      return new ArrayList<>(files.values());
+    }
   }
 
-  /** Stops the writer thread if the merge failed; the SstSink is closed by its owner. */
-  @Override
-  public void close() {
-    if (writer.isAlive()) {
-      failure = failure != null ? failure : new IOException("run aborted");
-      queue.clear();
-      queue.offer(END);
+  private void stopWriters() throws IOException {
+    for (BlockingQueue<Batch> q : queues) {
+      Batch end = new Batch(-1);
+      end.end = true;
+      q.add(end);
+    }
+    for (Thread t : writers) {
       try {
-        writer.join(10_000);
+        t.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        throw new IOException("interrupted while writing SST files", e);
+      }
+    }
+  }
+
+  /** Stops the writer threads if the merge failed; files they wrote are removed with the run's folder. */
+  @Override
+  public void close() {
+    if (writers.stream().anyMatch(Thread::isAlive)) {
+      failure = failure != null ? failure : new IOException("run aborted");
+      for (BlockingQueue<Batch> q : queues) {
+        q.clear();
+        Batch end = new Batch(-1);
+        end.end = true;
+        q.add(end);
+      }
+      for (Thread t : writers) {
+        try {
+          t.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

@@ -11,6 +11,8 @@ import java.util.Arrays;
  * <p>Record layout in the arena: int key length, int row length, key bytes, row bytes.
  */
 final class SortBuffer {
+  private static final java.lang.invoke.VarHandle LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
   private final ByteWriter arena;
   private final long budgetBytes;
   private int[] offsets = new int[1024];
@@ -95,6 +97,9 @@ final class SortBuffer {
   }
 
   private static long prefix(byte[] b, int from, int len) {
+    if (len >= 8) {
+      return (long) LONG.get(b, from);
+    }
     long p = 0;
     for (int i = 0; i < 8; i++) {
       p = (p << 8) | (i < len ? b[from + i] & 0xFF : 0);
