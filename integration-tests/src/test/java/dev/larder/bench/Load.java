@@ -50,7 +50,8 @@ final class Load {
   }
 
   /** What a run measured. Latencies are in microseconds in {@code histogram}. */
-  record Result(long ok, long errors, Map<String, Long> errorsByCode, double seconds, Histogram histogram) {
+  record Result(long ok, long errors, Map<String, Long> errorsByCode, double seconds, Histogram histogram,
+                long[] cpuNanos) {
     double throughput() {
       return ok / seconds;
     }
@@ -76,7 +77,13 @@ final class Load {
       m.put("p999_ms", percentileMs(99.9));
       m.put("max_ms", maxMs());
       m.put("mean_ms", histogram.getTotalCount() == 0 ? null : histogram.getMean() / 1000.0);
+      m.put("cpu_seconds_while_measuring", java.util.Arrays.stream(cpuNanos).mapToObj(n -> n < 0 ? null : n / 1e9).toList());
       return m;
+    }
+
+    /** CPU microseconds per answered call of the process whose clock was {@code clocks[i]}, NaN if unknown. */
+    double cpuMicrosPerCall(int i) {
+      return cpuNanos[i] < 0 || ok == 0 ? Double.NaN : cpuNanos[i] / 1e3 / ok;
     }
   }
 
@@ -88,6 +95,7 @@ final class Load {
 
   private final Rpc rpc;
   private final Shape shape;
+  private final java.util.function.LongSupplier[] cpuClocks;
   private final Recorder recorder = new Recorder(3_600_000_000L, 3);
   private final LongAdder ok = new LongAdder();
   private final LongAdder errors = new LongAdder();
@@ -97,13 +105,18 @@ final class Load {
   private long measureStart;
   private long end;
 
-  private Load(Rpc rpc, Shape shape) {
+  private Load(Rpc rpc, Shape shape, java.util.function.LongSupplier[] cpuClocks) {
     this.rpc = rpc;
     this.shape = shape;
+    this.cpuClocks = cpuClocks;
   }
 
-  static Result run(Rpc rpc, Shape shape) throws InterruptedException {
-    return new Load(rpc, shape).run();
+  /**
+   * Applies the load; each of {@code cpuClocks} (a process's CPU time in nanoseconds, negative if unknown) is
+   * read when measuring starts and ends, so the result can say what each process spent per call.
+   */
+  static Result run(Rpc rpc, Shape shape, java.util.function.LongSupplier... cpuClocks) throws InterruptedException {
+    return new Load(rpc, shape, cpuClocks).run();
   }
 
   private Result run() throws InterruptedException {
@@ -124,6 +137,16 @@ final class Load {
       threads.add(t);
       t.start();
     }
+    long[] cpu = new long[cpuClocks.length];
+    sleepUntil(measureStart);
+    for (int i = 0; i < cpu.length; i++) {
+      cpu[i] = cpuClocks[i].getAsLong();
+    }
+    sleepUntil(end);
+    for (int i = 0; i < cpu.length; i++) {
+      long now = cpuClocks[i].getAsLong();
+      cpu[i] = cpu[i] < 0 || now < 0 ? -1 : now - cpu[i];
+    }
     for (Thread t : threads) {
       t.join();
     }
@@ -141,7 +164,14 @@ final class Load {
     // Throughput counts the calls sent in the window over the time it took to answer them all.
     long last = Math.max(end, lastCompletion.get());
     return new Result(ok.sum(), errors.sum() + lost, byCode, (last - measureStart) / 1e9,
-        recorder.getIntervalHistogram());
+        recorder.getIntervalHistogram(), cpu);
+  }
+
+  private static void sleepUntil(long deadline) throws InterruptedException {
+    long now;
+    while ((now = System.nanoTime()) < deadline) {
+      TimeUnit.NANOSECONDS.sleep(deadline - now);
+    }
   }
 
   private void openLoop(int client, long start) {

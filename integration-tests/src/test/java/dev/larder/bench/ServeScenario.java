@@ -176,13 +176,21 @@ final class ServeScenario extends Scenario {
       }
       verify(lookups.get(0), refs, r);
 
+      long self = ProcessHandle.current().pid();
+      java.util.function.LongSupplier serverCpu = () -> ProcStatus.cpuNanos(server.pid());
+      java.util.function.LongSupplier clientCpu = () -> ProcStatus.cpuNanos(self);
       Load.Result lookup = Load.run(client -> lookups.get(client).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .getOnlineFeatures(request(refs, c.entitiesPerRequest(), randoms.get(client))), shape);
+          .getOnlineFeatures(request(refs, c.entitiesPerRequest(), randoms.get(client))), shape, serverCpu, clientCpu);
       HealthCheckRequest hc = HealthCheckRequest.getDefaultInstance();
       Load.Result check = Load.run(client -> health.get(client).withDeadlineAfter(10, TimeUnit.SECONDS).check(hc),
-          shape);
+          shape, serverCpu, clientCpu);
 
       r.detail("lookup", lookup.toJson()).detail("health_check", check.toJson());
+      if (!c.closed()) {
+        org.HdrHistogram.Histogram floor = LoopbackFloor.measure(rate, Math.min(warmup, 2), duration);
+        r.figure("loopback_floor_p50_ms", "loopback round trip p50 (floor)", floor.getValueAtPercentile(50) / 1000.0, "ms")
+            .figure("loopback_floor_p99_ms", "loopback round trip p99 (floor)", floor.getValueAtPercentile(99) / 1000.0, "ms");
+      }
       report(r, c, lookup, check);
     } finally {
       for (ManagedChannel ch : channels) {
@@ -217,7 +225,11 @@ final class ServeScenario extends Scenario {
         .figure("health_errors", "Health/Check errors", check.errors(), "calls", atMost(0))
         .figure("throughput_ratio", "lookup / Health throughput", lookup.throughput() / check.throughput(), "x",
             c.closed() && c.entitiesPerRequest() == 1 ? atLeast(0.8) : null)
-        .figure("p99_ratio", "lookup p99 / Health p99", lookup.percentileMs(99) / check.percentileMs(99), "x");
+        .figure("p99_ratio", "lookup p99 / Health p99", lookup.percentileMs(99) / check.percentileMs(99), "x")
+        .figure("server_cpu_us_per_lookup", "server CPU per lookup", lookup.cpuMicrosPerCall(0), "us")
+        .figure("server_cpu_us_per_health", "server CPU per Health/Check", check.cpuMicrosPerCall(0), "us")
+        .figure("client_cpu_us_per_lookup", "client CPU per lookup", lookup.cpuMicrosPerCall(1), "us")
+        .figure("client_cpu_us_per_health", "client CPU per Health/Check", check.cpuMicrosPerCall(1), "us");
     if (!c.closed() && lookup.throughput() < 0.95 * rate) {
       r.note(String.format(Locale.ROOT, "achieved %.1f req/s of the %.0f req/s asked for", lookup.throughput(), rate));
     }

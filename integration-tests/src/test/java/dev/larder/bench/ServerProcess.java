@@ -57,6 +57,10 @@ final class ServerProcess implements AutoCloseable {
     return server;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   int port() {
     return port;
   }
