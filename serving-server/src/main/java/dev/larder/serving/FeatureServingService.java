@@ -49,16 +49,17 @@ public final class FeatureServingService implements FeatureServingGrpc.AsyncServ
   }
 
   /**
-   * The service as the server binds it: the generated definition, except that GetOnlineFeatures sends the
-   * response bytes {@link OnlineLookup#lookupEncoded} wrote instead of serializing a message. Clients see the
-   * same method, types and bytes; reflection sees the same schema.
+   * The service as the server binds it: the generated definition, except that GetOnlineFeatures goes through
+   * {@link LookupMarshallers}: it sends the response bytes {@link OnlineLookup#lookupEncoded} wrote instead of
+   * serializing a message, and refuses undecodable requests with INVALID_ARGUMENT. Clients see the same method,
+   * types and bytes; reflection sees the same schema.
    */
   @Override
   public ServerServiceDefinition bindService() {
     ServerServiceDefinition generated = FeatureServingGrpc.bindService(this);
     MethodDescriptor<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> method = FeatureServingGrpc.getGetOnlineFeaturesMethod();
-    MethodDescriptor<GetOnlineFeaturesRequest, EncodedResponse> encoded =
-        method.toBuilder(method.getRequestMarshaller(), EncodedResponseMarshaller.INSTANCE).build();
+    MethodDescriptor<LookupMarshallers.LookupRequest, EncodedResponse> encoded =
+        method.toBuilder(LookupMarshallers.REQUEST, LookupMarshallers.RESPONSE).build();
     ServiceDescriptor.Builder service = ServiceDescriptor.newBuilder(FeatureServingGrpc.SERVICE_NAME)
         .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
     for (MethodDescriptor<?, ?> m : generated.getServiceDescriptor().getMethods()) {
@@ -73,10 +74,15 @@ public final class FeatureServingService implements FeatureServingGrpc.AsyncServ
     return b.addMethod(encoded, ServerCalls.asyncUnaryCall(this::getOnlineFeaturesEncoded)).build();
   }
 
-  private void getOnlineFeaturesEncoded(GetOnlineFeaturesRequest request, StreamObserver<EncodedResponse> out) {
+  private void getOnlineFeaturesEncoded(LookupMarshallers.LookupRequest request, StreamObserver<EncodedResponse> out) {
     Context context = Context.current();
     answer(out, () -> {
-      EncodedResponse response = lookup.lookupEncoded(request, AuthInterceptor.GRANT.get(context), context::isCancelled);
+      if (request.parseError() != null) {
+        throw new LookupException(LookupException.Kind.INVALID_ARGUMENT,
+            "the request is not a valid larder.serving.v1.GetOnlineFeaturesRequest: " + request.parseError());
+      }
+      EncodedResponse response = lookup.lookupEncoded(request.request(), AuthInterceptor.GRANT.get(context),
+          context::isCancelled);
       metrics.recordEntities(response.entityRows());
       return response;
     });

@@ -157,6 +157,33 @@ class GetOnlineFeaturesTest {
   }
 
   @Test
+  void undecodableRequestBytesAreInvalidArgument() {
+    io.grpc.MethodDescriptor.Marshaller<byte[]> raw = new io.grpc.MethodDescriptor.Marshaller<>() {
+      @Override
+      public java.io.InputStream stream(byte[] value) {
+        return new java.io.ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(java.io.InputStream stream) {
+        try {
+          return stream.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    io.grpc.MethodDescriptor<byte[], byte[]> method = FeatureServingGrpc.getGetOnlineFeaturesMethod().toBuilder(raw, raw).build();
+    // 0xff is field 31 with wire type 7, which is never valid.
+    assertThatThrownBy(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, method, io.grpc.CallOptions.DEFAULT,
+        new byte[] {(byte) 0xff, 1, 2}))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("not a valid larder.serving.v1.GetOnlineFeaturesRequest");
+        });
+  }
+
+  @Test
   void wrongJoinKeyTypeIsInvalidArgument() {
     assertRefused(features("user_activity:purchase_count").putEntities("user_id", strings("1")),
         Status.Code.INVALID_ARGUMENT, "'user_id'", "int64", "got string");

@@ -1,0 +1,74 @@
+package dev.larder.serving;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.larder.serving.lookup.EncodedResponse;
+import dev.larder.serving.v1.GetOnlineFeaturesRequest;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor.Marshaller;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * How GetOnlineFeatures crosses the wire on the server. Requests are parsed leniently: bytes that are not a
+ * {@code GetOnlineFeaturesRequest} become a {@link LookupRequest} holding the parse error, so the call can be
+ * refused with INVALID_ARGUMENT (grpc-java would close it with UNKNOWN if parsing threw). Responses are the
+ * bytes {@code OnlineLookup} already serialized; their stream reports its length and drains itself into the
+ * transport's buffer, so gRPC frames them with a single copy, as it does for protobuf messages.
+ */
+final class LookupMarshallers {
+  private LookupMarshallers() {}
+
+  /** A parsed request, or why the bytes were not one. */
+  record LookupRequest(GetOnlineFeaturesRequest request, String parseError) {}
+
+  static final Marshaller<LookupRequest> REQUEST = new Marshaller<>() {
+    @Override
+    public InputStream stream(LookupRequest value) {
+      return new BytesStream(value.request().toByteArray());
+    }
+
+    @Override
+    public LookupRequest parse(InputStream stream) {
+      try {
+        return new LookupRequest(GetOnlineFeaturesRequest.parseFrom(stream), null);
+      } catch (InvalidProtocolBufferException e) {
+        return new LookupRequest(null, e.getMessage());
+      } catch (IOException e) {
+        throw new IllegalStateException("reading a GetOnlineFeatures request failed", e);
+      }
+    }
+  };
+
+  static final Marshaller<EncodedResponse> RESPONSE = new Marshaller<>() {
+    @Override
+    public InputStream stream(EncodedResponse value) {
+      return new BytesStream(value.bytes());
+    }
+
+    @Override
+    public EncodedResponse parse(InputStream stream) {
+      try {
+        return new EncodedResponse(stream.readAllBytes(), -1);
+      } catch (IOException e) {
+        throw new IllegalStateException("reading a GetOnlineFeatures response failed", e);
+      }
+    }
+  };
+
+  private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
+    BytesStream(byte[] bytes) {
+      super(bytes);
+    }
+
+    @Override
+    public synchronized int drainTo(OutputStream target) throws IOException {
+      int n = count - pos;
+      target.write(buf, pos, n);
+      pos = count;
+      return n;
+    }
+  }
+}
