@@ -4,7 +4,6 @@ import dev.larder.core.v1.Field;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.offline.RowWriter;
 import dev.larder.offline.RowWriters;
-import dev.larder.offline.ViewHistory;
 import dev.larder.pointintime.JoinListener;
 import dev.larder.pointintime.JoinedRows;
 import dev.larder.pointintime.PointInTimeJoin;
@@ -115,6 +114,6 @@ public final class TrainingSetBuilder {
     List<Column> joinKeys = catalog.joinKeys(view).stream().map(k -> new Column(k.getName(), k.getType())).toList();
     PointInTimeRule rule = PointInTimeRule.of(Catalog.ttl(view), createdBeforeRow);
     return new ViewRequest(view.getName(), joinKeys, f.featureNames(), f.columns(), rule,
-        (from, to) -> ViewHistory.open(catalog, view, config, from, to));
+        new ViewHistorySource(catalog, view, config));
   }
 }

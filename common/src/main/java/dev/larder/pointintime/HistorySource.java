@@ -11,4 +11,12 @@ import java.io.IOException;
 public interface HistorySource {
   /** Rows whose event timestamp may be in {@code [fromEventTs, toEventTs]} (micros, inclusive). */
   RowReader open(long fromEventTs, long toEventTs) throws IOException;
+
+  /**
+   * The same rows as {@link #open} in primitive column batches, or null when the view's columns or files do not
+   * allow it (then the join reads {@link #open}).
+   */
+  default RawBatches openRaw(long fromEventTs, long toEventTs) throws IOException {
+    return null;
+  }
 }

@@ -55,6 +55,32 @@ final class KeyEncoder {
     return len;
   }
 
+  /** Whether every key column is an integer type, so that {@link #encodeRaw} applies. */
+  boolean integerKeys() {
+    for (ValueType t : types) {
+      if (t != ValueType.INT32 && t != ValueType.INT64 && t != ValueType.TIMESTAMP) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Encodes the key of row {@code r} of raw columns (see {@link RawBatches}) into {@link #buffer()}, as
+   * {@link #encodeInPlace} encodes the boxed values; only for {@link #integerKeys()}. Returns the length, or -1
+   * for a null key value.
+   */
+  int encodeRaw(long[][] raw, boolean[][] nulls, int r) {
+    len = 0;
+    for (int column : columns) {
+      if (nulls[column][r]) {
+        return -1;
+      }
+      putLong(raw[column][r]);
+    }
+    return len;
+  }
+
   /** The last key encoded in place; valid until the next call. */
   byte[] buffer() {
     return buf;

@@ -33,14 +33,28 @@ final class ViewMatches {
   private final ViewRequest view;
   private final PointInTimeRule rule;
   private final EntityChunk chunk;
-  private final KeyIndex index;
-  /** Where each key id's rows start in position order; one more entry for the end. */
+  /** Most time slices of a block. */
+  private static final int MAX_SLICES = 4096;
+
+  /**
+   * The block's rows cut by time into slices at least one TTL wide, each with its own table of keys, so that a
+   * history row probes only the one or two small (cache-resident) tables of the slices where it is fresh, and
+   * finds a key only when that key has rows there. Without a TTL there is one slice.
+   */
+  private final KeyIndex[] slices;
+  private final long sliceWidth;
+  /** The group id of each slice's first key: group id = slice base + the key's id in the slice's table. */
+  private final int[] sliceBase;
+  /** Where each group's (slice and key) rows start in position order; one more entry for the end. */
   private final int[] groupStart;
   /** The position of each chunk row, -1 when its key is null. */
   private final int[] positionOf;
   private final long[] state;
-  /** Feature values of each position's winner, position-major. */
-  private final Object[] values;
+  /** Feature values of each position's winner, position-major: boxed, or raw when read in raw batches. */
+  private Object[] values;
+  private long[] rawValues;
+  private boolean[] rawNulls;
+  private ValueType[] types;
   private final int width;
   private long matchedRows;
 
@@ -50,38 +64,82 @@ final class ViewMatches {
     this.chunk = chunk;
     int n = chunk.size();
     this.width = view.features().size();
+    long range = chunk.maxTime - chunk.minTime; // may overflow for absurd times: then one slice
+    long ttl = rule.hasTtl() ? rule.ttlMicros() : Long.MAX_VALUE;
+    int slices = range < 0 || ttl == Long.MAX_VALUE ? 1 : (int) Math.min(MAX_SLICES, range / ttl + 1);
+    this.sliceWidth = slices == 1 ? Long.MAX_VALUE : Math.max(ttl, range / slices + 1);
+    this.slices = new KeyIndex[slices];
+    this.sliceBase = new int[slices];
     KeyEncoder encoder = new KeyEncoder(keyColumns, types(view.joinKeys()));
-    this.index = new KeyIndex(n);
-    int[] keyOf = new int[n];
+    int[] groupOf = new int[n];
     int[] counts = new int[n + 1];
-    for (int i = 0; i < n; i++) {
-      int r = chunk.byTime[i];
-      int length = encoder.encodeInPlace(chunk.rows[r]);
-      int id = length < 0 ? -1 : index.add(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length));
-      keyOf[i] = id;
-      if (id >= 0) {
-        counts[id + 1]++;
+    int groups = 0;
+    for (int s = 0, i = 0; s < slices; s++) {
+      int from = i;
+      while (i < n && (s == slices - 1 || sliceOf(chunk.times[chunk.byTime[i]]) == s)) {
+        i++;
       }
+      KeyIndex index = new KeyIndex(i - from);
+      for (int j = from; j < i; j++) {
+        int length = encoder.encodeInPlace(chunk.rows[chunk.byTime[j]]);
+        int id = length < 0 ? -1
+            : groups + index.add(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length));
+        groupOf[j] = id;
+        if (id >= 0) {
+          counts[id + 1]++;
+        }
+      }
+      this.slices[s] = index;
+      sliceBase[s] = groups;
+      groups += index.size();
     }
-    int keys = index.size();
-    this.groupStart = new int[keys + 1];
-    for (int k = 0; k < keys; k++) {
-      groupStart[k + 1] = groupStart[k] + counts[k + 1];
+    this.groupStart = new int[groups + 1];
+    for (int g = 0; g < groups; g++) {
+      groupStart[g + 1] = groupStart[g] + counts[g + 1];
     }
     int[] next = counts; // reused as each group's fill position
-    System.arraycopy(groupStart, 0, next, 0, keys);
-    int positions = groupStart[keys];
+    System.arraycopy(groupStart, 0, next, 0, groups);
+    int positions = groupStart[groups];
     this.state = new long[positions * STRIDE];
-    this.values = new Object[positions * width];
     this.positionOf = new int[n];
     Arrays.fill(positionOf, -1);
     for (int i = 0; i < n; i++) {
-      int id = keyOf[i];
-      if (id >= 0) {
+      int g = groupOf[i];
+      if (g >= 0) {
         int r = chunk.byTime[i];
-        int p = next[id]++;
+        int p = next[g]++;
         positionOf[r] = p;
         state[p * STRIDE + TIME] = chunk.times[r];
+      }
+    }
+  }
+
+  /** The time slice of an entity row time within the chunk's range. */
+  private int sliceOf(long time) {
+    if (slices.length == 1 || time <= chunk.minTime) {
+      return 0;
+    }
+    return (int) Math.min(slices.length - 1, (time - chunk.minTime) / sliceWidth);
+  }
+
+  /**
+   * Offers a history row to the rows of its key in every slice that has rows which may see it: from the slice
+   * of its availability to the slice of its expiry.
+   */
+  private void probe(byte[] key, int length, long ets, long cts, long available, Object[] row, long[][] raw,
+                     boolean[][] nulls, int r, int[] features) {
+    int hash = KeyEncoder.hash(key, length);
+    int last = rule.hasTtl() && ets <= Long.MAX_VALUE - rule.ttlMicros()
+        ? sliceOf(ets + rule.ttlMicros() - 1) : slices.length - 1;
+    for (int s = sliceOf(available); s <= last; s++) {
+      int id = slices[s].find(key, length, hash);
+      if (id < 0) {
+        continue;
+      }
+      if (row != null) {
+        offer(sliceBase[s] + id, ets, cts, available, row, features);
+      } else {
+        offerRaw(sliceBase[s] + id, ets, cts, available, raw, nulls, r, features);
       }
     }
   }
@@ -96,11 +154,20 @@ final class ViewMatches {
    * @param progress counts history rows read, for progress display
    */
   void join(AtomicLong progress) throws IOException {
-    if (index.size() == 0) {
+    if (state.length == 0) {
       return; // no row of this chunk has a key for this view
     }
     long from = rule.hasTtl() && chunk.minTime > Long.MIN_VALUE + rule.ttlMicros()
         ? chunk.minTime - rule.ttlMicros() + 1 : Long.MIN_VALUE;
+    KeyEncoder keys = new KeyEncoder(new int[view.joinKeys().size()], types(view.joinKeys()));
+    RawBatches raw = keys.integerKeys() ? view.history().openRaw(from, chunk.maxTime) : null;
+    if (raw != null) {
+      try (raw) {
+        joinRaw(raw, progress);
+      }
+      return;
+    }
+    values = new Object[state.length / STRIDE * width];
     try (RowReader in = view.history().open(from, chunk.maxTime)) {
       RowSchema schema = in.schema();
       String what = "history of feature view '" + view.name() + "'";
@@ -135,16 +202,93 @@ final class ViewMatches {
         if (length < 0) {
           continue;
         }
-        int id = index.find(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length));
-        if (id >= 0) {
-          offer(id, ets, cts, available, r, features);
-        }
+        probe(encoder.buffer(), length, ets, cts, available, r, null, null, 0, features);
       }
       progress.addAndGet(read & 0xFFF);
     }
   }
 
-  /** Makes history row {@code row} the winner of each row of key {@code id} that may see it and prefers it. */
+  private void joinRaw(RawBatches in, AtomicLong progress) throws IOException {
+    RowSchema schema = in.schema();
+    String what = "history of feature view '" + view.name() + "'";
+    int[] keyColumns = new int[view.joinKeys().size()];
+    for (int k = 0; k < keyColumns.length; k++) {
+      keyColumns[k] = PointInTimeJoin.requireColumn(schema, view.joinKeys().get(k).name(), what);
+    }
+    KeyEncoder encoder = new KeyEncoder(keyColumns, types(view.joinKeys()));
+    int eventTs = PointInTimeJoin.requireColumn(schema, ViewRequest.EVENT_TIMESTAMP, what);
+    int createdTs = schema.indexOf(ViewRequest.CREATED_TIMESTAMP);
+    int[] features = new int[width];
+    types = new ValueType[width];
+    for (int f = 0; f < width; f++) {
+      features[f] = PointInTimeJoin.requireColumn(schema, view.features().get(f), what);
+      types[f] = view.outputColumns().get(f).type();
+    }
+    rawValues = new long[state.length / STRIDE * width];
+    rawNulls = new boolean[rawValues.length];
+    for (int n = in.next(); n > 0; n = in.next()) {
+      long[][] raw = in.raw();
+      boolean[][] nulls = in.nulls();
+      long[] event = raw[eventTs];
+      boolean[] eventNull = nulls[eventTs];
+      for (int r = 0; r < n; r++) {
+        if (eventNull[r]) {
+          continue;
+        }
+        long ets = event[r];
+        long cts = createdTs < 0 || nulls[createdTs][r] ? PointInTimeRule.NO_CREATED : raw[createdTs][r];
+        long available = rule.availableAt(ets, cts);
+        if (available > chunk.maxTime || !rule.isFresh(Math.max(available, chunk.minTime), ets)) {
+          continue; // no row of the chunk can see it
+        }
+        int length = encoder.encodeRaw(raw, nulls, r);
+        if (length < 0) {
+          continue;
+        }
+        probe(encoder.buffer(), length, ets, cts, available, null, raw, nulls, r, features);
+      }
+      progress.addAndGet(n);
+    }
+  }
+
+  /** {@link #offer} for row {@code r} of raw columns. */
+  private void offerRaw(int id, long ets, long cts, long available, long[][] raw, boolean[][] nulls, int r,
+                        int[] features) {
+    int end = groupStart[id + 1];
+    for (int p = firstAtOrAfter(groupStart[id], end, available); p < end; p++) {
+      int at = p * STRIDE;
+      if (!rule.isFresh(state[at + TIME], ets)) {
+        break;
+      }
+      if (wins(at, ets, cts)) {
+        int base = p * width;
+        for (int f = 0; f < width; f++) {
+          rawValues[base + f] = raw[features[f]][r];
+          rawNulls[base + f] = nulls[features[f]][r];
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether a history row with these times beats the current winner at state offset {@code at}, making it the
+   * winner if so. A history row read later has a greater sequence number: it wins ties on both times.
+   */
+  private boolean wins(int at, long ets, long cts) {
+    boolean first = state[at + MATCHED] == 0;
+    if (!first && PointInTimeRule.compareCandidates(ets, cts, 1, state[at + EVENT], state[at + CREATED], 0) <= 0) {
+      return false;
+    }
+    if (first) {
+      state[at + MATCHED] = 1;
+      matchedRows++;
+    }
+    state[at + EVENT] = ets;
+    state[at + CREATED] = cts;
+    return true;
+  }
+
+  /** Makes history row {@code row} the winner of each row of group {@code id} that may see it and prefers it. */
   private void offer(int id, long ets, long cts, long available, Object[] row, int[] features) {
     int end = groupStart[id + 1];
     for (int p = firstAtOrAfter(groupStart[id], end, available); p < end; p++) {
@@ -152,15 +296,7 @@ final class ViewMatches {
       if (!rule.isFresh(state[at + TIME], ets)) {
         break; // rows are in time order: all later rows see this value expired too
       }
-      // a history row read later has a greater sequence number: it wins ties on both times
-      boolean first = state[at + MATCHED] == 0;
-      if (first || PointInTimeRule.compareCandidates(ets, cts, 1, state[at + EVENT], state[at + CREATED], 0) > 0) {
-        if (first) {
-          state[at + MATCHED] = 1;
-          matchedRows++;
-        }
-        state[at + EVENT] = ets;
-        state[at + CREATED] = cts;
+      if (wins(at, ets, cts)) {
         int base = p * width;
         for (int f = 0; f < width; f++) {
           values[base + f] = row[features[f]];
@@ -198,7 +334,13 @@ final class ViewMatches {
   int copyValues(int r, Object[] out, int at) {
     int p = positionOf[r];
     if (p >= 0 && state[p * STRIDE + MATCHED] != 0) {
-      System.arraycopy(values, p * width, out, at, width);
+      if (values != null) {
+        System.arraycopy(values, p * width, out, at, width);
+      } else {
+        for (int f = 0, v = p * width; f < width; f++, v++) {
+          out[at + f] = rawNulls[v] ? null : RawBatches.box(types[f], rawValues[v]);
+        }
+      }
     }
     return at + width;
   }

@@ -11,6 +11,8 @@ import static dev.larder.core.v1.ValueType.TIMESTAMP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.larder.value.Column;
+import dev.larder.value.RowReader;
+import dev.larder.value.RowSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +39,7 @@ class PointInTimeJoinPropertyTest {
   void joinEqualsBruteForce(@ForAll long seed, @ForAll boolean createdBeforeRow,
                             @ForAll("budgets") long budget) throws IOException {
     Random rnd = new Random(seed);
+    int rawBatch = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(9); // 0: rows only; else raw batches of this size
     List<Object[]> entityRows = entityRows(rnd);
     List<View> views = List.of(
         new View(request(rnd, "stats", List.of(new Column("user_id", INT64)),
@@ -48,7 +51,7 @@ class PointInTimeJoinPropertyTest {
     List<ViewRequest> requests = new ArrayList<>();
     for (View v : views) {
       v.history = history(rnd, v.request);
-      requests.add(withHistory(v.request, v.history));
+      requests.add(withHistory(v.request, v.history, rawBatch));
     }
     InMemoryRows entities = new InMemoryRows(ENTITY_COLUMNS, entityRows);
 
@@ -174,7 +177,7 @@ class PointInTimeJoinPropertyTest {
     return new ViewRequest(name, keys, names, outputs, new PointInTimeRule(ttl, createdBeforeRow), null);
   }
 
-  private static ViewRequest withHistory(ViewRequest r, List<Object[]> rows) {
+  private static ViewRequest withHistory(ViewRequest r, List<Object[]> rows, int rawBatch) {
     List<Column> cols = new ArrayList<>(r.joinKeys());
     cols.add(new Column("event_timestamp", TIMESTAMP));
     cols.add(new Column("created_timestamp", TIMESTAMP));
@@ -182,8 +185,70 @@ class PointInTimeJoinPropertyTest {
       cols.add(new Column(r.features().get(i), r.outputColumns().get(i).type()));
     }
     InMemoryRows history = new InMemoryRows(cols, rows);
-    return new ViewRequest(r.name(), r.joinKeys(), r.features(), r.outputColumns(), r.rule(),
-        (from, to) -> history.open());
+    boolean fixedWidth = cols.stream().allMatch(c -> c.type() != STRING && c.type() != INT64_LIST);
+    HistorySource source = new HistorySource() {
+      @Override
+      public RowReader open(long from, long to) {
+        return history.open();
+      }
+
+      @Override
+      public RawBatches openRaw(long from, long to) {
+        return fixedWidth && rawBatch > 0 ? new InMemoryRawBatches(history, rawBatch) : null;
+      }
+    };
+    return new ViewRequest(r.name(), r.joinKeys(), r.features(), r.outputColumns(), r.rule(), source);
+  }
+
+  /** In-memory rows as raw column batches of a given size, the way a columnar reader hands them out. */
+  private static final class InMemoryRawBatches implements RawBatches {
+    private final InMemoryRows rows;
+    private final long[][] raw;
+    private final boolean[][] nulls;
+    private int next;
+
+    InMemoryRawBatches(InMemoryRows rows, int batch) {
+      this.rows = rows;
+      this.raw = new long[rows.schema().size()][batch];
+      this.nulls = new boolean[rows.schema().size()][batch];
+    }
+
+    @Override
+    public RowSchema schema() {
+      return rows.schema();
+    }
+
+    @Override
+    public int next() {
+      int n = 0;
+      for (; n < raw[0].length && next < rows.rows().size(); n++, next++) {
+        Object[] row = rows.rows().get(next);
+        for (int c = 0; c < raw.length; c++) {
+          Object v = row[c];
+          nulls[c][n] = v == null;
+          raw[c][n] = v == null ? -1 : switch (rows.schema().column(c).type()) {
+            case FLOAT -> Float.floatToRawIntBits((Float) v);
+            case DOUBLE -> Double.doubleToRawLongBits((Double) v);
+            case BOOL -> (Boolean) v ? 1 : 0;
+            default -> ((Number) v).longValue();
+          };
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public long[][] raw() {
+      return raw;
+    }
+
+    @Override
+    public boolean[][] nulls() {
+      return nulls;
+    }
+
+    @Override
+    public void close() {}
   }
 
   private static List<Object[]> history(Random rnd, ViewRequest r) {
