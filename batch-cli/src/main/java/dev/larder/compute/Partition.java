@@ -35,8 +35,8 @@ final class Partition implements EventSink {
   private final boolean[] objectInput;
   private final HashMap<String, String> shared = new HashMap<>();
   /** A direct-mapped cache in front of {@link #shared}: an instance seen recently and its shared equal. */
-  private final String[] recentIn = new String[4096];
-  private final String[] recentOut = new String[4096];
+  private final String[] recentIn = new String[1 << 15];
+  private final String[] recentOut = new String[1 << 15];
   private long objectBytes;
 
   Partition(Inputs inputs, int initialCapacity) {
