@@ -8,12 +8,14 @@ import dev.larder.pointintime.JoinListener;
 import dev.larder.pointintime.JoinedRows;
 import dev.larder.pointintime.PointInTimeJoin;
 import dev.larder.pointintime.PointInTimeRule;
+import dev.larder.pointintime.PrefetchingReader;
 import dev.larder.pointintime.ViewRequest;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.Catalog.FeatureRef;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryFile;
 import dev.larder.value.Column;
+import dev.larder.value.RowReader;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -93,8 +95,9 @@ public final class TrainingSetBuilder {
     try {
       JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, memoryBudgetBytes,
           listener).run();
-      try (rows; RowWriter writer = RowWriters.create(tmp, rows.schema())) {
-        for (Object[] row = rows.next(); row != null; row = rows.next()) {
+      // joined rows are made on another thread while this one encodes the output file
+      try (RowReader ahead = new PrefetchingReader(rows); RowWriter writer = RowWriters.create(tmp, rows.schema())) {
+        for (Object[] row = ahead.next(); row != null; row = ahead.next()) {
           writer.write(row);
         }
       }

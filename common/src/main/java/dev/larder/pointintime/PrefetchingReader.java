@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reads another reader's rows on a background thread, in batches through a small bounded queue, so that decoding
  * files (Parquet, CSV) runs on one core while the join sorts and merges on another. Memory stays bounded by the
- * queue. Errors of the underlying reader are rethrown by {@link #next()} with their original message.
+ * queue. Errors of the underlying reader are rethrown by {@link #next()} with their original message. Training
+ * sets also use it to produce joined rows (and join the next block) while the caller writes the output.
  */
-final class PrefetchingReader implements RowReader {
+public final class PrefetchingReader implements RowReader {
   private static final int BATCH = 2048;
   private static final Object[][] END = new Object[0][];
 
@@ -27,7 +28,7 @@ final class PrefetchingReader implements RowReader {
   private int pos;
   private boolean done;
 
-  PrefetchingReader(RowReader in) {
+  public PrefetchingReader(RowReader in) {
     this.in = in;
     this.thread = new Thread(this::pump, "larder-prefetch");
     thread.setDaemon(true);
