@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The history of a view whose columns are all fixed-width (ints, floats, bools, timestamps) and stored in
@@ -34,8 +36,19 @@ public final class RawHistory implements AutoCloseable {
   /** One Parquet file to read: which file column feeds each history column (-1: all null). */
   private record Part(Path file, String display, List<Column> columns, int[] from, boolean[] floatToDouble) {}
 
+  /** Batches decoded ahead of the caller. */
+  private static final int DEPTH = 4;
+
   private final RowSchema schema;
   private final List<Part> parts;
+  /** Empty batches for the reader thread, and filled ones for the caller; DEPTH + 1 batches circulate. */
+  private final BlockingQueue<Batch> free = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Batch> full = new LinkedBlockingQueue<>();
+  private Thread producer;
+  private Batch lent;
+  private boolean done;
+  private volatile boolean closed;
+  // Used by the reader thread only:
   private final long[][] fileRaw;
   private final boolean[][] fileNulls;
   private int nextPart;
@@ -240,14 +253,6 @@ public final class RawHistory implements AutoCloseable {
     lent = b;
     return b;
   }
-
-  private static final int DEPTH = 4;
-  private final java.util.concurrent.BlockingQueue<Batch> free = new java.util.concurrent.LinkedBlockingQueue<>();
-  private final java.util.concurrent.BlockingQueue<Batch> full = new java.util.concurrent.LinkedBlockingQueue<>();
-  private Thread producer;
-  private Batch lent;
-  private boolean done;
-  private volatile boolean closed;
 
   private void produce() {
     try {

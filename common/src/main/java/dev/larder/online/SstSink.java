@@ -1,6 +1,7 @@
 package dev.larder.online;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.rocksdb.EnvOptions;
 import org.rocksdb.Options;
@@ -17,6 +18,12 @@ final class SstSink implements AutoCloseable {
   private final Options options;
   private final EnvOptions envOptions = new EnvOptions();
   private SstFileWriter writer;
+  /**
+   * Keys and rows are copied into these direct buffers and handed to RocksDB in place: the byte[] overload
+   * of {@code SstFileWriter.put} makes JNI copy both arrays into fresh native memory on every call.
+   */
+  private ByteBuffer keyBuffer = ByteBuffer.allocateDirect(256);
+  private ByteBuffer rowBuffer = ByteBuffer.allocateDirect(4096);
 
   SstSink(Path file, OnlineOptions o) {
     this.file = file.toString();
@@ -29,10 +36,20 @@ final class SstSink implements AutoCloseable {
         writer = new SstFileWriter(envOptions, options);
         writer.open(file);
       }
-      writer.put(key, row);
+      keyBuffer = fill(keyBuffer, key);
+      rowBuffer = fill(rowBuffer, row);
+      writer.put(keyBuffer, rowBuffer);
     } catch (RocksDBException e) {
       throw new IOException(file + ": writing SST file failed (" + e.getMessage() + ")", e);
     }
+  }
+
+  private static ByteBuffer fill(ByteBuffer buffer, byte[] bytes) {
+    ByteBuffer b = buffer.capacity() >= bytes.length ? buffer : ByteBuffer.allocateDirect(Math.max(bytes.length,
+        2 * buffer.capacity()));
+    b.clear();
+    b.put(bytes).flip();
+    return b;
   }
 
   /** Finishes the file; returns its path, or null when no row was put. */
