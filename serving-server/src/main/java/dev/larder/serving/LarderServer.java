@@ -51,7 +51,14 @@ public final class LarderServer implements AutoCloseable {
   private final Discovery discovery;
   private final Server server;
   private final AutoCloseable transport;
+  /**
+   * Cache misses a view needs in one request before its RocksDB read runs beside another view's on the reader
+   * pool: below it, handing the read to another thread (a wake-up) costs more than the read itself.
+   */
+  static final int PARALLEL_READ_MIN_MISSES = 32;
+
   private final ExecutorService callExecutor;
+  private final ExecutorService readers;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile MetricsEndpoint metricsEndpoint;
@@ -65,7 +72,9 @@ public final class LarderServer implements AutoCloseable {
     RowCache cache = new RowCache(config.cacheMaxEntries(), config.cacheExpireAfterWrite());
     this.registry = RegistryWatcher.start(config.registryPath(), cache);
     this.tokens = config.security().tokens() ? TokenStore.load(config.security().tokensFile()) : null;
-    this.lookup = new OnlineLookup(registry::current, cache, clock, config.maxEntitiesPerRequest());
+    this.readers = Executors.newFixedThreadPool(Math.max(1, config.threads() - 1), daemonThreads("larder-read"));
+    this.lookup = new OnlineLookup(registry::current, cache, clock, config.maxEntitiesPerRequest(), readers,
+        PARALLEL_READ_MIN_MISSES);
     this.discovery = new Discovery(registry::current, lookup, version(), config.project());
     metrics.cacheSource(() -> new ServingMetrics.CacheGauge(cache.stats(), cache.size()));
     metrics.registryVersionSource(() -> registry.current().version());
@@ -262,6 +271,7 @@ public final class LarderServer implements AutoCloseable {
     if (callExecutor != null) {
       callExecutor.shutdownNow();
     }
+    readers.shutdownNow();
     OnlineStore store = lookup.store();
     if (store != null) {
       store.close();

@@ -2,7 +2,6 @@ package dev.larder.serving.lookup;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.larder.core.v1.RepeatedValue;
-import dev.larder.core.v1.Value;
 import dev.larder.online.OnlineStore;
 import dev.larder.online.ViewData;
 import dev.larder.serving.lookup.LookupPlan.ViewRead;
@@ -13,11 +12,15 @@ import dev.larder.value.Values;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -32,13 +35,27 @@ public final class OnlineLookup {
   private final RowCache cache;
   private final Clock clock;
   private final int maxEntities;
+  private final Executor readers;
+  private final int parallelMinMisses;
   private volatile OnlineStore store;
 
   public OnlineLookup(Supplier<ServedRegistry> registry, RowCache cache, Clock clock, int maxEntities) {
+    this(registry, cache, clock, maxEntities, null, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param readers where the misses of a second, third... view are read while this thread reads the first;
+   *     null reads every view on the calling thread
+   * @param parallelMinMisses the misses a view needs to be read on {@code readers}
+   */
+  public OnlineLookup(Supplier<ServedRegistry> registry, RowCache cache, Clock clock, int maxEntities,
+                      Executor readers, int parallelMinMisses) {
     this.registry = registry;
     this.cache = cache;
     this.clock = clock;
     this.maxEntities = maxEntities;
+    this.readers = readers;
+    this.parallelMinMisses = parallelMinMisses;
   }
 
   /** Makes the store available to requests; until then they fail as UNAVAILABLE. */
@@ -128,15 +145,19 @@ public final class OnlineLookup {
     ViewData[] data = new ViewData[reads.size()];
     CachedRow[][] found = new CachedRow[reads.size()][];
     try {
+      ViewLookup[] views = new ViewLookup[reads.size()];
       for (int v = 0; v < reads.size(); v++) {
         ViewSpec spec = reads.get(v).spec();
         data[v] = s.acquire(spec.name(), spec.version());
+        views[v] = new ViewLookup(spec, data[v], rows);
       }
-      for (int v = 0; v < reads.size(); v++) {
-        if (cancelled.getAsBoolean()) {
-          throw new LookupException(LookupException.Kind.CANCELLED, "the call was cancelled or its deadline passed");
-        }
-        found[v] = readView(reads.get(v).spec(), keyColumns.get(v), rows, data[v]);
+      for (int v = 0; v < views.length; v++) {
+        checkCancelled(cancelled);
+        views[v].probeCache(keyColumns.get(v), cache);
+      }
+      readMisses(views, cancelled);
+      for (int v = 0; v < views.length; v++) {
+        found[v] = views[v].rows();
       }
     } finally {
       for (ViewData d : data) {
@@ -178,76 +199,52 @@ public final class OnlineLookup {
     return cols;
   }
 
-  /** The row of every entity of one view: from the cache, else one multiGet of the distinct misses. */
-  private CachedRow[] readView(ViewSpec spec, List<RepeatedValue> keyColumns, int rows, ViewData data) {
-    CachedRow[] found = new CachedRow[rows];
-    RowKey[] keys = new RowKey[rows];
-    Value[] keyValues = new Value[keyColumns.size()];
-    List<Value> keyList = Arrays.asList(keyValues);
-    long runId = data == null ? -1 : data.runId();
-    int misses = 0;
-    for (int i = 0; i < rows; i++) {
-      for (int k = 0; k < keyValues.length; k++) {
-        keyValues[k] = keyColumns.get(k).getValues(i);
-      }
-      byte[] encoded;
-      try {
-        encoded = spec.keyCodec().encode(keyList);
-      } catch (IllegalArgumentException e) {
-        throw new LookupException(LookupException.Kind.INVALID_ARGUMENT, "entity row " + i + ": " + e.getMessage());
-      }
-      if (data == null) {
-        found[i] = CachedRow.MISSING;
-        continue;
-      }
-      keys[i] = new RowKey(spec.name(), spec.version(), runId, encoded);
-      found[i] = cache.get(keys[i]);
-      if (found[i] == null) {
-        misses++;
+  /**
+   * Reads the cache misses of every view. Views with many misses are read at the same time, one on this
+   * thread and the others on the reader pool (each view is its own RocksDB instance, so their multiGets are
+   * independent); a few misses are read here, one view after another, where a hand-off would cost more than
+   * the read.
+   */
+  private void readMisses(ViewLookup[] views, BooleanSupplier cancelled) {
+    List<ViewLookup> large = new ArrayList<>();
+    for (ViewLookup v : views) {
+      if (readers != null && v.misses() >= parallelMinMisses) {
+        large.add(v);
       }
     }
-    if (misses > 0) {
-      readMisses(spec, data, keys, found, misses);
+    Set<ViewLookup> elsewhere = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<CompletableFuture<Void>> others = new ArrayList<>();
+    if (large.size() >= 2) {
+      for (ViewLookup v : large.subList(1, large.size())) {
+        elsewhere.add(v);
+        others.add(CompletableFuture.runAsync(() -> v.readMisses(cache), readers));
+      }
     }
-    return found;
+    try {
+      for (ViewLookup v : views) {
+        if (!elsewhere.contains(v) && v.misses() > 0) {
+          checkCancelled(cancelled);
+          v.readMisses(cache);
+        }
+      }
+    } finally {
+      // Every read must be over before the caller releases the views' runs, whatever failed.
+      for (CompletableFuture<Void> f : others) {
+        try {
+          f.join();
+        } catch (CompletionException | CancellationException e) {
+          if (e.getCause() instanceof LookupException le) {
+            throw le;
+          }
+          throw e;
+        }
+      }
+    }
   }
 
-  private void readMisses(ViewSpec spec, ViewData data, RowKey[] keys, CachedRow[] found, int misses) {
-    // Distinct missing keys, each with the first row that asked for it; later duplicates copy that row.
-    Map<RowKey, Integer> first = misses > 1 ? new HashMap<>(misses * 2) : null;
-    int[] rowOf = new int[misses];
-    List<byte[]> wanted = new ArrayList<>(misses);
-    int[] duplicateOf = new int[found.length];
-    Arrays.fill(duplicateOf, -1);
-    for (int i = 0; i < found.length; i++) {
-      if (found[i] != null) {
-        continue;
-      }
-      Integer earlier = first == null ? null : first.putIfAbsent(keys[i], i);
-      if (earlier != null) {
-        duplicateOf[i] = earlier;
-      } else {
-        rowOf[wanted.size()] = i;
-        wanted.add(keys[i].entityKey);
-      }
-    }
-    byte[][] values;
-    try {
-      values = data.multiGet(wanted);
-    } catch (IOException e) {
-      throw new LookupException(LookupException.Kind.INTERNAL,
-          "reading feature view '" + spec.name() + "' failed: " + e.getMessage());
-    }
-    for (int j = 0; j < values.length; j++) {
-      CachedRow row = values[j] == null ? CachedRow.MISSING : CachedRow.of(spec.rowCodec().decode(values[j]));
-      int i = rowOf[j];
-      found[i] = row;
-      cache.put(keys[i], row);
-    }
-    for (int i = 0; i < found.length; i++) {
-      if (duplicateOf[i] >= 0) {
-        found[i] = found[duplicateOf[i]];
-      }
+  private static void checkCancelled(BooleanSupplier cancelled) {
+    if (cancelled.getAsBoolean()) {
+      throw new LookupException(LookupException.Kind.CANCELLED, "the call was cancelled or its deadline passed");
     }
   }
 }

@@ -1,0 +1,118 @@
+package dev.larder.serving.lookup;
+
+import dev.larder.core.v1.RepeatedValue;
+import dev.larder.core.v1.Value;
+import dev.larder.online.ViewData;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One view's share of one request: the rows of its entities, first from the cache ({@link #probeCache}), then
+ * the misses from the view's pinned run with one RocksDB multiGet of the distinct keys ({@link #readMisses}).
+ * The two steps are separate so that a request can probe the cache for every view and then read the misses
+ * of several views at once.
+ */
+final class ViewLookup {
+  private final ViewSpec spec;
+  private final ViewData data;
+  private final CachedRow[] found;
+  private final RowKey[] keys;
+  private int misses;
+
+  /** @param data the view's pinned run, or null when nothing is materialized (every entity NOT_FOUND) */
+  ViewLookup(ViewSpec spec, ViewData data, int rows) {
+    this.spec = spec;
+    this.data = data;
+    this.found = new CachedRow[rows];
+    this.keys = new RowKey[rows];
+  }
+
+  /**
+   * Encodes each entity row's key and takes its row from the cache where it is.
+   *
+   * @throws LookupException INVALID_ARGUMENT naming the entity row whose key values do not fit the view
+   */
+  void probeCache(List<RepeatedValue> keyColumns, RowCache cache) {
+    Value[] keyValues = new Value[keyColumns.size()];
+    List<Value> keyList = Arrays.asList(keyValues);
+    long runId = data == null ? -1 : data.runId();
+    for (int i = 0; i < found.length; i++) {
+      for (int k = 0; k < keyValues.length; k++) {
+        keyValues[k] = keyColumns.get(k).getValues(i);
+      }
+      byte[] encoded;
+      try {
+        encoded = spec.keyCodec().encode(keyList);
+      } catch (IllegalArgumentException e) {
+        throw new LookupException(LookupException.Kind.INVALID_ARGUMENT, "entity row " + i + ": " + e.getMessage());
+      }
+      if (data == null) {
+        found[i] = CachedRow.MISSING;
+        continue;
+      }
+      keys[i] = new RowKey(spec.name(), spec.version(), runId, encoded);
+      found[i] = cache.get(keys[i]);
+      if (found[i] == null) {
+        misses++;
+      }
+    }
+  }
+
+  /** Entity rows the cache did not have (duplicates counted). */
+  int misses() {
+    return misses;
+  }
+
+  /** Reads the rows the cache did not have, with one multiGet of the distinct keys, and caches them. */
+  void readMisses(RowCache cache) {
+    if (misses == 0) {
+      return;
+    }
+    // Distinct missing keys, each with the first row that asked for it; later duplicates copy that row.
+    Map<RowKey, Integer> first = misses > 1 ? new HashMap<>(misses * 2) : null;
+    int[] rowOf = new int[misses];
+    List<byte[]> wanted = new ArrayList<>(misses);
+    int[] duplicateOf = new int[found.length];
+    Arrays.fill(duplicateOf, -1);
+    for (int i = 0; i < found.length; i++) {
+      if (found[i] != null) {
+        continue;
+      }
+      Integer earlier = first == null ? null : first.putIfAbsent(keys[i], i);
+      if (earlier != null) {
+        duplicateOf[i] = earlier;
+      } else {
+        rowOf[wanted.size()] = i;
+        wanted.add(keys[i].entityKey);
+      }
+    }
+    byte[][] values;
+    try {
+      values = data.multiGet(wanted);
+    } catch (IOException e) {
+      throw new LookupException(LookupException.Kind.INTERNAL,
+          "reading feature view '" + spec.name() + "' failed: " + e.getMessage());
+    }
+    for (int j = 0; j < values.length; j++) {
+      CachedRow row = values[j] == null ? CachedRow.MISSING : CachedRow.of(spec.rowCodec().decode(values[j]));
+      int i = rowOf[j];
+      found[i] = row;
+      cache.put(keys[i], row);
+    }
+    for (int i = 0; i < found.length; i++) {
+      if (duplicateOf[i] >= 0) {
+        found[i] = found[duplicateOf[i]];
+      }
+    }
+    misses = 0;
+  }
+
+  /** The row of every entity row, once {@link #readMisses} ran. */
+  CachedRow[] rows() {
+    return found;
+  }
+}
