@@ -32,7 +32,7 @@ import java.util.Locale;
  * behind {@code larder training-set}, also used by benchmarks.
  */
 public final class TrainingSetBuilder {
-  /** Share of the maximum heap the join may fill with sort buffers and results. */
+  /** Share of the maximum heap one block of entity rows and their winners may fill (see PointInTimeJoin). */
   static final double HEAP_SHARE = 0.4;
 
   private final ProjectConfig config;
@@ -41,7 +41,7 @@ public final class TrainingSetBuilder {
   private final JoinListener listener;
 
   /**
-   * @param memoryBudgetBytes heap for the join's sort buffers and results; see {@link #defaultBudget()}
+   * @param memoryBudgetBytes heap for one block of entity rows and their winners; see {@link #defaultBudget()}
    */
   public TrainingSetBuilder(ProjectConfig config, Catalog catalog, long memoryBudgetBytes, JoinListener listener) {
     this.config = config;
