@@ -10,7 +10,6 @@ import java.util.List;
  * of the output rows), their timestamps, and their order by time, which every view's matching needs.
  */
 final class EntityChunk {
-  final long firstRow;
   final Object[][] rows;
   final long[] times;
   /** Row indices ordered by time (stable). */
@@ -18,8 +17,7 @@ final class EntityChunk {
   final long minTime;
   final long maxTime;
 
-  private EntityChunk(long firstRow, Object[][] rows, long[] times) {
-    this.firstRow = firstRow;
+  private EntityChunk(Object[][] rows, long[] times) {
     this.rows = rows;
     this.times = times;
     this.byTime = sortByTime(times);
@@ -35,11 +33,10 @@ final class EntityChunk {
    * Reads rows until the end or until their estimated heap, plus {@code bytesPerRow} for what the join keeps per
    * row, reaches {@code budgetBytes}; at least one row when any is left.
    *
-   * @param firstRow the number of rows read before
    * @param maxRows the most rows to read
    * @throws IllegalArgumentException naming the row when its timestamp is null
    */
-  static EntityChunk read(RowReader in, int timestamp, String timestampColumn, long firstRow, int maxRows,
+  static EntityChunk read(RowReader in, int timestamp, String timestampColumn, int maxRows,
                           long budgetBytes, long bytesPerRow) throws IOException {
     Object[][] rows = new Object[1024][];
     long[] times = new long[1024];
@@ -64,7 +61,7 @@ final class EntityChunk {
       n++;
       bytes += bytesPerRow + heapBytes(r);
     }
-    return new EntityChunk(firstRow, Arrays.copyOf(rows, n), Arrays.copyOf(times, n));
+    return new EntityChunk(Arrays.copyOf(rows, n), Arrays.copyOf(times, n));
   }
 
   /** A rough size of a row and its values in the heap. */

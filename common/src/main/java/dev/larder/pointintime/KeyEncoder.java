@@ -56,7 +56,7 @@ final class KeyEncoder {
   }
 
   /** Whether every key column is an integer type, so that {@link #encodeRaw} applies. */
-  boolean integerKeys() {
+  static boolean integerKeys(List<ValueType> types) {
     for (ValueType t : types) {
       if (t != ValueType.INT32 && t != ValueType.INT64 && t != ValueType.TIMESTAMP) {
         return false;
@@ -67,7 +67,7 @@ final class KeyEncoder {
 
   /**
    * Encodes the key of row {@code r} of raw columns (see {@link RawBatches}) into {@link #buffer()}, as
-   * {@link #encodeInPlace} encodes the boxed values; only for {@link #integerKeys()}. Returns the length, or -1
+   * {@link #encodeInPlace} encodes the boxed values; only for {@link #integerKeys integer keys}. Returns the length, or -1
    * for a null key value.
    */
   int encodeRaw(long[][] raw, boolean[][] nulls, int r) {

@@ -131,7 +131,7 @@ public final class PointInTimeJoin {
     /** The next block of entity rows and each view's winners for it; an empty block at the end. */
     Block next(RowReader in) throws IOException {
       listener.step("reading entity rows from row " + (rowsRead + 1), -1);
-      EntityChunk c = EntityChunk.read(in, timestamp, timestampColumn, rowsRead, maxRows, budgetBytes, bytesPerRow);
+      EntityChunk c = EntityChunk.read(in, timestamp, timestampColumn, maxRows, budgetBytes, bytesPerRow);
       rowsRead += c.size();
       if (c.size() == 0) {
         return new Block(c, new ViewMatches[0]);

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One view's winners for one {@link EntityChunk}: the chunk's rows grouped by join key (an in-memory hash table,
- * each group in time order), then every history row of the view offered to the rows of its key that may see it
- * under the {@link PointInTimeRule}, keeping the best candidate per row. History is streamed once and never
+ * One view's winners for one {@link EntityChunk}: the chunk's rows grouped by time slice and join key (small
+ * in-memory hash tables, each group in time order), then every history row of the view offered to the rows of its
+ * key that may see it under the {@link PointInTimeRule}, keeping the best candidate per row. History is streamed once and never
  * sorted or stored; only each row's current winner (times and feature values) is kept.
  */
 final class ViewMatches {
@@ -159,8 +159,8 @@ final class ViewMatches {
     }
     long from = rule.hasTtl() && chunk.minTime > Long.MIN_VALUE + rule.ttlMicros()
         ? chunk.minTime - rule.ttlMicros() + 1 : Long.MIN_VALUE;
-    KeyEncoder keys = new KeyEncoder(new int[view.joinKeys().size()], types(view.joinKeys()));
-    RawBatches raw = keys.integerKeys() ? view.history().openRaw(from, chunk.maxTime) : null;
+    RawBatches raw = KeyEncoder.integerKeys(types(view.joinKeys())) ? view.history().openRaw(from, chunk.maxTime)
+        : null;
     if (raw != null) {
       try (raw) {
         joinRaw(raw, progress);
