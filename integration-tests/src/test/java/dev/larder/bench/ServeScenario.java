@@ -151,6 +151,9 @@ final class ServeScenario extends Scenario {
         refs.add(WideSource.view(v) + ":" + WideSource.feature(f));
       }
     }
+    FeatureList.Builder list = FeatureList.newBuilder();
+    refs.forEach(ref -> list.addRefsBytes(com.google.protobuf.ByteString.copyFromUtf8(ref)));
+    FeatureList featureList = list.build();
     Load.Shape shape = new Load.Shape(!c.closed(), rate, clients, outstanding, warmup, duration);
     r.param("entities", entities).param("views", views).param("features_per_request", features)
         .param("entities_per_request", c.entitiesPerRequest()).param("mode", c.closed() ? "closed" : "open")
@@ -174,13 +177,13 @@ final class ServeScenario extends Scenario {
         health.add(HealthGrpc.newFutureStub(channels.get(i)));
         randoms.add(new SplittableRandom(seed * 31 + i));
       }
-      verify(lookups.get(0), refs, r);
+      verify(lookups.get(0), featureList, r);
 
       long self = ProcessHandle.current().pid();
       java.util.function.LongSupplier serverCpu = () -> ProcStatus.cpuNanos(server.pid());
       java.util.function.LongSupplier clientCpu = () -> ProcStatus.cpuNanos(self);
       Load.Result lookup = Load.run(client -> lookups.get(client).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .getOnlineFeatures(request(refs, c.entitiesPerRequest(), randoms.get(client))), shape, serverCpu, clientCpu);
+          .getOnlineFeatures(request(featureList, c.entitiesPerRequest(), randoms.get(client))), shape, serverCpu, clientCpu);
       HealthCheckRequest hc = HealthCheckRequest.getDefaultInstance();
       Load.Result check = Load.run(client -> health.get(client).withDeadlineAfter(10, TimeUnit.SECONDS).check(hc),
           shape, serverCpu, clientCpu);
@@ -235,23 +238,28 @@ final class ServeScenario extends Scenario {
     }
   }
 
-  /** One request's worth of uniform random keys. */
-  private GetOnlineFeaturesRequest request(List<String> refs, int rows, SplittableRandom random) {
+  /**
+   * One request's worth of uniform random keys. The feature list is built once, as a client that asks for
+   * the same features on every call would (with the references already UTF-8 encoded).
+   */
+  private GetOnlineFeaturesRequest request(FeatureList features, int rows, SplittableRandom random) {
     RepeatedValue.Builder keys = RepeatedValue.newBuilder();
     for (int i = 0; i < rows; i++) {
       keys.addValues(Value.newBuilder().setInt64Val(random.nextLong(entities)));
     }
     return GetOnlineFeaturesRequest.newBuilder()
-        .setFeatures(FeatureList.newBuilder().addAllRefs(refs))
+        .setFeatures(features)
         .putEntities(WideSource.JOIN_KEY, keys.build())
         .setFullFeatureNames(true)
         .build();
   }
 
   /** Before measuring, checks that lookups return every feature PRESENT: an empty store would be fast and wrong. */
-  private void verify(FeatureServingGrpc.FeatureServingFutureStub stub, List<String> refs, Report r) throws Exception {
+  private void verify(FeatureServingGrpc.FeatureServingFutureStub stub, FeatureList featureList, Report r)
+      throws Exception {
+    List<String> refs = featureList.getRefsList();
     int rows = (int) Math.min(20, entities);
-    GetOnlineFeaturesRequest req = request(refs, rows, new SplittableRandom(seed));
+    GetOnlineFeaturesRequest req = request(featureList, rows, new SplittableRandom(seed));
     GetOnlineFeaturesResponse resp = stub.withDeadlineAfter(30, TimeUnit.SECONDS).getOnlineFeatures(req).get();
     if (resp.getResultsCount() != refs.size()) {
       throw new IllegalStateException("asked for " + refs.size() + " features, got " + resp.getResultsCount());

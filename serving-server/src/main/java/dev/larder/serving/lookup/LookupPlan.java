@@ -32,6 +32,16 @@ public record LookupPlan(List<ViewRead> reads, List<String> names, List<String> 
     return names.size();
   }
 
+  /** Whether any view read has a TTL, i.e. whether answering needs the current time. */
+  public boolean anyTtl() {
+    for (ViewRead read : reads) {
+      if (read.spec().freshness().hasTtl()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Groups resolved references by view.
    *

@@ -141,7 +141,8 @@ public final class OnlineLookup {
       keyColumns.add(keyColumns(read.spec(), entities));
     }
 
-    long now = Timestamps.toMicros(clock.instant());
+    // The clock is read only when a view has a TTL to check against it.
+    long now = plan.anyTtl() ? Timestamps.toMicros(clock.instant()) : Long.MIN_VALUE;
     ViewData[] data = new ViewData[reads.size()];
     CachedRow[][] found = new CachedRow[reads.size()][];
     try {
