@@ -72,16 +72,11 @@ public final class FeatureRowCodec {
     if (values.length != types.length) {
       throw new IllegalArgumentException("expected " + types.length + " feature values, got " + values.length);
     }
-    w.write(FORMAT);
-    w.writeLong(event);
-    w.writeLong(created);
-    w.writeVarint(types.length);
+    writeHeader(event, created, w);
     for (int base = 0; base < types.length; base += 8) {
       int bits = 0;
       for (int j = 0; j < 8 && base + j < types.length; j++) {
-        if (values[base + j] == null) {
-          bits |= 1 << j;
-        }
+        bits |= values[base + j] == null ? 1 << j : 0;
       }
       w.write(bits);
     }
@@ -126,16 +121,11 @@ public final class FeatureRowCodec {
     if (raw.length != types.length || nulls.length != types.length) {
       throw new IllegalArgumentException("expected " + types.length + " feature values, got " + raw.length);
     }
-    w.write(FORMAT);
-    w.writeLong(event);
-    w.writeLong(created);
-    w.writeVarint(types.length);
+    writeHeader(event, created, w);
     for (int base = 0; base < types.length; base += 8) {
       int bits = 0;
       for (int j = 0; j < 8 && base + j < types.length; j++) {
-        if (nulls[base + j]) {
-          bits |= 1 << j;
-        }
+        bits |= nulls[base + j] ? 1 << j : 0;
       }
       w.write(bits);
     }
@@ -152,6 +142,14 @@ public final class FeatureRowCodec {
         }
       }
     }
+  }
+
+  /** Format byte, the two timestamps at their fixed offsets, and the feature count. */
+  private void writeHeader(long event, long created, ByteWriter w) {
+    w.write(FORMAT);
+    w.writeLong(event);
+    w.writeLong(created);
+    w.writeVarint(types.length);
   }
 
   @SuppressWarnings("unchecked")

@@ -46,12 +46,10 @@ final class KeyIndex {
   int add(byte[] key, int length, int hash) {
     long prefix = prefix(key, length);
     long tag = tag(hash, length);
-    int slot = hash & mask;
-    for (long word = slots[2 * slot + 1]; word != 0; word = slots[2 * slot + 1]) {
-      if (matches(slot, word, prefix, tag, key, length)) {
-        return (int) (word & ID_MASK) - 1;
-      }
-      slot = (slot + 1) & mask;
+    int slot = slotOf(key, length, hash, prefix, tag);
+    long word = slots[2 * slot + 1];
+    if (word != 0) {
+      return (int) (word & ID_MASK) - 1;
     }
     if (size + 2 > offsets.length) {
       offsets = Arrays.copyOf(offsets, offsets.length * 2);
@@ -73,16 +71,20 @@ final class KeyIndex {
 
   /** The id of the first {@code length} bytes of {@code key}, or -1 if absent. */
   int find(byte[] key, int length, int hash) {
-    long prefix = prefix(key, length);
-    long tag = tag(hash, length);
+    long word = slots[2 * slotOf(key, length, hash, prefix(key, length), tag(hash, length)) + 1];
+    return word == 0 ? -1 : (int) (word & ID_MASK) - 1;
+  }
+
+  /** The slot holding the key, or the empty slot where it would go (linear probing). */
+  private int slotOf(byte[] key, int length, int hash, long prefix, long tag) {
     int slot = hash & mask;
     for (long word = slots[2 * slot + 1]; word != 0; word = slots[2 * slot + 1]) {
       if (matches(slot, word, prefix, tag, key, length)) {
-        return (int) (word & ID_MASK) - 1;
+        return slot;
       }
       slot = (slot + 1) & mask;
     }
-    return -1;
+    return slot;
   }
 
   private boolean matches(int slot, long word, long prefix, long tag, byte[] key, int length) {

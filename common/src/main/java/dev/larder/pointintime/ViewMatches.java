@@ -169,19 +169,11 @@ final class ViewMatches {
     }
     values = new Object[state.length / STRIDE * width];
     try (RowReader in = view.history().open(from, chunk.maxTime)) {
-      RowSchema schema = in.schema();
-      String what = "history of feature view '" + view.name() + "'";
-      int[] keyColumns = new int[view.joinKeys().size()];
-      for (int k = 0; k < keyColumns.length; k++) {
-        keyColumns[k] = PointInTimeJoin.requireColumn(schema, view.joinKeys().get(k).name(), what);
-      }
-      KeyEncoder encoder = new KeyEncoder(keyColumns, types(view.joinKeys()));
-      int eventTs = PointInTimeJoin.requireColumn(schema, ViewRequest.EVENT_TIMESTAMP, what);
-      int createdTs = schema.indexOf(ViewRequest.CREATED_TIMESTAMP);
-      int[] features = new int[width];
-      for (int f = 0; f < width; f++) {
-        features[f] = PointInTimeJoin.requireColumn(schema, view.features().get(f), what);
-      }
+      HistoryColumns columns = HistoryColumns.of(in.schema(), view);
+      KeyEncoder encoder = new KeyEncoder(columns.keys(), types(view.joinKeys()));
+      int eventTs = columns.eventTs();
+      int createdTs = columns.createdTs();
+      int[] features = columns.features();
       long read = 0;
       for (Object[] r = in.next(); r != null; r = in.next()) {
         if ((++read & 0xFFF) == 0) {
@@ -209,19 +201,13 @@ final class ViewMatches {
   }
 
   private void joinRaw(RawBatches in, AtomicLong progress) throws IOException {
-    RowSchema schema = in.schema();
-    String what = "history of feature view '" + view.name() + "'";
-    int[] keyColumns = new int[view.joinKeys().size()];
-    for (int k = 0; k < keyColumns.length; k++) {
-      keyColumns[k] = PointInTimeJoin.requireColumn(schema, view.joinKeys().get(k).name(), what);
-    }
-    KeyEncoder encoder = new KeyEncoder(keyColumns, types(view.joinKeys()));
-    int eventTs = PointInTimeJoin.requireColumn(schema, ViewRequest.EVENT_TIMESTAMP, what);
-    int createdTs = schema.indexOf(ViewRequest.CREATED_TIMESTAMP);
-    int[] features = new int[width];
+    HistoryColumns columns = HistoryColumns.of(in.schema(), view);
+    KeyEncoder encoder = new KeyEncoder(columns.keys(), types(view.joinKeys()));
+    int eventTs = columns.eventTs();
+    int createdTs = columns.createdTs();
+    int[] features = columns.features();
     types = new ValueType[width];
     for (int f = 0; f < width; f++) {
-      features[f] = PointInTimeJoin.requireColumn(schema, view.features().get(f), what);
       types[f] = view.outputColumns().get(f).type();
     }
     rawValues = new long[state.length / STRIDE * width];
@@ -343,5 +329,22 @@ final class ViewMatches {
       }
     }
     return at + width;
+  }
+
+  /** Where a view's history rows hold its join keys, timestamps and features; the same for both read paths. */
+  private record HistoryColumns(int[] keys, int eventTs, int createdTs, int[] features) {
+    static HistoryColumns of(RowSchema schema, ViewRequest view) {
+      String what = "history of feature view '" + view.name() + "'";
+      int[] keys = new int[view.joinKeys().size()];
+      for (int k = 0; k < keys.length; k++) {
+        keys[k] = PointInTimeJoin.requireColumn(schema, view.joinKeys().get(k).name(), what);
+      }
+      int[] features = new int[view.features().size()];
+      for (int f = 0; f < features.length; f++) {
+        features[f] = PointInTimeJoin.requireColumn(schema, view.features().get(f), what);
+      }
+      return new HistoryColumns(keys, PointInTimeJoin.requireColumn(schema, ViewRequest.EVENT_TIMESTAMP, what),
+          schema.indexOf(ViewRequest.CREATED_TIMESTAMP), features);
+    }
   }
 }

@@ -88,13 +88,6 @@ public final class FeatureServingService implements FeatureServingGrpc.AsyncServ
     });
   }
 
-  /** Only reached when the service is bound without {@link #bindService()}'s override (never by the server). */
-  @Override
-  public void getOnlineFeatures(GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
-    Context context = Context.current();
-    answer(out, () -> lookup.lookup(request, AuthInterceptor.GRANT.get(context), context::isCancelled));
-  }
-
   @Override
   public void listEntities(ListEntitiesRequest request, StreamObserver<ListEntitiesResponse> out) {
     answer(out, discovery::entities);

@@ -22,4 +22,13 @@ public record FileSignature(long modifiedMillis, long size, Object fileKey) {
       return null;
     }
   }
+
+  /** The file's signature for a poller: null when it is missing or its attributes cannot be read. */
+  public static FileSignature probe(Path path) {
+    try {
+      return of(path);
+    } catch (IOException e) {
+      return null;
+    }
+  }
 }

@@ -12,8 +12,6 @@ import dev.larder.value.Values;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -207,39 +205,61 @@ public final class OnlineLookup {
    * the read.
    */
   private void readMisses(ViewLookup[] views, BooleanSupplier cancelled) {
-    List<ViewLookup> large = new ArrayList<>();
-    for (ViewLookup v : views) {
-      if (readers != null && v.misses() >= parallelMinMisses) {
-        large.add(v);
-      }
-    }
-    Set<ViewLookup> elsewhere = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<CompletableFuture<Void>> others = new ArrayList<>();
-    if (large.size() >= 2) {
-      for (ViewLookup v : large.subList(1, large.size())) {
-        elsewhere.add(v);
+    boolean[] elsewhere = null;
+    List<CompletableFuture<Void>> others = List.of();
+    if (readers != null && countLarge(views) >= 2) {
+      elsewhere = new boolean[views.length];
+      others = new ArrayList<>();
+      boolean keptOne = false;
+      for (int i = 0; i < views.length; i++) {
+        ViewLookup v = views[i];
+        if (v.misses() < parallelMinMisses) {
+          continue;
+        }
+        if (!keptOne) {
+          keptOne = true; // this thread reads the first large view itself
+          continue;
+        }
+        elsewhere[i] = true;
         others.add(CompletableFuture.runAsync(() -> v.readMisses(cache), readers));
       }
     }
     try {
-      for (ViewLookup v : views) {
-        if (!elsewhere.contains(v) && v.misses() > 0) {
+      for (int i = 0; i < views.length; i++) {
+        if ((elsewhere == null || !elsewhere[i]) && views[i].misses() > 0) {
           checkCancelled(cancelled);
-          v.readMisses(cache);
+          views[i].readMisses(cache);
         }
       }
     } finally {
-      // Every read must be over before the caller releases the views' runs, whatever failed.
-      for (CompletableFuture<Void> f : others) {
-        try {
-          f.join();
-        } catch (CompletionException | CancellationException e) {
-          if (e.getCause() instanceof LookupException le) {
-            throw le;
-          }
-          throw e;
+      awaitAll(others);
+    }
+  }
+
+  private int countLarge(ViewLookup[] views) {
+    int large = 0;
+    for (ViewLookup v : views) {
+      if (v.misses() >= parallelMinMisses) {
+        large++;
+      }
+    }
+    return large;
+  }
+
+  /** Waits for every read, so that none outlives the runs it uses, then rethrows the first failure. */
+  private static void awaitAll(List<CompletableFuture<Void>> reads) {
+    RuntimeException failure = null;
+    for (CompletableFuture<Void> f : reads) {
+      try {
+        f.join();
+      } catch (CompletionException | CancellationException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof LookupException le ? le : e;
         }
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

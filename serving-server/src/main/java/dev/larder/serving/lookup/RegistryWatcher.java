@@ -65,12 +65,7 @@ public final class RegistryWatcher {
 
   /** Checks the file once; called from a single timer thread. */
   public Outcome poll() {
-    FileSignature sig;
-    try {
-      sig = FileSignature.of(path);
-    } catch (IOException e) {
-      sig = null;
-    }
+    FileSignature sig = FileSignature.probe(path);
     if (Objects.equals(sig, lastSeen)) {
       return Outcome.UNCHANGED;
     }
