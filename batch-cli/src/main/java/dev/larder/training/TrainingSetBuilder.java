@@ -93,7 +93,7 @@ public final class TrainingSetBuilder {
     String extension = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? ".csv" : ".parquet";
     Path tmp = dir.resolve("." + name + "." + ProcessHandle.current().pid() + ".tmp" + extension);
     try {
-      JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, memoryBudgetBytes,
+      JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, memoryBudgetBytes, dir,
           listener).run();
       // joined rows are made on another thread while this one encodes the output file
       try (RowReader ahead = new PrefetchingReader(rows); RowWriter writer = RowWriters.create(tmp, rows.schema())) {

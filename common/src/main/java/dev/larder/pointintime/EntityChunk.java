@@ -1,13 +1,14 @@
 package dev.larder.pointintime;
 
 import dev.larder.value.RowReader;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * A block of consecutive entity rows that fits the join's memory budget: the rows themselves (they are the start
- * of the output rows), their timestamps, and their order by time, which every view's matching needs.
+ * A block of entity rows that fits the join's memory budget: the rows themselves (they are the start of the
+ * output rows), their timestamps, their input row numbers, and their order by time, which every view's matching
+ * needs. A block is either consecutive input rows or, when the input needs several blocks, a time range of them
+ * read back from {@link TimeSortedRows}.
  */
 final class EntityChunk {
   final Object[][] rows;
@@ -16,10 +17,13 @@ final class EntityChunk {
   final int[] byTime;
   final long minTime;
   final long maxTime;
+  /** The input row number (from 0) of each row. */
+  private final long[] rowNumbers;
 
-  private EntityChunk(Object[][] rows, long[] times) {
+  private EntityChunk(Object[][] rows, long[] times, long[] rowNumbers) {
     this.rows = rows;
     this.times = times;
+    this.rowNumbers = rowNumbers;
     this.byTime = sortByTime(times);
     this.minTime = rows.length == 0 ? 0 : times[byTime[0]];
     this.maxTime = rows.length == 0 ? 0 : times[byTime[rows.length - 1]];
@@ -29,39 +33,81 @@ final class EntityChunk {
     return rows.length;
   }
 
+  long rowNumber(int i) {
+    return rowNumbers[i];
+  }
+
   /**
-   * Reads rows until the end or until their estimated heap, plus {@code bytesPerRow} for what the join keeps per
-   * row, reaches {@code budgetBytes}; at least one row when any is left.
-   *
-   * @param maxRows the most rows to read
-   * @throws IllegalArgumentException naming the row when its timestamp is null
+   * Collects rows until their estimated heap, plus {@code bytesPerRow} for what the join keeps per row, reaches
+   * the budget, or until {@code maxRows}.
    */
-  static EntityChunk read(RowReader in, int timestamp, String timestampColumn, int maxRows,
-                          long budgetBytes, long bytesPerRow) throws IOException {
-    Object[][] rows = new Object[1024][];
-    long[] times = new long[1024];
-    int n = 0;
-    long bytes = 0;
-    while (n < maxRows && (n == 0 || bytes < budgetBytes)) {
-      Object[] r = in.next();
-      if (r == null) {
-        break;
-      }
-      Object t = r[timestamp];
-      if (t == null) {
-        throw new IllegalArgumentException(in.position() + ": column '" + timestampColumn
-            + "' is null; every entity row needs a timestamp");
-      }
+  static final class Filler {
+    private final int maxRows;
+    private final long budgetBytes;
+    private final long bytesPerRow;
+    private Object[][] rows = new Object[1024][];
+    private long[] times = new long[1024];
+    private long[] rowNumbers = new long[1024];
+    private int n;
+    private long bytes;
+
+    Filler(int maxRows, long budgetBytes, long bytesPerRow) {
+      this.maxRows = maxRows;
+      this.budgetBytes = budgetBytes;
+      this.bytesPerRow = bytesPerRow;
+    }
+
+    /** Whether the block is full; never while it is empty. */
+    boolean full() {
+      return n > 0 && (n >= maxRows || bytes >= budgetBytes);
+    }
+
+    int size() {
+      return n;
+    }
+
+    /** The heap the rows are estimated to take, besides what the join keeps per row. */
+    long rowBytes() {
+      return bytes - n * bytesPerRow;
+    }
+
+    void add(Object[] row, long time, long rowNumber) {
       if (n == rows.length) {
         rows = Arrays.copyOf(rows, n * 2);
         times = Arrays.copyOf(times, n * 2);
+        rowNumbers = Arrays.copyOf(rowNumbers, n * 2);
       }
-      rows[n] = r;
-      times[n] = ((Number) t).longValue();
+      rows[n] = row;
+      times[n] = time;
+      rowNumbers[n] = rowNumber;
       n++;
-      bytes += bytesPerRow + heapBytes(r);
+      bytes += bytesPerRow + heapBytes(row);
     }
-    return new EntityChunk(Arrays.copyOf(rows, n), Arrays.copyOf(times, n));
+
+    /** The block of the rows added so far, sorted by time; the filler is empty again afterwards. */
+    EntityChunk take() {
+      EntityChunk c = new EntityChunk(Arrays.copyOf(rows, n), Arrays.copyOf(times, n), Arrays.copyOf(rowNumbers, n));
+      rows = new Object[1024][];
+      times = new long[1024];
+      rowNumbers = new long[1024];
+      n = 0;
+      bytes = 0;
+      return c;
+    }
+  }
+
+  /**
+   * The time of entity row {@code r}, which must not be null.
+   *
+   * @throws IllegalArgumentException naming the row when its timestamp is null
+   */
+  static long time(Object[] r, int timestamp, String timestampColumn, RowReader in) {
+    Object t = r[timestamp];
+    if (t == null) {
+      throw new IllegalArgumentException(in.position() + ": column '" + timestampColumn
+          + "' is null; every entity row needs a timestamp");
+    }
+    return ((Number) t).longValue();
   }
 
   /** A rough size of a row and its values in the heap. */

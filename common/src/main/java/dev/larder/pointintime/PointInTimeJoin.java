@@ -4,33 +4,33 @@ import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * Joins entity rows (join keys, a timestamp, anything else) with the history of feature views, giving each row the
  * features as of its timestamp according to {@link PointInTimeRule}. This is the one implementation of
  * point-in-time correctness; {@code larder training-set} is a thin shell around it.
  *
- * <p>It is a block hash join: the entity rows are read in consecutive blocks ({@link EntityChunk}) that fit the
- * memory budget; for each block, each view's rows are put in a hash table by join key ({@link ViewMatches}) and
- * the view's history is streamed past it once, each history row updating the best candidate of the rows of its
- * key. Nothing is sorted or spilled: memory holds one block of entity rows and their winners, never the history;
- * the output is the block in input order. With more entity rows than one block holds, the history is read once
- * per block. The views of a block are joined in parallel, one thread each up to the number of processors.
+ * <p>It is a block hash join ({@link BlockJoin}): for a block of entity rows that fits the memory budget, each
+ * view's rows are put in hash tables by join key and the view's history is streamed past them once, each history
+ * row updating the best candidate of the rows of its key. Memory holds one block of entity rows and their winners,
+ * never the history. When all entity rows fit one block, that is all: nothing touches the disk and the block is
+ * the output, in input order. Otherwise the entity rows are sorted by time through temporary files
+ * ({@link TimeSortedRows}) and joined in blocks that are consecutive time ranges, so each block reads only the
+ * history of its time range plus one TTL; the joined rows are put back in input order through files of input
+ * row ranges ({@link InputOrder}). Temporary files live in a fresh folder that is deleted on close.
  */
 public final class PointInTimeJoin {
   private final RowSource entities;
   private final String timestampColumn;
   private final List<ViewRequest> views;
   private final long budgetBytes;
+  private final Path spillDir;
   private final JoinListener listener;
 
   /**
@@ -38,13 +38,15 @@ public final class PointInTimeJoin {
    * @param timestampColumn the entity rows' time column (TIMESTAMP or INT64 micros, never null)
    * @param views the views to join, in output order
    * @param memoryBudgetBytes heap one block of entity rows and its winners may fill
+   * @param spillDir where to create the folder of temporary files, if the entity rows need more than one block
    */
   public PointInTimeJoin(RowSource entities, String timestampColumn, List<ViewRequest> views,
-                         long memoryBudgetBytes, JoinListener listener) {
+                         long memoryBudgetBytes, Path spillDir, JoinListener listener) {
     this.entities = entities;
     this.timestampColumn = timestampColumn;
     this.views = List.copyOf(views);
     this.budgetBytes = memoryBudgetBytes;
+    this.spillDir = spillDir;
     this.listener = listener;
   }
 
@@ -58,8 +60,8 @@ public final class PointInTimeJoin {
   }
 
   /**
-   * Starts the join; the returned reader produces the output row by row in entity order, joining one block of
-   * entity rows whenever it needs the next.
+   * Starts the join; the returned reader produces the output row by row in entity order. The join itself runs
+   * when the first row is asked for.
    *
    * @throws IllegalArgumentException when the entity rows lack the timestamp column or a join key column
    */
@@ -70,7 +72,7 @@ public final class PointInTimeJoin {
       int ts = requireColumn(schema, timestampColumn, "entity rows");
       int[][] keyColumns = new int[views.size()][];
       int maxWidth = 1;
-      long bytesPerRow = 8 + 4 + 8;
+      long bytesPerRow = 8 + 8 + 4 + 8;
       for (int v = 0; v < views.size(); v++) {
         ViewRequest view = views.get(v);
         keyColumns[v] = new int[view.joinKeys().size()];
@@ -83,7 +85,8 @@ public final class PointInTimeJoin {
             + width * ViewMatches.BYTES_PER_VALUE;
       }
       int maxRows = Math.min(KeyIndex.MAX_KEYS, Integer.MAX_VALUE / maxWidth - 1);
-      return new JoinedRows(in, views, new Blocks(ts, keyColumns, maxRows, bytesPerRow));
+      Run run = new Run(ts, maxRows, bytesPerRow, new BlockJoin(views, keyColumns, listener));
+      return new JoinedRows(in, views, run);
     } catch (RuntimeException e) {
       in.close();
       throw e;
@@ -98,105 +101,142 @@ public final class PointInTimeJoin {
     return i;
   }
 
-  /** A block of entity rows and, per view, their winners. */
-  record Block(EntityChunk rows, ViewMatches[] views) {}
+  /** The output rows of a join, in input order. */
+  interface Output {
+    /** The next row, or null at the end. */
+    Object[] next() throws IOException;
+  }
 
-  /** Reads and joins blocks of entity rows; owns the threads that join views in parallel. */
-  final class Blocks implements AutoCloseable {
+  /** One run of the join: reads the entity rows, joins them block by block, and owns threads and spill files. */
+  final class Run implements AutoCloseable {
     private final int timestamp;
-    private final int[][] keyColumns;
     private final int maxRows;
     private final long bytesPerRow;
-    private final ExecutorService pool;
-    private long rowsRead;
-    private int block;
+    private final BlockJoin join;
+    private final long[] matched = new long[views.size()];
+    private Path dir;
+    private TimeSortedRows sorted;
+    private InputOrder order;
 
-    Blocks(int timestamp, int[][] keyColumns, int maxRows, long bytesPerRow) {
+    Run(int timestamp, int maxRows, long bytesPerRow, BlockJoin join) {
       this.timestamp = timestamp;
-      this.keyColumns = keyColumns;
       this.maxRows = maxRows;
       this.bytesPerRow = bytesPerRow;
-      int threads = Math.min(views.size(), Runtime.getRuntime().availableProcessors());
-      this.pool = threads <= 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-        Thread t = new Thread(r, "larder-join");
-        t.setDaemon(true);
-        return t;
-      });
+      this.join = join;
     }
 
     JoinListener listener() {
       return listener;
     }
 
-    /** The next block of entity rows and each view's winners for it; an empty block at the end. */
-    Block next(RowReader in) throws IOException {
-      listener.step("reading entity rows from row " + (rowsRead + 1), -1);
-      EntityChunk c = EntityChunk.read(in, timestamp, timestampColumn, maxRows, budgetBytes, bytesPerRow);
-      rowsRead += c.size();
-      if (c.size() == 0) {
-        return new Block(c, new ViewMatches[0]);
+    /** Rows of each view that got a history row, so far. */
+    long[] matched() {
+      return matched;
+    }
+
+    /** Reads all entity rows from {@code in} and joins them; the output is then read from the result. */
+    Output start(RowReader in) throws IOException {
+      RowSchema out = outputSchema(in.schema(), views);
+      EntityChunk.Filler block = new EntityChunk.Filler(maxRows, budgetBytes, bytesPerRow);
+      listener.step("reading entity rows", -1);
+      long n = 0;
+      Object[] row;
+      while ((row = in.next()) != null && !block.full()) {
+        block.add(row, EntityChunk.time(row, timestamp, timestampColumn, in), n++);
       }
-      block++;
-      listener.step("joining " + String.format("%,d", c.size()) + " entity rows with the history of "
-          + views.size() + " views (block " + block + ")", -1);
-      AtomicLong progress = new AtomicLong();
-      List<Future<ViewMatches>> futures = new ArrayList<>();
-      ViewMatches[] out = new ViewMatches[views.size()];
-      if (pool == null) {
-        for (int v = 0; v < out.length; v++) {
-          out[v] = match(v, c, progress);
-          listener.advance(progress.getAndSet(0));
+      if (row == null) {
+        return inInputOrder(join(block.take(), "all " + String.format("%,d", n)), out.size());
+      }
+      dir = Files.createTempDirectory(spillDir, ".larder-pit-");
+      sorted = new TimeSortedRows(dir, in.schema());
+      do {
+        if (block.full()) {
+          listener.step("sorting entity rows by time: writing rows up to " + String.format("%,d", n), -1);
+          long bytes = block.rowBytes();
+          sorted.addRun(block.take(), bytes);
         }
-        return new Block(c, out);
+        block.add(row, EntityChunk.time(row, timestamp, timestampColumn, in), n++);
+      } while ((row = in.next()) != null);
+      long lastBytes = block.rowBytes();
+      sorted.addRun(block.take(), lastBytes);
+      order = new InputOrder(dir, out, n, rangeRows(sorted.averageRowBytes()));
+      int blocks = 0;
+      for (EntityChunk c; (c = sorted.next(block)) != null; ) {
+        BlockJoin.Block b = join(c, "time block " + ++blocks + " (" + String.format("%,d", c.size()) + ")");
+        for (int i = 0; i < c.size(); i++) {
+          order.add(c.rowNumber(i), b.output(i, out.size()));
+        }
       }
-      for (int v = 0; v < out.length; v++) {
-        int view = v;
-        futures.add(pool.submit(() -> match(view, c, progress)));
+      sorted.close();
+      sorted = null;
+      listener.step("writing " + String.format("%,d", n) + " joined rows in input order", n);
+      return order::next;
+    }
+
+    private BlockJoin.Block join(EntityChunk c, String what) throws IOException {
+      listener.step("joining " + what + " entity rows with the history of " + views.size() + " views", -1);
+      BlockJoin.Block b = join.join(c);
+      for (int v = 0; v < matched.length; v++) {
+        matched[v] += b.views()[v].matchedRows();
       }
-      long reported = 0;
-      try {
-        for (int v = 0; v < out.length; v++) {
-          while (out[v] == null) {
-            try {
-              out[v] = futures.get(v).get(250, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException notYet) {
-              long p = progress.get();
-              listener.advance(p - reported);
-              reported = p;
-            }
+      return b;
+    }
+
+    /** Rows of output per range of {@link InputOrder}, so that one range fits the budget. */
+    private int rangeRows(long entityRowBytes) {
+      long perRow = entityRowBytes;
+      for (ViewRequest v : views) {
+        perRow += v.features().size() * ViewMatches.BYTES_PER_VALUE;
+      }
+      return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, budgetBytes / Math.max(1, perRow)));
+    }
+
+    /** The rows of a block read in input order, emitted in that order. */
+    private Output inInputOrder(BlockJoin.Block b, int width) {
+      return new Output() {
+        private int pos;
+
+        @Override
+        public Object[] next() {
+          if (pos == b.rows().size()) {
+            return null;
           }
+          Object[] o = b.output(pos, width);
+          b.rows().rows[pos++] = null; // the caller has it now; let it go with the row
+          return o;
         }
-      } catch (ExecutionException e) {
-        futures.forEach(f -> f.cancel(true));
-        Throwable cause = e.getCause();
-        if (cause instanceof IOException io) {
-          throw io;
-        } else if (cause instanceof RuntimeException re) {
-          throw re;
-        } else if (cause instanceof Error err) {
-          throw err;
-        }
-        throw new IOException(cause);
-      } catch (InterruptedException e) {
-        futures.forEach(f -> f.cancel(true));
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while joining");
-      }
-      listener.advance(progress.get() - reported);
-      return new Block(c, out);
+      };
     }
 
-    private ViewMatches match(int v, EntityChunk c, AtomicLong progress) throws IOException {
-      ViewMatches m = new ViewMatches(views.get(v), c, keyColumns[v]);
-      m.join(progress);
-      return m;
-    }
-
+    /** Stops the join threads and deletes the temporary files. */
     @Override
-    public void close() {
-      if (pool != null) {
-        pool.shutdownNow();
+    public void close() throws IOException {
+      join.close();
+      try {
+        if (sorted != null) {
+          sorted.close();
+        }
+      } finally {
+        try {
+          if (order != null) {
+            order.close();
+          }
+        } finally {
+          deleteDir();
+        }
       }
+    }
+
+    private void deleteDir() throws IOException {
+      if (dir == null) {
+        return;
+      }
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+      dir = null;
     }
   }
 }

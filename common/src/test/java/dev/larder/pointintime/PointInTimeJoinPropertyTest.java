@@ -14,10 +14,13 @@ import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -28,7 +31,9 @@ import net.jqwik.api.Provide;
  * Compares {@link PointInTimeJoin} with a brute-force reading of the rule over small random data: few keys and
  * timestamps so that event-time ties, rows before any history, rows exactly at the TTL edge, missing entities,
  * duplicate rows and null keys all occur; three views (one key, two keys, an INT32 column for an INT64 key); and
- * memory budgets small enough to split the entity rows into many blocks, each joined with the whole history.
+ * memory budgets small enough to split the entity rows into many blocks, which sends them through the time sort
+ * and the input-order spill. History sources return only the rows in the time range asked for (or, as allowed,
+ * everything), so a block that asks for too narrow a range gets wrong results.
  */
 class PointInTimeJoinPropertyTest {
   private static final List<Column> ENTITY_COLUMNS = List.of(new Column("user_id", INT64),
@@ -40,6 +45,7 @@ class PointInTimeJoinPropertyTest {
                             @ForAll("budgets") long budget) throws IOException {
     Random rnd = new Random(seed);
     int rawBatch = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(9); // 0: rows only; else raw batches of this size
+    boolean exactRange = rnd.nextBoolean();
     List<Object[]> entityRows = entityRows(rnd);
     List<View> views = List.of(
         new View(request(rnd, "stats", List.of(new Column("user_id", INT64)),
@@ -51,19 +57,24 @@ class PointInTimeJoinPropertyTest {
     List<ViewRequest> requests = new ArrayList<>();
     for (View v : views) {
       v.history = history(rnd, v.request);
-      requests.add(withHistory(v.request, v.history, rawBatch));
+      requests.add(withHistory(v.request, v.history, rawBatch, exactRange));
     }
     InMemoryRows entities = new InMemoryRows(ENTITY_COLUMNS, entityRows);
 
     List<Object[]> actual = new ArrayList<>();
     JoinSummary summary;
+    Path spillDir = Files.createTempDirectory("pit-test");
     try (JoinedRows out = new PointInTimeJoin(entities, "event_timestamp", requests, budget,
-        JoinListener.NONE).run()) {
+        spillDir, JoinListener.NONE).run()) {
       for (Object[] r = out.next(); r != null; r = out.next()) {
         actual.add(r);
       }
       summary = out.summary();
     }
+    try (Stream<Path> left = Files.list(spillDir)) {
+      assertThat(left).as("temporary files left").isEmpty();
+    }
+    Files.delete(spillDir);
 
     List<Object[]> expected = new ArrayList<>();
     long[] matched = new long[views.size()];
@@ -177,24 +188,29 @@ class PointInTimeJoinPropertyTest {
     return new ViewRequest(name, keys, names, outputs, new PointInTimeRule(ttl, createdBeforeRow), null);
   }
 
-  private static ViewRequest withHistory(ViewRequest r, List<Object[]> rows, int rawBatch) {
+  private static ViewRequest withHistory(ViewRequest r, List<Object[]> rows, int rawBatch, boolean exactRange) {
     List<Column> cols = new ArrayList<>(r.joinKeys());
     cols.add(new Column("event_timestamp", TIMESTAMP));
     cols.add(new Column("created_timestamp", TIMESTAMP));
     for (int i = 0; i < r.features().size(); i++) {
       cols.add(new Column(r.features().get(i), r.outputColumns().get(i).type()));
     }
-    InMemoryRows history = new InMemoryRows(cols, rows);
+    int event = r.joinKeys().size();
     boolean fixedWidth = cols.stream().allMatch(c -> c.type() != STRING && c.type() != INT64_LIST);
     HistorySource source = new HistorySource() {
       @Override
       public RowReader open(long from, long to) {
-        return history.open();
+        return inRange(from, to).open();
       }
 
       @Override
       public RawBatches openRaw(long from, long to) {
-        return fixedWidth && rawBatch > 0 ? new InMemoryRawBatches(history, rawBatch) : null;
+        return fixedWidth && rawBatch > 0 ? new InMemoryRawBatches(inRange(from, to), rawBatch) : null;
+      }
+
+      private InMemoryRows inRange(long from, long to) {
+        return new InMemoryRows(cols, exactRange ? rows.stream()
+            .filter(h -> h[event] == null || ((Long) h[event] >= from && (Long) h[event] <= to)).toList() : rows);
       }
     };
     return new ViewRequest(r.name(), r.joinKeys(), r.features(), r.outputColumns(), r.rule(), source);

@@ -1,0 +1,115 @@
+package dev.larder.pointintime;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Joins one block of entity rows with every requested view: each view's rows go into its hash tables
+ * ({@link ViewMatches}) and the view's history is streamed past them. The views of a block are independent, so
+ * they are joined in parallel, one thread each up to the number of processors; this class owns those threads.
+ */
+final class BlockJoin implements AutoCloseable {
+  private final List<ViewRequest> views;
+  private final int[][] keyColumns;
+  private final JoinListener listener;
+  private final ExecutorService pool;
+
+  /** @param keyColumns per view, where its join keys are in the entity rows */
+  BlockJoin(List<ViewRequest> views, int[][] keyColumns, JoinListener listener) {
+    this.views = views;
+    this.keyColumns = keyColumns;
+    this.listener = listener;
+    int threads = Math.min(views.size(), Runtime.getRuntime().availableProcessors());
+    this.pool = threads <= 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "larder-join");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A block of entity rows and, per view, their winners. */
+  record Block(EntityChunk rows, ViewMatches[] views) {
+    /** The output row of block row {@code i}: the entity row, then each view's features (nulls if none). */
+    Object[] output(int i, int width) {
+      Object[] in = rows.rows[i];
+      Object[] out = new Object[width];
+      System.arraycopy(in, 0, out, 0, in.length);
+      int col = in.length;
+      for (ViewMatches m : views) {
+        col = m.copyValues(i, out, col);
+      }
+      return out;
+    }
+  }
+
+  /** Each view's winners for the rows of {@code c}. */
+  Block join(EntityChunk c) throws IOException {
+    AtomicLong progress = new AtomicLong();
+    ViewMatches[] out = new ViewMatches[views.size()];
+    if (pool == null) {
+      for (int v = 0; v < out.length; v++) {
+        out[v] = match(v, c, progress);
+        listener.advance(progress.getAndSet(0));
+      }
+      return new Block(c, out);
+    }
+    List<Future<ViewMatches>> futures = new ArrayList<>();
+    for (int v = 0; v < out.length; v++) {
+      int view = v;
+      futures.add(pool.submit(() -> match(view, c, progress)));
+    }
+    long reported = 0;
+    try {
+      for (int v = 0; v < out.length; v++) {
+        while (out[v] == null) {
+          try {
+            out[v] = futures.get(v).get(250, TimeUnit.MILLISECONDS);
+          } catch (TimeoutException notYet) {
+            long p = progress.get();
+            listener.advance(p - reported);
+            reported = p;
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      futures.forEach(f -> f.cancel(true));
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      } else if (cause instanceof RuntimeException re) {
+        throw re;
+      } else if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while joining");
+    }
+    listener.advance(progress.get() - reported);
+    return new Block(c, out);
+  }
+
+  private ViewMatches match(int v, EntityChunk c, AtomicLong progress) throws IOException {
+    ViewMatches m = new ViewMatches(views.get(v), c, keyColumns[v]);
+    m.join(progress);
+    return m;
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+}
