@@ -29,8 +29,14 @@ final class EntityIds {
     return longSlots != null ? idOfLong(key) : idOfObject(key);
   }
 
-  private int idOfLong(Object key) {
-    long k = (Long) key;
+  /** The id of a long key (an INT64 or TIMESTAMP join key), without boxing it unless it is new. */
+  int idOf(long k) {
+    if (longSlots == null) {
+      if (size > 0 || slots != null) {
+        return idOfObject(k);
+      }
+      longSlots = new long[ids.length];
+    }
     int mask = ids.length - 1;
     int i = mix(Long.hashCode(k)) & mask;
     while (ids[i] != 0) {
@@ -40,7 +46,11 @@ final class EntityIds {
       i = (i + 1) & mask;
     }
     longSlots[i] = k;
-    return add(i, key);
+    return add(i, k);
+  }
+
+  private int idOfLong(Object key) {
+    return idOf((long) (Long) key);
   }
 
   private int idOfObject(Object key) {

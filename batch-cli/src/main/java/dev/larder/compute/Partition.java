@@ -73,6 +73,55 @@ final class Partition implements EventSink {
     entityOf[e] = id;
   }
 
+  /**
+   * The columnar twin of {@link #accept(Object, long, Object[])}: object values come from the reader's
+   * dictionaries (one instance per distinct value), so they are stored as they are; the batch says how many
+   * bytes the others take.
+   */
+  @Override
+  public void accept(EventBatch b) {
+    int n = b.size;
+    int first = block.size();
+    if (first + n > entityOf.length) {
+      entityOf = Arrays.copyOf(entityOf, Math.max(entityOf.length * 2, first + n));
+    }
+    for (int e = 0; e < n; e++) {
+      entityOf[first + e] = b.longKeyed ? ids.idOf(b.longKeys[e]) : ids.idOf(b.objectKeys[e]);
+      block.append(b.times[e]);
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      switch (inputs.input(i).kind()) {
+        case LONG -> {
+          boolean[] p = b.present[i];
+          long[] v = b.longs[i];
+          for (int e = 0; e < n; e++) {
+            if (p[e]) block.setLong(i, first + e, v[e]);
+          }
+        }
+        case DOUBLE -> {
+          boolean[] p = b.present[i];
+          double[] v = b.doubles[i];
+          for (int e = 0; e < n; e++) {
+            if (p[e]) block.setDouble(i, first + e, v[e]);
+          }
+        }
+        case OBJECT -> {
+          Object[] v = b.objects[i];
+          for (int e = 0; e < n; e++) {
+            block.setObject(i, first + e, v[e]);
+          }
+        }
+        case PRESENCE -> {
+          boolean[] p = b.present[i];
+          for (int e = 0; e < n; e++) {
+            if (p[e]) block.setPresent(i, first + e);
+          }
+        }
+      }
+    }
+    objectBytes += b.objectBytes;
+  }
+
   /** Repeated strings (event types, categories) are stored once; readers hand out a new String per row. */
   private Object share(Object v) {
     if (v instanceof String str) {

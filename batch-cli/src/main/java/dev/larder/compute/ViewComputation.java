@@ -50,7 +50,10 @@ final class ViewComputation {
       long longest = window.longestWindow();
       long from = longest == Long.MAX_VALUE || asOfs[0] < Long.MIN_VALUE + longest ? Long.MIN_VALUE
           : asOfs[0] - longest;
-      events = SourceEvents.read(job, repoDir, from, asOfs[asOfs.length - 1], bad, sink, progress);
+      long until = asOfs[asOfs.length - 1];
+      java.util.OptionalLong columnar = ColumnarEvents.read(job, repoDir, from, until, bad, sink, progress);
+      events = columnar.isPresent() ? columnar.getAsLong()
+          : SourceEvents.read(job, repoDir, from, until, bad, sink, progress);
       if (sink.spill == null) {
         aggregate(sink.memory, window, asOfs, out);
       } else {
@@ -78,6 +81,20 @@ final class ViewComputation {
         return;
       }
       memory.accept(key, time, projected);
+      spillIfOverBudget();
+    }
+
+    @Override
+    public void accept(EventBatch batch) throws IOException {
+      if (spill != null) {
+        spill.accept(batch);
+        return;
+      }
+      memory.accept(batch);
+      spillIfOverBudget();
+    }
+
+    private void spillIfOverBudget() throws IOException {
       if (memory.estimatedBytes() > budget) {
         spill = new SpillFiles(job, spillDir, FAN_OUT, 0);
         spillPartitions += FAN_OUT;

@@ -109,7 +109,7 @@ final class ParquetFileRows implements RowReader {
     }
   }
 
-  private static ParquetFileReader openReader(Path file, String display) throws IOException {
+  static ParquetFileReader openReader(Path file, String display) throws IOException {
     try {
       ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
       return ParquetFileReader.open(new LocalInputFile(file), options);

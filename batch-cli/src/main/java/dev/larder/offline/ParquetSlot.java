@@ -106,15 +106,41 @@ abstract class ParquetSlot extends PrimitiveConverter {
     /** The current value of {@code r} in raw form. */
     long read(org.apache.parquet.column.ColumnReader r) {
       return switch (kind) {
-        case BOOL -> r.getBoolean() ? 1 : 0;
-        case INT32 -> r.getInteger();
-        case UINT32 -> Integer.toUnsignedLong(r.getInteger());
-        case DATE -> r.getInteger() * MICROS_PER_DAY;
-        case INT64 -> divide != 1 ? Math.floorDiv(r.getLong(), divide) : r.getLong() * multiply;
-        case FLOAT -> Float.floatToRawIntBits(r.getFloat());
-        case FLOAT_AS_DOUBLE -> Double.doubleToRawLongBits(r.getFloat());
-        default -> Double.doubleToRawLongBits(r.getDouble());
+        case BOOL -> fromBoolean(r.getBoolean());
+        case INT32, UINT32, DATE -> fromInt(r.getInteger());
+        case INT64 -> fromLong(r.getLong());
+        case FLOAT, FLOAT_AS_DOUBLE -> fromFloat(r.getFloat());
+        default -> fromDouble(r.getDouble());
       };
+    }
+
+    /** A BOOLEAN leaf's value in raw form. */
+    static long fromBoolean(boolean v) {
+      return v ? 1 : 0;
+    }
+
+    /** An INT32 leaf's value in raw form. */
+    long fromInt(int v) {
+      return switch (kind) {
+        case UINT32 -> Integer.toUnsignedLong(v);
+        case DATE -> v * MICROS_PER_DAY;
+        default -> v;
+      };
+    }
+
+    /** An INT64 leaf's value in raw form. */
+    long fromLong(long v) {
+      return divide != 1 ? Math.floorDiv(v, divide) : v * multiply;
+    }
+
+    /** A FLOAT leaf's value in raw form. */
+    long fromFloat(float v) {
+      return kind == FLOAT_AS_DOUBLE ? Double.doubleToRawLongBits(v) : Float.floatToRawIntBits(v);
+    }
+
+    /** A DOUBLE leaf's value in raw form. */
+    static long fromDouble(double v) {
+      return Double.doubleToRawLongBits(v);
     }
   }
 

@@ -74,6 +74,49 @@ public final class EventBlock {
     return e;
   }
 
+  /**
+   * Appends an event whose inputs are all absent and returns its index; the {@code set} methods then give
+   * it values. The columnar twin of {@link #add}, for readers that have unboxed values at hand.
+   */
+  public int append(long time) {
+    if (size == times.length) {
+      grow();
+    }
+    int e = size++;
+    times[e] = time;
+    long keep = ~(1L << e);
+    for (int i = 0; i < present.length; i++) {
+      if (present[i] != null) {
+        present[i][e >>> 6] &= keep;
+      } else {
+        objects[i][e] = null;
+      }
+    }
+    return e;
+  }
+
+  /** Marks PRESENCE input {@code input} of event {@code e} present (its filter passed). */
+  public void setPresent(int input, int e) {
+    present[input][e >>> 6] |= 1L << e;
+  }
+
+  /** Sets the value of LONG input {@code input} of event {@code e}. */
+  public void setLong(int input, int e, long v) {
+    longs[input][e] = v;
+    present[input][e >>> 6] |= 1L << e;
+  }
+
+  /** Sets the value of DOUBLE input {@code input} of event {@code e}. */
+  public void setDouble(int input, int e, double v) {
+    doubles[input][e] = v;
+    present[input][e >>> 6] |= 1L << e;
+  }
+
+  /** Sets the value of OBJECT input {@code input} of event {@code e} (null: absent). */
+  public void setObject(int input, int e, Object v) {
+    objects[input][e] = v;
+  }
+
   public long time(int e) {
     return times[e];
   }

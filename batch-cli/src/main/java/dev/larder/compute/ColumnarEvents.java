@@ -1,0 +1,146 @@
+package dev.larder.compute;
+
+import dev.larder.aggregate.Inputs;
+import dev.larder.core.v1.ValueType;
+import dev.larder.offline.SourceColumns;
+import dev.larder.value.RowSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongConsumer;
+
+/**
+ * {@link SourceEvents} on primitive columns: the same checks, bad-row reports (worded the same, with the
+ * same file and row), time range and projection onto the aggregation inputs, done a batch of
+ * {@link SourceColumns} at a time and handed on as an {@link EventBatch}, so that no object is made per
+ * value. Reading the events was most of a one-snapshot computation on the row path (an {@code Object[]} per
+ * row, a boxed number or decoded string per cell).
+ *
+ * <p>Covers sources {@link SourceColumns} covers (Parquet files of fixed-width and string columns) with a
+ * single join key; {@link #read} says when it does not, and the caller then reads rows.
+ */
+final class ColumnarEvents {
+  private final ViewJob job;
+  private final RowSchema schema;
+  private final Inputs inputs;
+  private final int ts;
+  private final BatchFilter[] filters;
+  private final ValueType[] types;
+  /** Per input: its column (-1 for none) and kind. */
+  private final int[] inputColumns;
+  private final Inputs.Kind[] kinds;
+
+  private ColumnarEvents(ViewJob job) {
+    this.job = job;
+    this.schema = job.readSchema();
+    this.inputs = job.inputs();
+    this.ts = job.timestampIndex();
+    this.filters = new BatchFilter[inputs.size()];
+    this.types = new ValueType[schema.size()];
+    this.inputColumns = new int[inputs.size()];
+    this.kinds = new Inputs.Kind[inputs.size()];
+    for (int i = 0; i < filters.length; i++) {
+      filters[i] = new BatchFilter(inputs.input(i).filter(), schema);
+      inputColumns[i] = inputs.input(i).column();
+      kinds[i] = inputs.input(i).kind();
+    }
+    for (int c = 0; c < types.length; c++) {
+      types[c] = schema.column(c).type();
+    }
+  }
+
+  /**
+   * Like {@link SourceEvents#read}, or empty (having read nothing) when the source or view is not covered.
+   *
+   * @return the number of good events read, including those outside the time range
+   */
+  static OptionalLong read(ViewJob job, Path repoDir, long from, long until, BadRows bad, EventSink sink,
+                           LongConsumer progress) throws IOException {
+    if (job.keyNames().size() != 1) {
+      return OptionalLong.empty();
+    }
+    Optional<SourceColumns> opened = SourceColumns.open(job.source(), repoDir, job.readColumns());
+    if (opened.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try (SourceColumns columns = opened.get()) {
+      if (!columns.schema().equals(job.readSchema())) {
+        return OptionalLong.empty();
+      }
+      return OptionalLong.of(new ColumnarEvents(job).readAll(columns, from, until, bad, sink, progress));
+    }
+  }
+
+  private long readAll(SourceColumns columns, long from, long until, BadRows bad, EventSink sink,
+                       LongConsumer progress) throws IOException {
+    ValueType keyType = types[0];
+    EventBatch out = new EventBatch(inputs, keyType == ValueType.INT64 || keyType == ValueType.TIMESTAMP,
+        SourceColumns.BATCH);
+    long accepted = 0;
+    for (SourceColumns.Batch b; (b = columns.next()) != null; ) {
+      int n = b.size();
+      boolean[] keyNull = b.nulls[0];
+      boolean[] timeNull = b.nulls[ts];
+      long[] times = b.raw[ts];
+      long good = 0;
+      out.clear();
+      for (int r = 0; r < n; r++) {
+        if (keyNull[r]) {
+          bad.report(BadRows.NULL_KEY, b.position(r) + ", column '" + job.keyNames().get(0) + "': join key is null");
+          continue;
+        }
+        if (timeNull[r]) {
+          bad.report(BadRows.NULL_TIMESTAMP, b.position(r) + ", column '" + job.source().getTimestampField()
+              + "': event timestamp is null");
+          continue;
+        }
+        good++;
+        long time = times[r];
+        if (time >= from && time < until) {
+          add(b, r, time, out);
+        }
+      }
+      accepted += good;
+      if (out.size > 0) {
+        sink.accept(out);
+      }
+      progress.accept(good);
+    }
+    return accepted;
+  }
+
+  /** Projects row r onto the inputs as {@link Inputs#project} does, as the next event of {@code out}. */
+  private void add(SourceColumns.Batch b, int r, long time, EventBatch out) {
+    int e = out.size++;
+    out.times[e] = time;
+    if (out.longKeyed) {
+      out.longKeys[e] = b.raw[0][r];
+    } else {
+      out.objectKeys[e] = BatchFilter.javaValue(types[0], b, 0, r);
+    }
+    for (int i = 0; i < filters.length; i++) {
+      int c = inputColumns[i];
+      boolean present = (c < 0 || !b.nulls[c][r]) && (filters[i].passesAll() || filters[i].test(b, r));
+      switch (kinds[i]) {
+        case PRESENCE -> out.present[i][e] = present;
+        case LONG -> {
+          out.present[i][e] = present;
+          out.longs[i][e] = b.raw[c][r];
+        }
+        case DOUBLE -> {
+          out.present[i][e] = present;
+          long raw = b.raw[c][r];
+          out.doubles[i][e] = types[c] == ValueType.FLOAT ? Float.intBitsToFloat((int) raw) : Double.longBitsToDouble(raw);
+        }
+        case OBJECT -> {
+          Object v = present ? BatchFilter.javaValue(types[c], b, c, r) : null;
+          out.objects[i][e] = v;
+          if (v instanceof String s && b.raw[c][r] < 0) {
+            out.objectBytes += 48 + 2L * s.length(); // decoded for this row: not a shared instance
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package dev.larder.offline;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ValuesType;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.values.ValuesReader;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * Decodes one column chunk of a top-level, non-repeated column page by page into primitive arrays.
+ * parquet-java's {@code ColumnReader} spends several virtual calls and state checks per value, which was most
+ * of the CPU of scanning events; here definition levels and the common value encodings (PLAIN, and dictionary
+ * ids for any type) are decoded in plain loops over the page bytes. Other value encodings (delta, byte
+ * stream split) go through parquet-java's own {@link ValuesReader} for that page, so every file still reads.
+ *
+ * <p>Fixed-width values come out in raw form (see {@link ParquetSlot.RawRead}, the same conversions as the
+ * row path); strings as {@link StringCodes} codes plus the coded {@link String}.
+ */
+final class ChunkDecoder {
+  private static final int PLAIN = 0;
+  private static final int DICTIONARY = 1;
+  private static final int OTHER = 2;
+
+  private final ColumnDescriptor descriptor;
+  private final PageReader pages;
+  private final PrimitiveTypeName type;
+  private final ParquetSlot.RawRead raw;
+  private final StringCodes codes;
+  private final int maxDef;
+  private final Dictionary dictionary;
+  /** Fixed width: the raw form of each dictionary entry. */
+  private long[] dictionaryRaw;
+  /** Strings: code + 1 per dictionary entry, 0 when not mapped yet, -1 when it got no code. */
+  private int[] dictionaryCodes;
+  private String[] uncoded;
+
+  private final HybridDecoder levels = new HybridDecoder();
+  private final HybridDecoder ids = new HybridDecoder();
+  private int left;
+  private int mode;
+  private byte[] data;
+  private int pos;
+  private int boolBit;
+  private ValuesReader other;
+
+  /**
+   * @param raw how fixed-width values convert, null for a string column
+   * @param codes the codes of a string column, null for a fixed-width one
+   */
+  ChunkDecoder(ColumnDescriptor descriptor, PageReader pages, ParquetSlot.RawRead raw, StringCodes codes)
+      throws IOException {
+    this.descriptor = descriptor;
+    this.pages = pages;
+    this.type = descriptor.getPrimitiveType().getPrimitiveTypeName();
+    this.raw = raw;
+    this.codes = codes;
+    this.maxDef = descriptor.getMaxDefinitionLevel();
+    DictionaryPage page = pages.readDictionaryPage();
+    this.dictionary = page == null ? null : page.getEncoding().initDictionary(descriptor, page);
+    if (dictionary != null && raw != null) {
+      dictionaryRaw = new long[dictionary.getMaxId() + 1];
+      for (int id = 0; id < dictionaryRaw.length; id++) {
+        dictionaryRaw[id] = switch (type) {
+          case BOOLEAN -> ParquetSlot.RawRead.fromBoolean(dictionary.decodeToBoolean(id));
+          case INT32 -> raw.fromInt(dictionary.decodeToInt(id));
+          case INT64 -> raw.fromLong(dictionary.decodeToLong(id));
+          case FLOAT -> raw.fromFloat(dictionary.decodeToFloat(id));
+          case DOUBLE -> ParquetSlot.RawRead.fromDouble(dictionary.decodeToDouble(id));
+          default -> throw new IllegalStateException("no raw form for " + type);
+        };
+      }
+    } else if (dictionary != null) {
+      dictionaryCodes = new int[dictionary.getMaxId() + 1];
+    }
+  }
+
+  /**
+   * Decodes the next {@code n} values: {@code nulls[k]} for a null, else {@code out[k]} holds the raw value
+   * (strings: the code, -1 for none, and {@code strings[k]} the value).
+   */
+  void read(long[] out, boolean[] nulls, String[] strings, int n) throws IOException {
+    int i = 0;
+    while (i < n) {
+      if (left == 0) {
+        nextPage();
+      }
+      int m = Math.min(n - i, left);
+      for (int k = i; k < i + m; k++) {
+        if (maxDef > 0 && levels.next() != maxDef) {
+          nulls[k] = true;
+          if (strings != null) {
+            strings[k] = null;
+          }
+        } else {
+          nulls[k] = false;
+          if (strings != null) {
+            readString(out, strings, k);
+          } else {
+            out[k] = readFixed();
+          }
+        }
+      }
+      left -= m;
+      i += m;
+    }
+  }
+
+  private long readFixed() {
+    if (mode == DICTIONARY) {
+      return dictionaryRaw[ids.next()];
+    }
+    if (mode == OTHER) {
+      return switch (type) {
+        case BOOLEAN -> ParquetSlot.RawRead.fromBoolean(other.readBoolean());
+        case INT32 -> raw.fromInt(other.readInteger());
+        case INT64 -> raw.fromLong(other.readLong());
+        case FLOAT -> raw.fromFloat(other.readFloat());
+        default -> ParquetSlot.RawRead.fromDouble(other.readDouble());
+      };
+    }
+    switch (type) {
+      case INT32 -> {
+        int v = intAt(pos);
+        pos += 4;
+        return raw.fromInt(v);
+      }
+      case INT64 -> {
+        long v = longAt(pos);
+        pos += 8;
+        return raw.fromLong(v);
+      }
+      case FLOAT -> {
+        float v = Float.intBitsToFloat(intAt(pos));
+        pos += 4;
+        return raw.fromFloat(v);
+      }
+      case DOUBLE -> {
+        long v = longAt(pos);
+        pos += 8;
+        return v; // raw double bits
+      }
+      case BOOLEAN -> {
+        int b = (data[pos + (boolBit >>> 3)] >>> (boolBit & 7)) & 1;
+        boolBit++;
+        return b;
+      }
+      default -> throw new IllegalStateException("no raw form for " + type);
+    }
+  }
+
+  private void readString(long[] out, String[] strings, int k) {
+    if (mode == DICTIONARY) {
+      int id = ids.next();
+      int c = dictionaryCodes[id];
+      if (c == 0) {
+        c = map(id);
+      }
+      out[k] = c > 0 ? c - 1 : -1;
+      strings[k] = c > 0 ? codes.string(c - 1) : uncoded[id];
+      return;
+    }
+    byte[] a;
+    int off;
+    int len;
+    if (mode == OTHER) {
+      Binary b = other.readBytes();
+      a = b.getBytesUnsafe();
+      off = 0;
+      len = a.length;
+    } else {
+      len = intAt(pos);
+      a = data;
+      off = pos + 4;
+      pos = off + len;
+    }
+    int code = codes.codeOf(a, off, len);
+    out[k] = code;
+    strings[k] = code >= 0 ? codes.string(code) : new String(a, off, len, StandardCharsets.UTF_8);
+  }
+
+  private int map(int id) {
+    byte[] b = dictionary.decodeToBinary(id).getBytesUnsafe();
+    int code = codes.codeOf(b, 0, b.length);
+    if (code >= 0) {
+      dictionaryCodes[id] = code + 1;
+    } else {
+      dictionaryCodes[id] = -1;
+      if (uncoded == null) {
+        uncoded = new String[dictionaryCodes.length];
+      }
+      uncoded[id] = new String(b, StandardCharsets.UTF_8);
+    }
+    return dictionaryCodes[id];
+  }
+
+  private int intAt(int p) {
+    return (data[p] & 0xFF) | (data[p + 1] & 0xFF) << 8 | (data[p + 2] & 0xFF) << 16 | (data[p + 3] & 0xFF) << 24;
+  }
+
+  private long longAt(int p) {
+    return (intAt(p) & 0xFFFFFFFFL) | (long) intAt(p + 4) << 32;
+  }
+
+  private void nextPage() throws IOException {
+    DataPage page = pages.readPage();
+    if (page == null) {
+      throw new IOException("column " + String.join(".", descriptor.getPath()) + " has fewer values than rows");
+    }
+    if (page instanceof DataPageV1 v1) {
+      int end = load(v1.getBytes());
+      int p = pos;
+      if (maxDef > 0) {
+        int width = 32 - Integer.numberOfLeadingZeros(maxDef);
+        if (v1.getDlEncoding() == Encoding.RLE) {
+          int length = intAt(p);
+          levels.init(data, p + 4, p + 4 + length, width);
+          p += 4 + length;
+        } else {
+          int length = (int) (((long) v1.getValueCount() * width + 7) / 8);
+          levels.initLegacy(data, p, p + length, width);
+          p += length;
+        }
+      }
+      values(v1.getValueEncoding(), v1.getValueCount(), p, end);
+    } else {
+      DataPageV2 v2 = (DataPageV2) page;
+      if (maxDef > 0) {
+        byte[] def = v2.getDefinitionLevels().toByteArray();
+        levels.init(def, 0, def.length, 32 - Integer.numberOfLeadingZeros(maxDef));
+      }
+      int end = load(v2.getData());
+      values(v2.getDataEncoding(), v2.getValueCount(), pos, end);
+    }
+    left = page.getValueCount();
+  }
+
+  /** Points {@link #data} and {@link #pos} at the bytes; returns the end offset. */
+  private int load(BytesInput bytes) throws IOException {
+    ByteBuffer b = bytes.toByteBuffer();
+    if (b.hasArray()) {
+      data = b.array();
+      pos = b.arrayOffset() + b.position();
+      return pos + b.remaining();
+    }
+    data = new byte[b.remaining()];
+    b.duplicate().get(data);
+    pos = 0;
+    return data.length;
+  }
+
+  private void values(Encoding encoding, int count, int from, int end) throws IOException {
+    pos = from;
+    boolBit = 0;
+    if (encoding == Encoding.PLAIN) {
+      mode = PLAIN;
+    } else if (encoding.usesDictionary() && dictionary != null) {
+      mode = DICTIONARY;
+      ids.init(data, from + 1, end, data[from] & 0xFF);
+    } else {
+      mode = OTHER;
+      other = encoding.usesDictionary()
+          ? encoding.getDictionaryBasedValuesReader(descriptor, ValuesType.VALUES, dictionary)
+          : encoding.getValuesReader(descriptor, ValuesType.VALUES);
+      other.initFromPage(count, ByteBufferInputStream.wrap(
+          ByteBuffer.wrap(data, from, end - from).slice().order(ByteOrder.LITTLE_ENDIAN)));
+    }
+  }
+}
