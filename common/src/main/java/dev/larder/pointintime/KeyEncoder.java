@@ -109,6 +109,20 @@ final class KeyEncoder {
     return (int) (h ^ (h >>> 32));
   }
 
+  /**
+   * The hash of a key that is one integer, equal to {@link #hash(byte[], int)} of its 8-byte encoding but
+   * without encoding it: most views are keyed by one id, and the join hashes tens of millions of them.
+   */
+  static int hash(long key) {
+    long h = mix(mix((0x9E3779B97F4A7C15L ^ 8) ^ key) * 0x9E3779B97F4A7C15L);
+    return (int) (h ^ (h >>> 32));
+  }
+
+  /** Whether keys of these types are one integer, so that {@link #hash(long)} and its key table apply. */
+  static boolean oneInteger(List<ValueType> types) {
+    return types.size() == 1 && integerKeys(types);
+  }
+
   /** The finalizer of MurmurHash3 (fmix64). */
   private static long mix(long z) {
     z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;

@@ -69,6 +69,45 @@ final class KeyIndex {
     return size - 1;
   }
 
+  /**
+   * The id of a key that is one integer, added if new: the same id as {@link #add} gives its 8-byte encoding
+   * (see {@link KeyEncoder#hash(long)}), without the bytes.
+   */
+  int addLong(long key) {
+    int hash = KeyEncoder.hash(key);
+    long tag = tag(hash, 8);
+    int slot = slotOfLong(key, tag, hash);
+    long word = slots[2 * slot + 1];
+    if (word != 0) {
+      return (int) (word & ID_MASK) - 1;
+    }
+    if (size + 2 > offsets.length) {
+      offsets = Arrays.copyOf(offsets, offsets.length * 2);
+    }
+    offsets[size + 1] = offsets[size];
+    size++;
+    slots[2 * slot] = key;
+    slots[2 * slot + 1] = tag | size;
+    return size - 1;
+  }
+
+  /** The id of a key that is one integer, or -1 if absent; {@code hash} is {@link KeyEncoder#hash(long)}. */
+  int findLong(long key, int hash) {
+    long word = slots[2 * slotOfLong(key, tag(hash, 8), hash) + 1];
+    return word == 0 ? -1 : (int) (word & ID_MASK) - 1;
+  }
+
+  private int slotOfLong(long key, long tag, int hash) {
+    int slot = hash & mask;
+    for (long word = slots[2 * slot + 1]; word != 0; word = slots[2 * slot + 1]) {
+      if ((word & ~ID_MASK) == tag && slots[2 * slot] == key) {
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return slot;
+  }
+
   /** The id of the first {@code length} bytes of {@code key}, or -1 if absent. */
   int find(byte[] key, int length, int hash) {
     long word = slots[2 * slotOf(key, length, hash, prefix(key, length), tag(hash, length)) + 1];

@@ -26,6 +26,14 @@ public interface RawBatches extends AutoCloseable {
   @Override
   void close() throws IOException;
 
+  /** Whether values of this type have a raw form (see the class comment). */
+  static boolean hasRawForm(ValueType type) {
+    return switch (type) {
+      case INT32, INT64, TIMESTAMP, FLOAT, DOUBLE, BOOL -> true;
+      default -> false;
+    };
+  }
+
   /** The Java value of a raw value of type {@code type} (see the class comment). */
   static Object box(ValueType type, long raw) {
     return switch (type) {

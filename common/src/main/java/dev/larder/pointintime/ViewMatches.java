@@ -17,13 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ViewMatches {
   /**
    * Per position in key-then-time order: the row's time, whether it matched, the winner's event and created
-   * times. One row's state shares a cache line with its neighbours, the other rows of its key.
+   * times, and for views read in raw batches the winner's null bits and raw feature values. A row's state is
+   * contiguous, next to its neighbours (the other rows of its key), so that updating a winner touches one or
+   * two cache lines instead of one per array.
    */
   private static final int STRIDE = 4;
   private static final int TIME = 0;
   private static final int MATCHED = 1;
   private static final int EVENT = 2;
   private static final int CREATED = 3;
+  private static final int NULL_BITS = 4;
+  private static final int RAW_VALUES = 5;
 
   /** Heap bytes per entity row besides its key and feature values (position, state, build arrays). */
   static final long BYTES_PER_ROW = 4 + 8 * STRIDE + 4 + 4;
@@ -52,11 +56,21 @@ final class ViewMatches {
   private final long[] state;
   /** Feature values of each position's winner, position-major: boxed, or raw when read in raw batches. */
   private Object[] values;
-  private long[] rawValues;
-  private boolean[] rawNulls;
+  /** Longs of state per position: {@link #STRIDE}, plus the null bits and values if the view may be raw. */
+  private final int stride;
+  /** Whether feature values are raw in the state (set once the history was opened in raw batches). */
+  private boolean rawState;
   private ValueType[] types;
   private final int width;
+  /** Whether the join key is one integer: then keys are longs, never encoded to bytes (see KeyIndex.addLong). */
+  private final boolean oneInteger;
   private long matchedRows;
+  /** The slices a history row with these times may be seen from, kept for the next row (see probe). */
+  private boolean slicesKnown;
+  private long slicesOfEvent;
+  private long slicesOfAvailable;
+  private int firstSlice;
+  private int lastSlice;
 
   ViewMatches(ViewRequest view, EntityChunk chunk, int[] keyColumns) {
     this.view = view;
@@ -71,6 +85,7 @@ final class ViewMatches {
     this.slices = new KeyIndex[slices];
     this.sliceBase = new int[slices];
     KeyEncoder encoder = new KeyEncoder(keyColumns, types(view.joinKeys()));
+    this.oneInteger = KeyEncoder.oneInteger(types(view.joinKeys()));
     int[] groupOf = new int[n];
     int[] counts = new int[n + 1];
     int groups = 0;
@@ -81,9 +96,15 @@ final class ViewMatches {
       }
       KeyIndex index = new KeyIndex(i - from);
       for (int j = from; j < i; j++) {
-        int length = encoder.encodeInPlace(chunk.rows[chunk.byTime[j]]);
-        int id = length < 0 ? -1
-            : groups + index.add(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length));
+        int id;
+        if (oneInteger) {
+          Object key = chunk.rows[chunk.byTime[j]][keyColumns[0]];
+          id = key == null ? -1 : groups + index.addLong(((Number) key).longValue());
+        } else {
+          int length = encoder.encodeInPlace(chunk.rows[chunk.byTime[j]]);
+          id = length < 0 ? -1
+              : groups + index.add(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length));
+        }
         groupOf[j] = id;
         if (id >= 0) {
           counts[id + 1]++;
@@ -100,7 +121,8 @@ final class ViewMatches {
     int[] next = counts; // reused as each group's fill position
     System.arraycopy(groupStart, 0, next, 0, groups);
     int positions = groupStart[groups];
-    this.state = new long[positions * STRIDE];
+    this.stride = mayBeRaw(view) ? RAW_VALUES + width : STRIDE;
+    this.state = new long[positions * stride];
     this.positionOf = new int[n];
     Arrays.fill(positionOf, -1);
     for (int i = 0; i < n; i++) {
@@ -109,7 +131,7 @@ final class ViewMatches {
         int r = chunk.byTime[i];
         int p = next[g]++;
         positionOf[r] = p;
-        state[p * STRIDE + TIME] = chunk.times[r];
+        state[p * stride + TIME] = chunk.times[r];
       }
     }
   }
@@ -124,15 +146,23 @@ final class ViewMatches {
 
   /**
    * Offers a history row to the rows of its key in every slice that has rows which may see it: from the slice
-   * of its availability to the slice of its expiry.
+   * of its availability to the slice of its expiry. The key is {@code longKey} when the view's key is
+   * {@link #oneInteger one integer}, else the first {@code length} bytes of {@code key}.
    */
-  private void probe(byte[] key, int length, long ets, long cts, long available, Object[] row, long[][] raw,
-                     boolean[][] nulls, int r, int[] features) {
-    int hash = KeyEncoder.hash(key, length);
-    int last = rule.hasTtl() && ets <= Long.MAX_VALUE - rule.ttlMicros()
-        ? sliceOf(ets + rule.ttlMicros() - 1) : slices.length - 1;
-    for (int s = sliceOf(available); s <= last; s++) {
-      int id = slices[s].find(key, length, hash);
+  private void probe(byte[] key, int length, long longKey, long ets, long cts, long available, Object[] row,
+                     long[][] raw, boolean[][] nulls, int r, int[] features) {
+    int hash = oneInteger ? KeyEncoder.hash(longKey) : KeyEncoder.hash(key, length);
+    if (!slicesKnown || ets != slicesOfEvent || available != slicesOfAvailable) { // snapshot rows share times
+      slicesKnown = true;
+      slicesOfEvent = ets;
+      slicesOfAvailable = available;
+      firstSlice = sliceOf(available);
+      lastSlice = rule.hasTtl() && ets <= Long.MAX_VALUE - rule.ttlMicros()
+          ? sliceOf(ets + rule.ttlMicros() - 1) : slices.length - 1;
+    }
+    int last = lastSlice;
+    for (int s = firstSlice; s <= last; s++) {
+      int id = oneInteger ? slices[s].findLong(longKey, hash) : slices[s].find(key, length, hash);
       if (id < 0) {
         continue;
       }
@@ -142,6 +172,12 @@ final class ViewMatches {
         offerRaw(sliceBase[s] + id, ets, cts, available, raw, nulls, r, features);
       }
     }
+  }
+
+  /** Whether the view's history can come in raw batches: integer keys, fixed-width features, at most 64. */
+  private static boolean mayBeRaw(ViewRequest view) {
+    return KeyEncoder.integerKeys(types(view.joinKeys())) && view.features().size() <= 64
+        && types(view.outputColumns()).stream().allMatch(RawBatches::hasRawForm);
   }
 
   private static List<ValueType> types(List<dev.larder.value.Column> keys) {
@@ -159,21 +195,21 @@ final class ViewMatches {
     }
     long from = rule.hasTtl() && chunk.minTime > Long.MIN_VALUE + rule.ttlMicros()
         ? chunk.minTime - rule.ttlMicros() + 1 : Long.MIN_VALUE;
-    RawBatches raw = KeyEncoder.integerKeys(types(view.joinKeys())) ? view.history().openRaw(from, chunk.maxTime)
-        : null;
+    RawBatches raw = stride > STRIDE ? view.history().openRaw(from, chunk.maxTime) : null;
     if (raw != null) {
       try (raw) {
         joinRaw(raw, progress);
       }
       return;
     }
-    values = new Object[state.length / STRIDE * width];
+    values = new Object[state.length / stride * width];
     try (RowReader in = view.history().open(from, chunk.maxTime)) {
       HistoryColumns columns = HistoryColumns.of(in.schema(), view);
       KeyEncoder encoder = new KeyEncoder(columns.keys(), types(view.joinKeys()));
       int eventTs = columns.eventTs();
       int createdTs = columns.createdTs();
       int[] features = columns.features();
+      int keyColumn = columns.keys()[0];
       long read = 0;
       for (Object[] r = in.next(); r != null; r = in.next()) {
         if ((++read & 0xFFF) == 0) {
@@ -190,11 +226,18 @@ final class ViewMatches {
         if (available > chunk.maxTime || !rule.isFresh(Math.max(available, chunk.minTime), ets)) {
           continue; // no row of the chunk can see it
         }
+        if (oneInteger) {
+          Object key = r[keyColumn];
+          if (key != null) {
+            probe(null, 8, ((Number) key).longValue(), ets, cts, available, r, null, null, 0, features);
+          }
+          continue;
+        }
         int length = encoder.encodeInPlace(r);
         if (length < 0) {
           continue;
         }
-        probe(encoder.buffer(), length, ets, cts, available, r, null, null, 0, features);
+        probe(encoder.buffer(), length, 0, ets, cts, available, r, null, null, 0, features);
       }
       progress.addAndGet(read & 0xFFF);
     }
@@ -210,13 +253,14 @@ final class ViewMatches {
     for (int f = 0; f < width; f++) {
       types[f] = view.outputColumns().get(f).type();
     }
-    rawValues = new long[state.length / STRIDE * width];
-    rawNulls = new boolean[rawValues.length];
+    rawState = true;
     for (int n = in.next(); n > 0; n = in.next()) {
       long[][] raw = in.raw();
       boolean[][] nulls = in.nulls();
       long[] event = raw[eventTs];
       boolean[] eventNull = nulls[eventTs];
+      long[] keys = raw[columns.keys()[0]];
+      boolean[] keyNull = nulls[columns.keys()[0]];
       for (int r = 0; r < n; r++) {
         if (eventNull[r]) {
           continue;
@@ -227,11 +271,17 @@ final class ViewMatches {
         if (available > chunk.maxTime || !rule.isFresh(Math.max(available, chunk.minTime), ets)) {
           continue; // no row of the chunk can see it
         }
+        if (oneInteger) {
+          if (!keyNull[r]) {
+            probe(null, 8, keys[r], ets, cts, available, null, raw, nulls, r, features);
+          }
+          continue;
+        }
         int length = encoder.encodeRaw(raw, nulls, r);
         if (length < 0) {
           continue;
         }
-        probe(encoder.buffer(), length, ets, cts, available, null, raw, nulls, r, features);
+        probe(encoder.buffer(), length, 0, ets, cts, available, null, raw, nulls, r, features);
       }
       progress.addAndGet(n);
     }
@@ -242,16 +292,17 @@ final class ViewMatches {
                         int[] features) {
     int end = groupStart[id + 1];
     for (int p = firstAtOrAfter(groupStart[id], end, available); p < end; p++) {
-      int at = p * STRIDE;
+      int at = p * stride;
       if (!rule.isFresh(state[at + TIME], ets)) {
         break;
       }
       if (wins(at, ets, cts)) {
-        int base = p * width;
+        long bits = 0;
         for (int f = 0; f < width; f++) {
-          rawValues[base + f] = raw[features[f]][r];
-          rawNulls[base + f] = nulls[features[f]][r];
+          state[at + RAW_VALUES + f] = raw[features[f]][r];
+          bits |= nulls[features[f]][r] ? 1L << f : 0;
         }
+        state[at + NULL_BITS] = bits;
       }
     }
   }
@@ -278,7 +329,7 @@ final class ViewMatches {
   private void offer(int id, long ets, long cts, long available, Object[] row, int[] features) {
     int end = groupStart[id + 1];
     for (int p = firstAtOrAfter(groupStart[id], end, available); p < end; p++) {
-      int at = p * STRIDE;
+      int at = p * stride;
       if (!rule.isFresh(state[at + TIME], ets)) {
         break; // rows are in time order: all later rows see this value expired too
       }
@@ -294,7 +345,7 @@ final class ViewMatches {
   /** The first position in {@code [from, to)} whose row time is at least {@code time}. */
   private int firstAtOrAfter(int from, int to, long time) {
     if (to - from <= 8) {
-      while (from < to && state[from * STRIDE + TIME] < time) {
+      while (from < to && state[from * stride + TIME] < time) {
         from++;
       }
       return from;
@@ -303,7 +354,7 @@ final class ViewMatches {
     int hi = to;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (state[mid * STRIDE + TIME] < time) {
+      if (state[mid * stride + TIME] < time) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -319,12 +370,14 @@ final class ViewMatches {
   /** Copies the winner's feature values of chunk row {@code r} into {@code out} from {@code at} (nulls if none). */
   int copyValues(int r, Object[] out, int at) {
     int p = positionOf[r];
-    if (p >= 0 && state[p * STRIDE + MATCHED] != 0) {
-      if (values != null) {
+    int s = p * stride;
+    if (p >= 0 && state[s + MATCHED] != 0) {
+      if (!rawState) {
         System.arraycopy(values, p * width, out, at, width);
       } else {
-        for (int f = 0, v = p * width; f < width; f++, v++) {
-          out[at + f] = rawNulls[v] ? null : RawBatches.box(types[f], rawValues[v]);
+        long bits = state[s + NULL_BITS];
+        for (int f = 0; f < width; f++) {
+          out[at + f] = (bits & 1L << f) != 0 ? null : RawBatches.box(types[f], state[s + RAW_VALUES + f]);
         }
       }
     }
