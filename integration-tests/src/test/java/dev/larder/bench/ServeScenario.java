@@ -13,6 +13,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -188,13 +189,15 @@ final class ServeScenario extends Scenario {
       Load.Result check = Load.run(client -> health.get(client).withDeadlineAfter(10, TimeUnit.SECONDS).check(hc),
           shape, serverCpu, clientCpu);
 
-      r.detail("lookup", lookup.toJson()).detail("health_check", check.toJson());
+      Load.Result canned = measureCanned(lookups.get(0), featureList, c, shape, clientCpu, server.log().getParent());
+
+      r.detail("lookup", lookup.toJson()).detail("health_check", check.toJson()).detail("canned", canned.toJson());
       if (!c.closed()) {
         org.HdrHistogram.Histogram floor = LoopbackFloor.measure(rate, Math.min(warmup, 2), duration);
         r.figure("loopback_floor_p50_ms", "loopback round trip p50 (floor)", floor.getValueAtPercentile(50) / 1000.0, "ms")
             .figure("loopback_floor_p99_ms", "loopback round trip p99 (floor)", floor.getValueAtPercentile(99) / 1000.0, "ms");
       }
-      report(r, c, lookup, check);
+      report(r, c, lookup, check, canned);
     } finally {
       for (ManagedChannel ch : channels) {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -202,7 +205,7 @@ final class ServeScenario extends Scenario {
     }
   }
 
-  private void report(Report r, LoadConfig c, Load.Result lookup, Load.Result check) {
+  private void report(Report r, LoadConfig c, Load.Result lookup, Load.Result check, Load.Result canned) {
     boolean standardLoad = !c.closed() && clients == 4 && rate == 100 && features == 50 && views == 5;
     Report.Goal p99Goal = null;
     if (standardLoad && c.entitiesPerRequest() == 1) {
@@ -229,12 +232,47 @@ final class ServeScenario extends Scenario {
         .figure("throughput_ratio", "lookup / Health throughput", lookup.throughput() / check.throughput(), "x",
             c.closed() && c.entitiesPerRequest() == 1 ? atLeast(0.8) : null)
         .figure("p99_ratio", "lookup p99 / Health p99", lookup.percentileMs(99) / check.percentileMs(99), "x")
+        .figure("canned_p99_ms", "zero-work server p99", canned.percentileMs(99), "ms")
+        .figure("canned_throughput", "zero-work server throughput", canned.throughput(), "req/s")
+        .figure("canned_ratio", "zero-work server / Health throughput", canned.throughput() / check.throughput(), "x")
+        .figure("server_cpu_us_per_canned", "zero-work server CPU per call", canned.cpuMicrosPerCall(0), "us")
         .figure("server_cpu_us_per_lookup", "server CPU per lookup", lookup.cpuMicrosPerCall(0), "us")
         .figure("server_cpu_us_per_health", "server CPU per Health/Check", check.cpuMicrosPerCall(0), "us")
         .figure("client_cpu_us_per_lookup", "client CPU per lookup", lookup.cpuMicrosPerCall(1), "us")
         .figure("client_cpu_us_per_health", "client CPU per Health/Check", check.cpuMicrosPerCall(1), "us");
     if (!c.closed() && lookup.throughput() < 0.95 * rate) {
       r.note(String.format(Locale.ROOT, "achieved %.1f req/s of the %.0f req/s asked for", lookup.throughput(), rate));
+    }
+  }
+
+  /**
+   * The same load against {@link CannedServer}, which answers every call with a response larder-server just gave
+   * for this shape and does no lookup: the ceiling of any lookup path for responses of this size here.
+   */
+  private Load.Result measureCanned(FeatureServingGrpc.FeatureServingFutureStub larder, FeatureList featureList,
+                                    LoadConfig c, Load.Shape shape, java.util.function.LongSupplier clientCpu,
+                                    Path logDir) throws Exception {
+    byte[] response = larder.withDeadlineAfter(30, TimeUnit.SECONDS)
+        .getOnlineFeatures(request(featureList, c.entitiesPerRequest(), new SplittableRandom(seed + 1))).get()
+        .toByteArray();
+    List<ManagedChannel> channels = new ArrayList<>();
+    try (ServerProcess canned = ServerProcess.startCanned(response, logDir, splitOpts(serverJvmOpts))) {
+      List<FeatureServingGrpc.FeatureServingFutureStub> stubs = new ArrayList<>();
+      List<SplittableRandom> randoms = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", canned.port()).usePlaintext().directExecutor()
+            .maxInboundMessageSize(64 << 20).build();
+        channels.add(ch);
+        stubs.add(FeatureServingGrpc.newFutureStub(ch));
+        randoms.add(new SplittableRandom(seed * 31 + i));
+      }
+      return Load.run(client -> stubs.get(client).withDeadlineAfter(10, TimeUnit.SECONDS)
+              .getOnlineFeatures(request(featureList, c.entitiesPerRequest(), randoms.get(client))),
+          shape, () -> ProcStatus.cpuNanos(canned.pid()), clientCpu);
+    } finally {
+      for (ManagedChannel ch : channels) {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
   }
 

@@ -10,14 +10,15 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * larder-server in its own JVM, as deployed: the load generator and the server then share only the loopback
- * and the CPU, not a heap or a GC. Settings go through the documented {@code LARDER_*} environment variables.
+ * larder-server (or the zero-work {@link CannedServer}) in its own JVM, as deployed: the load generator and the
+ * server then share only the loopback and the CPU, not a heap or a GC. Settings go through the documented {@code LARDER_*} environment variables.
  */
 final class ServerProcess implements AutoCloseable {
   static final String MAIN_CLASS = "dev.larder.serving.LarderServer";
@@ -42,10 +43,30 @@ final class ServerProcess implements AutoCloseable {
     int port = freePort();
     List<String> cmd = Child.javaCommand(jvmOptions, MAIN_CLASS);
     cmd.addAll(List.of("--repo", repo.toString(), "--port", Integer.toString(port)));
+    Map<String, String> all = new HashMap<>(env);
+    all.putIfAbsent("LARDER_METRICS_PORT", "0");
+    return launch(cmd, port, logDir.resolve("server.log"), all);
+  }
+
+  /**
+   * {@link CannedServer} in its own JVM: the same transport answering GetOnlineFeatures with {@code response}
+   * and doing no lookup.
+   */
+  static ServerProcess startCanned(byte[] response, Path logDir, List<String> jvmOptions)
+      throws IOException, InterruptedException {
+    int port = freePort();
     Files.createDirectories(logDir);
-    Path log = logDir.resolve("server.log");
+    Path responseFile = logDir.resolve("canned-response.bin");
+    Files.write(responseFile, response);
+    List<String> cmd = Child.javaCommand(jvmOptions, CannedServer.class.getName());
+    cmd.addAll(List.of(Integer.toString(port), responseFile.toString()));
+    return launch(cmd, port, logDir.resolve("canned-server.log"), Map.of());
+  }
+
+  private static ServerProcess launch(List<String> cmd, int port, Path log, Map<String, String> env)
+      throws IOException, InterruptedException {
+    Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("LARDER_METRICS_PORT", "0");
     pb.environment().putAll(env);
     ServerProcess server = new ServerProcess(pb.start(), log, port);
     try {
@@ -79,7 +100,7 @@ final class ServerProcess implements AutoCloseable {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
-          throw new IOException("larder-server exited with code " + process.exitValue() + "; see " + log + ":\n"
+          throw new IOException(log.getFileName() + ": the server exited with code " + process.exitValue() + "; see " + log + ":\n"
               + Files.readString(log));
         }
         try {
@@ -93,7 +114,7 @@ final class ServerProcess implements AutoCloseable {
         }
         Thread.sleep(100);
       }
-      throw new IOException("larder-server did not report SERVING within 60 s; see " + log);
+      throw new IOException("the server did not report SERVING within 60 s; see " + log);
     } finally {
       channel.shutdownNow();
     }

@@ -1,11 +1,12 @@
 package dev.larder.serving;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.larder.serving.lookup.EncodedResponse;
 import dev.larder.serving.v1.GetOnlineFeaturesRequest;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor.Marshaller;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,20 +25,27 @@ final class LookupMarshallers {
   /** A parsed request, or why the bytes were not one. */
   record LookupRequest(GetOnlineFeaturesRequest request, String parseError) {}
 
+  /**
+   * grpc-java's own protobuf marshaller does the parsing: it reads a stream of known length into a reused
+   * buffer and parses from the array, which is several times cheaper than parsing from the stream.
+   */
+  private static final Marshaller<GetOnlineFeaturesRequest> PROTO =
+      ProtoUtils.marshaller(GetOnlineFeaturesRequest.getDefaultInstance());
+
   static final Marshaller<LookupRequest> REQUEST = new Marshaller<>() {
     @Override
     public InputStream stream(LookupRequest value) {
-      return new BytesStream(value.request().toByteArray());
+      return PROTO.stream(value.request());
     }
 
     @Override
     public LookupRequest parse(InputStream stream) {
       try {
-        return new LookupRequest(GetOnlineFeaturesRequest.parseFrom(stream), null);
-      } catch (InvalidProtocolBufferException e) {
-        return new LookupRequest(null, e.getMessage());
-      } catch (IOException e) {
-        throw new IllegalStateException("reading a GetOnlineFeatures request failed", e);
+        return new LookupRequest(PROTO.parse(stream), null);
+      } catch (StatusRuntimeException e) {
+        // The marshaller wraps a parse failure into INTERNAL; the cause says what was wrong with the bytes.
+        Throwable why = e.getCause() != null ? e.getCause() : e;
+        return new LookupRequest(null, why.getMessage());
       }
     }
   };
