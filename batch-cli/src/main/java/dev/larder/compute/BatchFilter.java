@@ -84,7 +84,7 @@ final class BatchFilter {
       case FLOAT -> Float.intBitsToFloat((int) raw);
       case DOUBLE -> Double.longBitsToDouble(raw);
       case BOOL -> raw != 0;
-      case STRING -> b.strings[c][r];
+      case STRING -> b.string(c, r);
       default -> throw new IllegalArgumentException("no columnar form for " + type);
     };
   }

@@ -60,7 +60,8 @@ final class ColumnarEvents {
     if (job.keyNames().size() != 1) {
       return OptionalLong.empty();
     }
-    Optional<SourceColumns> opened = SourceColumns.open(job.source(), repoDir, job.readColumns());
+    Optional<SourceColumns> opened = SourceColumns.open(job.source(), repoDir, job.readColumns(),
+        job.timestampIndex(), from, until);
     if (opened.isEmpty()) {
       return OptionalLong.empty();
     }

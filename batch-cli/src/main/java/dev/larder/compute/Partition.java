@@ -201,19 +201,24 @@ final class Partition implements EventSink {
       order[fill[entityOf[e]]++] = e;
     }
     fill = null;
-    for (int id = 0; id < entities; id++) {
-      sortByTime(order, start[id], start[id + 1]);
-    }
-    // Lay the events out entity by entity, in time order, so the window reads them sequentially.
-    block.reorder(order);
-    order = null;
-    if (n < PARALLEL_EVENTS || Runtime.getRuntime().availableProcessors() < 2) {
-      aggregate(window, asOfs, start, 0, entities, sinks.get());
-      return;
-    }
+    boolean parallel = n >= PARALLEL_EVENTS && Runtime.getRuntime().availableProcessors() >= 2;
     int split = 0;
     while (split < entities && start[split] < n / 2) {
       split++;
+    }
+    if (parallel) {
+      sortByTimeOnTwoThreads(order, start, split, entities);
+    } else {
+      for (int id = 0; id < entities; id++) {
+        sortByTime(order, start[id], start[id + 1]);
+      }
+    }
+    // Lay the events out entity by entity, in time order, so the window reads them sequentially.
+    block.reorder(order, parallel);
+    order = null;
+    if (!parallel) {
+      aggregate(window, asOfs, start, 0, entities, sinks.get());
+      return;
     }
     int from = split;
     RowSink second = sinks.get();
@@ -244,6 +249,34 @@ final class Partition implements EventSink {
       throw e;
     } else if (failure[0] instanceof Error e) {
       throw e;
+    }
+  }
+
+  /** Sorts entities [split, entities) on a helper thread and [0, split) on this one (they are independent). */
+  private void sortByTimeOnTwoThreads(int[] order, int[] start, int split, int entities) throws IOException {
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread t = new Thread(() -> {
+      try {
+        for (int id = split; id < entities; id++) {
+          sortByTime(order, start[id], start[id + 1]);
+        }
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      }
+    }, "larder-sort");
+    t.setDaemon(true);
+    t.start();
+    for (int id = 0; id < split; id++) {
+      sortByTime(order, start[id], start[id + 1]);
+    }
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while sorting events");
+    }
+    if (failure[0] != null) {
+      throw failure[0];
     }
   }
 

@@ -27,7 +27,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * stream split) go through parquet-java's own {@link ValuesReader} for that page, so every file still reads.
  *
  * <p>Fixed-width values come out in raw form (see {@link ParquetSlot.RawRead}, the same conversions as the
- * row path); strings as {@link StringCodes} codes plus the coded {@link String}.
+ * row path); strings as {@link StringCodes} codes (the decoded value only for values without a code).
  */
 final class ChunkDecoder {
   private static final int PLAIN = 0;
@@ -55,6 +55,11 @@ final class ChunkDecoder {
   private int pos;
   private int boolBit;
   private ValuesReader other;
+  /** Scratch: dictionary ids, and present values before they are spread over non-null positions. */
+  private int[] idBuffer = new int[0];
+  private long[] denseRaw;
+  private String[] denseStrings;
+  private boolean[] denseSkip;
 
   /**
    * @param raw how fixed-width values convert, null for a string column
@@ -89,27 +94,51 @@ final class ChunkDecoder {
 
   /**
    * Decodes the next {@code n} values: {@code nulls[k]} for a null, else {@code out[k]} holds the raw value
-   * (strings: the code, -1 for none, and {@code strings[k]} the value).
+   * (strings: the code, or -1 when the value has none and is then in {@code strings[k]}). Rows with
+   * {@code skip[k]} (when {@code skip} is not null) get their null flag but no value: the value is passed
+   * over, which for strings saves the dictionary lookup. Levels and values are decoded a run at a time:
+   * present values first into a dense buffer, then spread over the non-null positions.
    */
-  void read(long[] out, boolean[] nulls, String[] strings, int n) throws IOException {
+  void read(long[] out, boolean[] nulls, String[] strings, boolean[] skip, int n) throws IOException {
+    if (idBuffer.length < n) {
+      idBuffer = new int[n];
+      denseRaw = new long[n];
+      denseStrings = new String[n];
+      denseSkip = new boolean[n];
+    }
     int i = 0;
     while (i < n) {
       if (left == 0) {
         nextPage();
       }
       int m = Math.min(n - i, left);
-      for (int k = i; k < i + m; k++) {
-        if (maxDef > 0 && levels.next() != maxDef) {
-          nulls[k] = true;
-          if (strings != null) {
-            strings[k] = null;
+      int present;
+      if (maxDef > 0) {
+        present = levels.nulls(nulls, i, m, maxDef);
+      } else {
+        java.util.Arrays.fill(nulls, i, i + m, false);
+        present = m;
+      }
+      if (present == m) {
+        decode(out, strings, skip, i, m);
+      } else {
+        boolean[] dense = null;
+        if (skip != null) {
+          dense = denseSkip;
+          for (int k = i, d = 0; k < i + m; k++) {
+            if (!nulls[k]) {
+              dense[d++] = skip[k];
+            }
           }
-        } else {
-          nulls[k] = false;
-          if (strings != null) {
-            readString(out, strings, k);
-          } else {
-            out[k] = readFixed();
+        }
+        decode(denseRaw, denseStrings, dense, 0, present);
+        for (int k = i, d = 0; k < i + m; k++) {
+          if (!nulls[k]) {
+            out[k] = denseRaw[d];
+            if (strings != null) {
+              strings[k] = denseStrings[d];
+            }
+            d++;
           }
         }
       }
@@ -118,77 +147,106 @@ final class ChunkDecoder {
     }
   }
 
-  private long readFixed() {
+  /** Decodes {@code count} present values of the page into {@code out[off...]} (and {@code strings}). */
+  private void decode(long[] out, String[] strings, boolean[] skip, int off, int count) {
+    if (codes != null) {
+      decodeStrings(out, strings, skip, off, count);
+      return;
+    }
+    int to = off + count;
     if (mode == DICTIONARY) {
-      return dictionaryRaw[ids.next()];
+      ids.next(idBuffer, 0, count);
+      for (int k = 0; k < count; k++) {
+        out[off + k] = dictionaryRaw[idBuffer[k]];
+      }
+      return;
     }
     if (mode == OTHER) {
-      return switch (type) {
-        case BOOLEAN -> ParquetSlot.RawRead.fromBoolean(other.readBoolean());
-        case INT32 -> raw.fromInt(other.readInteger());
-        case INT64 -> raw.fromLong(other.readLong());
-        case FLOAT -> raw.fromFloat(other.readFloat());
-        default -> ParquetSlot.RawRead.fromDouble(other.readDouble());
-      };
+      for (int k = off; k < to; k++) {
+        out[k] = switch (type) {
+          case BOOLEAN -> ParquetSlot.RawRead.fromBoolean(other.readBoolean());
+          case INT32 -> raw.fromInt(other.readInteger());
+          case INT64 -> raw.fromLong(other.readLong());
+          case FLOAT -> raw.fromFloat(other.readFloat());
+          default -> ParquetSlot.RawRead.fromDouble(other.readDouble());
+        };
+      }
+      return;
     }
     switch (type) {
-      case INT32 -> {
-        int v = intAt(pos);
-        pos += 4;
-        return raw.fromInt(v);
-      }
       case INT64 -> {
-        long v = longAt(pos);
-        pos += 8;
-        return raw.fromLong(v);
-      }
-      case FLOAT -> {
-        float v = Float.intBitsToFloat(intAt(pos));
-        pos += 4;
-        return raw.fromFloat(v);
+        for (int k = off; k < to; k++, pos += 8) {
+          out[k] = raw.fromLong(longAt(pos));
+        }
       }
       case DOUBLE -> {
-        long v = longAt(pos);
-        pos += 8;
-        return v; // raw double bits
+        for (int k = off; k < to; k++, pos += 8) {
+          out[k] = longAt(pos); // raw double bits
+        }
+      }
+      case INT32 -> {
+        for (int k = off; k < to; k++, pos += 4) {
+          out[k] = raw.fromInt(intAt(pos));
+        }
+      }
+      case FLOAT -> {
+        for (int k = off; k < to; k++, pos += 4) {
+          out[k] = raw.fromFloat(Float.intBitsToFloat(intAt(pos)));
+        }
       }
       case BOOLEAN -> {
-        int b = (data[pos + (boolBit >>> 3)] >>> (boolBit & 7)) & 1;
-        boolBit++;
-        return b;
+        for (int k = off; k < to; k++, boolBit++) {
+          out[k] = (data[pos + (boolBit >>> 3)] >>> (boolBit & 7)) & 1;
+        }
       }
       default -> throw new IllegalStateException("no raw form for " + type);
     }
   }
 
-  private void readString(long[] out, String[] strings, int k) {
+  /** Strings: codes into {@code out}; the value itself into {@code strings} only when it has no code. */
+  private void decodeStrings(long[] out, String[] strings, boolean[] skip, int off, int count) {
     if (mode == DICTIONARY) {
-      int id = ids.next();
-      int c = dictionaryCodes[id];
-      if (c == 0) {
-        c = map(id);
+      ids.next(idBuffer, 0, count);
+      for (int k = 0; k < count; k++) {
+        if (skip != null && skip[off + k]) {
+          continue;
+        }
+        int id = idBuffer[k];
+        int c = dictionaryCodes[id];
+        if (c == 0) {
+          c = map(id);
+        }
+        out[off + k] = c - 1;
+        if (c < 0) {
+          out[off + k] = -1;
+          strings[off + k] = uncoded[id];
+        }
       }
-      out[k] = c > 0 ? c - 1 : -1;
-      strings[k] = c > 0 ? codes.string(c - 1) : uncoded[id];
       return;
     }
-    byte[] a;
-    int off;
-    int len;
-    if (mode == OTHER) {
-      Binary b = other.readBytes();
-      a = b.getBytesUnsafe();
-      off = 0;
-      len = a.length;
-    } else {
-      len = intAt(pos);
-      a = data;
-      off = pos + 4;
-      pos = off + len;
+    for (int k = off; k < off + count; k++) {
+      byte[] a;
+      int from;
+      int len;
+      if (mode == OTHER) {
+        a = other.readBytes().getBytesUnsafe();
+        from = 0;
+        len = a.length;
+      } else {
+        len = intAt(pos);
+        a = data;
+        from = pos + 4;
+        pos = from + len;
+      }
+      if (skip != null && skip[k]) {
+        continue;
+      }
+      int code = codes.codeOf(a, from, len);
+      out[k] = code;
+      if (code < 0) {
+        strings[k] = new String(a, from, len, StandardCharsets.UTF_8);
+      }
     }
-    int code = codes.codeOf(a, off, len);
-    out[k] = code;
-    strings[k] = code >= 0 ? codes.string(code) : new String(a, off, len, StandardCharsets.UTF_8);
   }
 
   private int map(int id) {

@@ -40,6 +40,77 @@ final class HybridDecoder {
     this.legacyBit = (long) from * 8;
   }
 
+  /** Decodes the next {@code n} values into {@code out[off, off + n)}: whole runs at a time. */
+  void next(int[] out, int off, int n) {
+    if (legacy) {
+      for (int k = off; k < off + n; k++) {
+        out[k] = next();
+      }
+      return;
+    }
+    int k = off;
+    int to = off + n;
+    while (k < to) {
+      if (left == 0) {
+        header();
+      }
+      int m = Math.min(left, to - k);
+      if (rle) {
+        java.util.Arrays.fill(out, k, k + m, rleValue);
+        k += m;
+        left -= m;
+        continue;
+      }
+      for (int j = 0; j < m; j++) {
+        if (groupIndex == 8) {
+          unpack();
+        }
+        out[k++] = group[groupIndex++];
+      }
+      left -= m;
+    }
+  }
+
+  /**
+   * Decodes the next {@code n} definition levels as null flags ({@code level != maxDef}) into
+   * {@code nulls[off, off + n)}; returns how many are not null.
+   */
+  int nulls(boolean[] nulls, int off, int n, int maxDef) {
+    int present = 0;
+    int k = off;
+    int to = off + n;
+    while (k < to) {
+      if (legacy) {
+        boolean isNull = next() != maxDef;
+        nulls[k++] = isNull;
+        present += isNull ? 0 : 1;
+        continue;
+      }
+      if (left == 0) {
+        header();
+      }
+      int m = Math.min(left, to - k);
+      if (rle) {
+        boolean isNull = rleValue != maxDef;
+        java.util.Arrays.fill(nulls, k, k + m, isNull);
+        present += isNull ? 0 : m;
+        k += m;
+        left -= m;
+        continue;
+      }
+      for (int j = 0; j < m; j++) {
+        if (groupIndex == 8) {
+          unpack();
+        }
+        boolean isNull = group[groupIndex++] != maxDef;
+        nulls[k++] = isNull;
+        present += isNull ? 0 : 1;
+      }
+      left -= m;
+    }
+    return present;
+  }
+
   int next() {
     if (legacy) {
       int v = 0;

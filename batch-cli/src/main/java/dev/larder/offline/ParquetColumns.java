@@ -27,6 +27,10 @@ final class ParquetColumns implements Closeable {
   private final ParquetSlot.RawRead[] raws;
   private final StringCodes[] codes;
   private ChunkDecoder[] decoders;
+  private int rangeColumn = -1;
+  private long from;
+  private long until;
+  private boolean[] skip;
   private long rowsInGroup;
   private long rowInGroup;
   private long rowNumber;
@@ -81,6 +85,16 @@ final class ParquetColumns implements Closeable {
     }
   }
 
+  /**
+   * Lets {@link #next} pass over the values of rows whose column {@code column} is null or outside
+   * {@code [from, until)}: those rows get their null flags, but their other values are undefined.
+   */
+  void onlyNeed(int column, long from, long until) {
+    this.rangeColumn = column;
+    this.from = from;
+    this.until = until;
+  }
+
   /** Rows read so far. */
   long rowNumber() {
     return rowNumber;
@@ -99,8 +113,23 @@ final class ParquetColumns implements Closeable {
         }
       }
       int n = (int) Math.min(max, rowsInGroup - rowInGroup);
+      boolean[] passOver = null;
+      if (rangeColumn >= 0) {
+        decoders[rangeColumn].read(raw[rangeColumn], nulls[rangeColumn], strings[rangeColumn], null, n);
+        if (skip == null || skip.length < n) {
+          skip = new boolean[Math.max(n, max)];
+        }
+        long[] v = raw[rangeColumn];
+        boolean[] isNull = nulls[rangeColumn];
+        for (int r = 0; r < n; r++) {
+          skip[r] = isNull[r] || v[r] < from || v[r] >= until;
+        }
+        passOver = skip;
+      }
       for (int c = 0; c < decoders.length; c++) {
-        decoders[c].read(raw[c], nulls[c], strings[c], n);
+        if (c != rangeColumn) {
+          decoders[c].read(raw[c], nulls[c], strings[c], passOver, n);
+        }
       }
       rowInGroup += n;
       rowNumber += n;

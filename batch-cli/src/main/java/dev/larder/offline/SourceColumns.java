@@ -33,6 +33,9 @@ public final class SourceColumns implements AutoCloseable {
   private final List<SourceFiles.DataFile> files;
   private final List<Column> fileColumns;
   private final StringCodes[] codes;
+  private final int rangeColumn;
+  private final long from;
+  private final long until;
   private final BlockingQueue<Batch> free = new LinkedBlockingQueue<>();
   private final BlockingQueue<Batch> full = new LinkedBlockingQueue<>();
   private Thread producer;
@@ -44,7 +47,11 @@ public final class SourceColumns implements AutoCloseable {
   private SourceFiles.DataFile file;
   private ParquetColumns current;
 
-  private SourceColumns(RowSchema schema, List<SourceFiles.DataFile> files, List<Column> fileColumns) {
+  private SourceColumns(RowSchema schema, List<SourceFiles.DataFile> files, List<Column> fileColumns,
+                        int rangeColumn, long from, long until) {
+    this.rangeColumn = rangeColumn;
+    this.from = from;
+    this.until = until;
     this.schema = schema;
     this.files = files;
     this.fileColumns = fileColumns;
@@ -64,6 +71,17 @@ public final class SourceColumns implements AutoCloseable {
    * {@link SourceReaders#open}, which reports such errors in its words and at the row they occur.
    */
   public static Optional<SourceColumns> open(Source source, Path repoDir, List<String> columns) throws IOException {
+    return open(source, repoDir, columns, -1, 0, 0);
+  }
+
+  /**
+   * Like {@link #open(Source, Path, List)}, for a caller that only needs the values of rows whose column
+   * {@code rangeColumn} (an index into {@code columns}; a fixed-width column) is in {@code [from, until)}:
+   * other rows come with their null flags, but the rest of their values is undefined (they are passed over,
+   * not decoded), which halves the work of a one-snapshot compute. -1 for none.
+   */
+  public static Optional<SourceColumns> open(Source source, Path repoDir, List<String> columns, int rangeColumn,
+                                             long from, long until) throws IOException {
     List<SourceFiles.DataFile> files = SourceFiles.list(source.getPath(), source.getFormat(), repoDir);
     if (files.isEmpty()) {
       return Optional.empty();
@@ -89,7 +107,10 @@ public final class SourceColumns implements AutoCloseable {
       out.add(all.get().column(i));
       fileColumns.add(new Column(toFile.getOrDefault(n, n), all.get().column(i).type()));
     }
-    SourceColumns s = new SourceColumns(new RowSchema(out), files, fileColumns);
+    if (rangeColumn >= 0 && out.get(rangeColumn).type() == ValueType.STRING) {
+      return Optional.empty();
+    }
+    SourceColumns s = new SourceColumns(new RowSchema(out), files, fileColumns, rangeColumn, from, until);
     for (SourceFiles.DataFile f : files) { // footers only: ineligible files are found before any row is read
       try {
         Optional<ParquetColumns> columnar = ParquetColumns.open(f.path(), f.display(), fileColumns, s.codes);
@@ -116,19 +137,21 @@ public final class SourceColumns implements AutoCloseable {
 
   /**
    * Rows of one file in primitive columns: column c of row r is null when {@code nulls[c][r]}; else its raw
-   * value is {@code raw[c][r]}, and for a string column that is its code (-1 for none) and the value is
-   * {@code strings[c][r]}. Valid until the next call of {@link SourceColumns#next()}.
+   * value is {@code raw[c][r]}, and for a string column that is its code (-1 for none; see
+   * {@link #string}). Valid until the next call of {@link SourceColumns#next()}.
    */
   public static final class Batch {
     public final long[][] raw;
     public final boolean[][] nulls;
-    public final String[][] strings;
+    private final String[][] strings;
+    private final StringCodes[] codes;
     private int size;
     private String display;
     private long firstRow;
     private IOException error;
 
-    private Batch(RowSchema schema) {
+    private Batch(RowSchema schema, StringCodes[] codes) {
+      this.codes = codes;
       int n = schema.size();
       raw = new long[n][BATCH];
       nulls = new boolean[n][BATCH];
@@ -144,6 +167,12 @@ public final class SourceColumns implements AutoCloseable {
       return size;
     }
 
+    /** The value of string column c in row r, which is not null. */
+    public String string(int c, int r) {
+      int code = (int) raw[c][r];
+      return code >= 0 ? codes[c].string(code) : strings[c][r];
+    }
+
     /** Where row {@code r} came from, worded as {@link SourceReaders#open}'s readers word it. */
     public String position(int r) {
       return display + " row " + (firstRow + r + 1);
@@ -157,7 +186,7 @@ public final class SourceColumns implements AutoCloseable {
     }
     if (producer == null) {
       for (int i = 0; i < DEPTH + 1; i++) {
-        free.add(new Batch(schema));
+        free.add(new Batch(schema, codes));
       }
       producer = new Thread(this::produce, "larder-read-columns");
       producer.setDaemon(true);
@@ -219,6 +248,9 @@ public final class SourceColumns implements AutoCloseable {
         file = files.get(nextFile++);
         current = ParquetColumns.open(file.path(), file.display(), fileColumns, codes).orElseThrow(
             () -> new IOException(file.display() + " changed while it was being read"));
+        if (rangeColumn >= 0) {
+          current.onlyNeed(rangeColumn, from, until);
+        }
       }
       b.display = file.display();
       b.firstRow = current.rowNumber();

@@ -22,6 +22,8 @@ public final class StringCodes {
   /** Code + 1 per slot, 0 when empty. */
   private int[] slots = new int[2048];
   private int[] hashes = new int[1024];
+  /** Per code: its first (up to) eight bytes, little-endian; with the length this decides equality of short values. */
+  private long[] heads = new long[1024];
   private byte[][] bytes = new byte[1024][];
   private String[] strings = new String[1024];
   private int size;
@@ -49,27 +51,31 @@ public final class StringCodes {
 
   /** The code of the UTF-8 value {@code a[off, off + len)}, assigning the next one if it is new; -1 beyond the limit. */
   int codeOf(byte[] a, int off, int len) {
-    int h = hash(a, off, len);
+    long head = word(a, off, Math.min(len, 8));
+    int h = hash(head, a, off, len);
     int mask = slots.length - 1;
     for (int i = h & mask; ; i = (i + 1) & mask) {
       int c = slots[i] - 1;
       if (c < 0) {
-        return size >= limit ? -1 : add(i, h, a, off, len);
+        return size >= limit ? -1 : add(i, h, head, a, off, len);
       }
-      if (hashes[c] == h && Arrays.equals(bytes[c], 0, bytes[c].length, a, off, off + len)) {
+      if (hashes[c] == h && heads[c] == head && bytes[c].length == len
+          && (len <= 8 || Arrays.equals(bytes[c], 8, len, a, off + 8, off + len))) {
         return c;
       }
     }
   }
 
-  private int add(int slot, int h, byte[] a, int off, int len) {
+  private int add(int slot, int h, long head, byte[] a, int off, int len) {
     int code = size;
     if (code == bytes.length) {
       hashes = Arrays.copyOf(hashes, code * 2);
+      heads = Arrays.copyOf(heads, code * 2);
       bytes = Arrays.copyOf(bytes, code * 2);
       strings = Arrays.copyOf(strings, code * 2);
     }
     hashes[code] = h;
+    heads[code] = head;
     bytes[code] = Arrays.copyOfRange(a, off, off + len);
     strings[code] = new String(a, off, len, StandardCharsets.UTF_8);
     slots[slot] = code + 1;
@@ -92,12 +98,20 @@ public final class StringCodes {
     }
   }
 
-  private static int hash(byte[] a, int off, int len) {
-    int h = len;
-    for (int i = off; i < off + len; i++) {
-      h = 31 * h + a[i];
+  /** Up to eight bytes as a little-endian long. */
+  private static long word(byte[] a, int off, int n) {
+    long w = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      w = (w << 8) | (a[off + i] & 0xFF);
     }
-    h *= 0x9E3779B9;
-    return h ^ (h >>> 16);
+    return w;
+  }
+
+  private static int hash(long head, byte[] a, int off, int len) {
+    long h = head * 0x9E3779B97F4A7C15L + len;
+    for (int i = off + 8; i < off + len; i += 8) {
+      h = (h ^ word(a, i, Math.min(8, off + len - i))) * 0x9E3779B97F4A7C15L;
+    }
+    return (int) (h ^ (h >>> 32));
   }
 }
