@@ -95,8 +95,9 @@ public final class TrainingSetBuilder {
     try {
       JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, memoryBudgetBytes, dir,
           listener).run();
-      // joined rows are made on another thread while this one encodes the output file
-      try (RowReader ahead = new PrefetchingReader(rows); RowWriter writer = RowWriters.create(tmp, rows.schema())) {
+      // joined rows are made on another thread while this one hands them to the threads encoding the output
+      try (RowReader ahead = new PrefetchingReader(rows); RowWriter writer = extension.equals(".csv")
+          ? RowWriters.create(tmp, rows.schema()) : new ParquetParts(tmp, rows.schema(), ParquetParts.PART_ROWS)) {
         for (Object[] row = ahead.next(); row != null; row = ahead.next()) {
           writer.write(row);
         }

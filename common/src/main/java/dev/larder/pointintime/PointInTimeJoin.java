@@ -182,13 +182,16 @@ public final class PointInTimeJoin {
       return b;
     }
 
-    /** Rows of output per range of {@link InputOrder}, so that one range fits the budget. */
+    /**
+     * Rows of output per range of {@link InputOrder}, so that one range fits half the budget: while a range is
+     * written out, the writer holds rows and buffers of its own.
+     */
     private int rangeRows(long entityRowBytes) {
       long perRow = entityRowBytes;
       for (ViewRequest v : views) {
         perRow += v.features().size() * ViewMatches.BYTES_PER_VALUE;
       }
-      return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, budgetBytes / Math.max(1, perRow)));
+      return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, budgetBytes / 2 / Math.max(1, perRow)));
     }
 
     /** The rows of a block read in input order, emitted in that order. */

@@ -1,0 +1,211 @@
+package dev.larder.training;
+
+import dev.larder.offline.ParquetRowWriter;
+import dev.larder.offline.RowWriter;
+import dev.larder.value.RowSchema;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.LocalOutputFile;
+
+/**
+ * Writes a training set's Parquet file on several threads. Encoding Parquet is the one step of a training set
+ * that otherwise runs on a single core after the join: here consecutive parts of the rows are encoded in
+ * parallel into part files (each by a {@link ParquetRowWriter}, so the file is as that writer makes it), and
+ * their row groups are then copied, without decoding, into the output in order. Memory holds the rows of a few
+ * parts; the parts live in a hidden folder next to the output and are deleted on close.
+ */
+final class ParquetParts implements RowWriter {
+  /** Rows per part: large enough for good row groups, small enough that a few parts fit in the heap. */
+  static final int PART_ROWS = 131_072;
+
+  private final Path out;
+  private final RowSchema schema;
+  private final int partRows;
+  private final Path dir;
+  private final ExecutorService pool;
+  /** Parts being encoded or waiting for a thread; bounds the rows held in memory. */
+  private final Semaphore inFlight;
+  private final List<Future<Path>> parts = new ArrayList<>();
+  private Object[][] batch;
+  private int size;
+  private long rows;
+
+  ParquetParts(Path out, RowSchema schema, int partRows) throws IOException {
+    this.out = out;
+    this.schema = schema;
+    this.partRows = partRows;
+    this.dir = Files.createTempDirectory(out.toAbsolutePath().getParent(), ".larder-parts-");
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    this.pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "larder-write-part");
+      t.setDaemon(true);
+      return t;
+    });
+    this.inFlight = new Semaphore(threads);
+    this.batch = new Object[partRows][];
+  }
+
+  @Override
+  public void write(Object[] row) throws IOException {
+    batch[size++] = row;
+    rows++;
+    if (size == partRows) {
+      submit();
+    }
+  }
+
+  @Override
+  public long rows() {
+    return rows;
+  }
+
+  @Override
+  public Path file() {
+    return out;
+  }
+
+  private void submit() throws IOException {
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing " + out);
+    }
+    Object[][] part = batch;
+    int count = size;
+    Path file = dir.resolve("part-" + parts.size() + ".parquet");
+    parts.add(pool.submit(() -> {
+      try (ParquetRowWriter w = new ParquetRowWriter(file, schema)) {
+        for (int i = 0; i < count; i++) {
+          w.write(part[i]);
+          part[i] = null;
+        }
+      } finally {
+        inFlight.release();
+      }
+      return file;
+    }));
+    batch = new Object[partRows][];
+    size = 0;
+  }
+
+  /** Encodes the last part, waits for all, and copies their row groups into the output file. */
+  @Override
+  public void close() throws IOException {
+    try {
+      if (size > 0) {
+        submit();
+      }
+      List<Path> files = new ArrayList<>();
+      for (Future<Path> f : parts) {
+        files.add(await(f));
+      }
+      if (files.isEmpty()) {
+        new ParquetRowWriter(out, schema).close();
+        return;
+      }
+      ParquetFileWriter w = new ParquetFileWriter(new LocalOutputFile(out), ParquetRowWriter.parquetSchema(schema),
+          ParquetFileWriter.Mode.OVERWRITE, 64L * 1024 * 1024, 0);
+      w.start();
+      for (Path part : files) {
+        w.appendFile(new InMemoryFile(Files.readAllBytes(part)));
+        Files.delete(part);
+      }
+      w.end(Map.of());
+    } finally {
+      pool.shutdownNow();
+      try {
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      deleteParts();
+    }
+  }
+
+  private Path await(Future<Path> f) throws IOException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      } else if (cause instanceof RuntimeException re) {
+        throw re;
+      } else if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing " + out);
+    }
+  }
+
+  private void deleteParts() throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /**
+   * A part file read into memory: parquet-java's {@code LocalInputFile} reads byte by byte with a system call
+   * each (millions of calls per training set), and a part is a few megabytes.
+   */
+  private record InMemoryFile(byte[] bytes) implements InputFile {
+    @Override
+    public long getLength() {
+      return bytes.length;
+    }
+
+    @Override
+    public DelegatingSeekableInputStream newStream() {
+      Bytes in = new Bytes(bytes);
+      return new DelegatingSeekableInputStream(in) {
+        @Override
+        public long getPos() {
+          return in.position();
+        }
+
+        @Override
+        public void seek(long newPos) {
+          in.seek((int) newPos);
+        }
+      };
+    }
+  }
+
+  /** A byte array stream that can tell and change its position. */
+  private static final class Bytes extends ByteArrayInputStream {
+    Bytes(byte[] bytes) {
+      super(bytes);
+    }
+
+    int position() {
+      return pos;
+    }
+
+    void seek(int newPos) {
+      pos = newPos;
+    }
+  }
+}
