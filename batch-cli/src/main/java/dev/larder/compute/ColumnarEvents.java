@@ -78,6 +78,7 @@ final class ColumnarEvents {
     ValueType keyType = types[0];
     EventBatch out = new EventBatch(inputs, keyType == ValueType.INT64 || keyType == ValueType.TIMESTAMP,
         SourceColumns.BATCH);
+    int[] rows = new int[SourceColumns.BATCH];
     long accepted = 0;
     for (SourceColumns.Batch b; (b = columns.next()) != null; ) {
       int n = b.size();
@@ -85,7 +86,7 @@ final class ColumnarEvents {
       boolean[] timeNull = b.nulls[ts];
       long[] times = b.raw[ts];
       long good = 0;
-      out.clear();
+      int m = 0;
       for (int r = 0; r < n; r++) {
         if (keyNull[r]) {
           bad.report(BadRows.NULL_KEY, b.position(r) + ", column '" + job.keyNames().get(0) + "': join key is null");
@@ -99,11 +100,12 @@ final class ColumnarEvents {
         good++;
         long time = times[r];
         if (time >= from && time < until) {
-          add(b, r, time, out);
+          rows[m++] = r;
         }
       }
       accepted += good;
-      if (out.size > 0) {
+      if (m > 0) {
+        project(b, rows, m, out);
         sink.accept(out);
       }
       progress.accept(good);
@@ -111,34 +113,68 @@ final class ColumnarEvents {
     return accepted;
   }
 
-  /** Projects row r onto the inputs as {@link Inputs#project} does, as the next event of {@code out}. */
-  private void add(SourceColumns.Batch b, int r, long time, EventBatch out) {
-    int e = out.size++;
-    out.times[e] = time;
+  /**
+   * Projects the rows {@code rows[0, m)} of the batch onto the inputs as {@link Inputs#project} does, into
+   * {@code out}; one input (one column) at a time.
+   */
+  private void project(SourceColumns.Batch b, int[] rows, int m, EventBatch out) {
+    out.clear();
+    out.size = m;
+    long[] times = b.raw[ts];
+    for (int e = 0; e < m; e++) {
+      out.times[e] = times[rows[e]];
+    }
     if (out.longKeyed) {
-      out.longKeys[e] = b.raw[0][r];
+      long[] keys = b.raw[0];
+      for (int e = 0; e < m; e++) {
+        out.longKeys[e] = keys[rows[e]];
+      }
     } else {
-      out.objectKeys[e] = BatchFilter.javaValue(types[0], b, 0, r);
+      for (int e = 0; e < m; e++) {
+        out.objectKeys[e] = BatchFilter.javaValue(types[0], b, 0, rows[e]);
+      }
     }
     for (int i = 0; i < filters.length; i++) {
+      BatchFilter f = filters[i].passesAll() ? null : filters[i];
       int c = inputColumns[i];
-      boolean present = (c < 0 || !b.nulls[c][r]) && (filters[i].passesAll() || filters[i].test(b, r));
+      boolean[] present = out.present[i];
       switch (kinds[i]) {
-        case PRESENCE -> out.present[i][e] = present;
+        case PRESENCE -> {
+          for (int e = 0; e < m; e++) {
+            present[e] = f == null || f.test(b, rows[e]);
+          }
+        }
         case LONG -> {
-          out.present[i][e] = present;
-          out.longs[i][e] = b.raw[c][r];
+          long[] src = b.raw[c];
+          boolean[] isNull = b.nulls[c];
+          long[] dst = out.longs[i];
+          for (int e = 0; e < m; e++) {
+            int r = rows[e];
+            present[e] = !isNull[r] && (f == null || f.test(b, r));
+            dst[e] = src[r];
+          }
         }
         case DOUBLE -> {
-          out.present[i][e] = present;
-          long raw = b.raw[c][r];
-          out.doubles[i][e] = types[c] == ValueType.FLOAT ? Float.intBitsToFloat((int) raw) : Double.longBitsToDouble(raw);
+          long[] src = b.raw[c];
+          boolean[] isNull = b.nulls[c];
+          double[] dst = out.doubles[i];
+          boolean floats = types[c] == ValueType.FLOAT;
+          for (int e = 0; e < m; e++) {
+            int r = rows[e];
+            present[e] = !isNull[r] && (f == null || f.test(b, r));
+            dst[e] = floats ? Float.intBitsToFloat((int) src[r]) : Double.longBitsToDouble(src[r]);
+          }
         }
         case OBJECT -> {
-          Object v = present ? BatchFilter.javaValue(types[c], b, c, r) : null;
-          out.objects[i][e] = v;
-          if (v instanceof String s && b.raw[c][r] < 0) {
-            out.objectBytes += 48 + 2L * s.length(); // decoded for this row: not a shared instance
+          boolean[] isNull = b.nulls[c];
+          Object[] dst = out.objects[i];
+          for (int e = 0; e < m; e++) {
+            int r = rows[e];
+            Object v = !isNull[r] && (f == null || f.test(b, r)) ? BatchFilter.javaValue(types[c], b, c, r) : null;
+            dst[e] = v;
+            if (v instanceof String s && b.raw[c][r] < 0) {
+              out.objectBytes += 48 + 2L * s.length(); // decoded for this row: not a shared instance
+            }
           }
         }
       }

@@ -3,54 +3,61 @@ package dev.larder.compute;
 import java.util.Arrays;
 
 /**
- * Dense ids 0, 1, 2... for entity keys, in order of first appearance. Open addressing with linear probing
- * over parallel arrays: one lookup per event is the hottest map access of a computation, and a
- * {@code HashMap<Object, Integer>} allocated a node and a boxed id per entity and chased pointers per lookup.
- * Keys that are all {@code Long} (an INT64 or TIMESTAMP join key, the usual case) are probed as primitives,
- * which saves the cache miss of reading the boxed key on every probe.
+ * Dense ids 0, 1, 2... for entity keys, in order of first appearance. Open addressing with linear probing:
+ * one lookup per event is the hottest map access of a computation, and a {@code HashMap<Object, Integer>}
+ * allocated a node and a boxed id per entity and chased pointers per lookup. Keys that are all {@code Long}
+ * (an INT64 or TIMESTAMP join key, the usual case) are probed as primitives in one array that holds each
+ * slot's key next to its id, so that a lookup in a table far larger than the CPU caches costs one cache
+ * miss rather than one for the key and one for the id.
  */
 final class EntityIds {
+  private static final int INITIAL_SLOTS = 1024;
+
+  /** Object keys: the key per slot, with {@link #ids}. */
   private Object[] slots;
-  private long[] longSlots;
-  /** Id + 1 per slot, 0 for an empty slot. */
-  private int[] ids = new int[1024];
+  /** Id + 1 per slot, 0 for an empty slot (object keys). */
+  private int[] ids;
+  /** Long keys: slot i at [2i] (the key) and [2i + 1] (id + 1, 0 for an empty slot). */
+  private long[] pairs;
   private Object[] keys = new Object[512];
   private int size;
 
   /** The id of {@code key}, assigning the next one if the key is new. Keys must not be null. */
   int idOf(Object key) {
-    if (size == 0 && slots == null && longSlots == null) {
+    if (size == 0 && slots == null && pairs == null) {
       if (key instanceof Long) {
-        longSlots = new long[ids.length];
+        pairs = new long[2 * INITIAL_SLOTS];
       } else {
-        slots = new Object[ids.length];
+        slots = new Object[INITIAL_SLOTS];
+        ids = new int[INITIAL_SLOTS];
       }
     }
-    return longSlots != null ? idOfLong(key) : idOfObject(key);
+    return pairs != null ? idOf((long) (Long) key) : idOfObject(key);
   }
 
   /** The id of a long key (an INT64 or TIMESTAMP join key), without boxing it unless it is new. */
   int idOf(long k) {
-    if (longSlots == null) {
+    if (pairs == null) {
       if (size > 0 || slots != null) {
         return idOfObject(k);
       }
-      longSlots = new long[ids.length];
+      pairs = new long[2 * INITIAL_SLOTS];
     }
-    int mask = ids.length - 1;
+    int mask = (pairs.length >>> 1) - 1;
     int i = mix(Long.hashCode(k)) & mask;
-    while (ids[i] != 0) {
-      if (longSlots[i] == k) {
-        return ids[i] - 1;
+    while (true) {
+      long id = pairs[2 * i + 1];
+      if (id == 0) {
+        break;
+      }
+      if (pairs[2 * i] == k) {
+        return (int) id - 1;
       }
       i = (i + 1) & mask;
     }
-    longSlots[i] = k;
-    return add(i, k);
-  }
-
-  private int idOfLong(Object key) {
-    return idOf((long) (Long) key);
+    pairs[2 * i] = k;
+    pairs[2 * i + 1] = size + 1;
+    return add(k, pairs.length >>> 1);
   }
 
   private int idOfObject(Object key) {
@@ -63,18 +70,19 @@ final class EntityIds {
       i = (i + 1) & mask;
     }
     slots[i] = key;
-    return add(i, key);
+    ids[i] = size + 1;
+    return add(key, ids.length);
   }
 
-  private int add(int slot, Object key) {
+  /** Records the key of the id just placed in a slot of a table of {@code capacity} slots. */
+  private int add(Object key, int capacity) {
     int id = size++;
-    ids[slot] = id + 1;
     if (id == keys.length) {
       keys = Arrays.copyOf(keys, keys.length * 2);
     }
     keys[id] = key;
-    if (size * 2 > ids.length) {
-      grow();
+    if (size * 2 > capacity) {
+      grow(capacity * 2);
     }
     return id;
   }
@@ -88,28 +96,31 @@ final class EntityIds {
     return size;
   }
 
-  /** Rebuilds the table at twice the size from the key list (ids are positions in it). */
-  private void grow() {
-    int capacity = ids.length * 2;
-    ids = new int[capacity];
-    if (longSlots != null) {
-      longSlots = new long[capacity];
-    } else {
-      slots = new Object[capacity];
-    }
+  /** Rebuilds the table with {@code capacity} slots from the key list (ids are positions in it). */
+  private void grow(int capacity) {
     int mask = capacity - 1;
+    if (pairs != null) {
+      pairs = new long[2 * capacity];
+      for (int id = 0; id < size; id++) {
+        long k = (Long) keys[id];
+        int i = mix(Long.hashCode(k)) & mask;
+        while (pairs[2 * i + 1] != 0) {
+          i = (i + 1) & mask;
+        }
+        pairs[2 * i] = k;
+        pairs[2 * i + 1] = id + 1;
+      }
+      return;
+    }
+    slots = new Object[capacity];
+    ids = new int[capacity];
     for (int id = 0; id < size; id++) {
       Object k = keys[id];
-      int h = longSlots != null ? Long.hashCode((Long) k) : k.hashCode();
-      int i = mix(h) & mask;
+      int i = mix(k.hashCode()) & mask;
       while (ids[i] != 0) {
         i = (i + 1) & mask;
       }
-      if (longSlots != null) {
-        longSlots[i] = (Long) k;
-      } else {
-        slots[i] = k;
-      }
+      slots[i] = k;
       ids[i] = id + 1;
     }
   }

@@ -137,7 +137,7 @@ public final class SlidingWindow {
     Aggregation.Function f = spec.function();
     return switch (f) {
       case COUNT -> new Accumulator.Count(input);
-      case COUNT_DISTINCT -> new DistinctCount(input);
+      case COUNT_DISTINCT -> new DistinctCount(input, kind);
       case LAST -> new Accumulator.Last(input, spec.inputType());
       case SUM, AVG -> kind == Inputs.Kind.LONG
           ? new Accumulator.LongSum(input, f == Aggregation.Function.AVG)
