@@ -3,11 +3,15 @@ package dev.larder.pointintime;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,10 +58,11 @@ final class BlockJoin implements AutoCloseable {
   /** Each view's winners for the rows of {@code c}. */
   Block join(EntityChunk c) throws IOException {
     AtomicLong progress = new AtomicLong();
+    Map<List<Object>, FutureTask<KeyGroups>> groups = new ConcurrentHashMap<>();
     ViewMatches[] out = new ViewMatches[views.size()];
     if (pool == null) {
       for (int v = 0; v < out.length; v++) {
-        out[v] = match(v, c, progress);
+        out[v] = match(v, c, groups, progress);
         listener.advance(progress.getAndSet(0));
       }
       return new Block(c, out);
@@ -65,7 +70,7 @@ final class BlockJoin implements AutoCloseable {
     List<Future<ViewMatches>> futures = new ArrayList<>();
     for (int v = 0; v < out.length; v++) {
       int view = v;
-      futures.add(pool.submit(() -> match(view, c, progress)));
+      futures.add(pool.submit(() -> match(view, c, groups, progress)));
     }
     long reported = 0;
     try {
@@ -82,15 +87,7 @@ final class BlockJoin implements AutoCloseable {
       }
     } catch (ExecutionException e) {
       futures.forEach(f -> f.cancel(true));
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      } else if (cause instanceof RuntimeException re) {
-        throw re;
-      } else if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
+      throw rethrow(e);
     } catch (InterruptedException e) {
       futures.forEach(f -> f.cancel(true));
       Thread.currentThread().interrupt();
@@ -100,10 +97,48 @@ final class BlockJoin implements AutoCloseable {
     return new Block(c, out);
   }
 
-  private ViewMatches match(int v, EntityChunk c, AtomicLong progress) throws IOException {
-    ViewMatches m = new ViewMatches(views.get(v), c, keyColumns[v]);
+  private ViewMatches match(int v, EntityChunk c, Map<List<Object>, FutureTask<KeyGroups>> groups,
+                            AtomicLong progress) throws IOException {
+    ViewMatches m = new ViewMatches(views.get(v), c, keyGroups(v, c, groups));
     m.join(progress);
     return m;
+  }
+
+  /**
+   * The key groups of view {@code v}, built by the first view with the same key columns and TTL and shared by
+   * the others (which wait for it if it is still being built).
+   */
+  private KeyGroups keyGroups(int v, EntityChunk c, Map<List<Object>, FutureTask<KeyGroups>> groups)
+      throws IOException {
+    ViewRequest view = views.get(v);
+    List<Object> key = List.of(Arrays.toString(keyColumns[v]), view.joinKeys(), view.rule().ttlMicros());
+    FutureTask<KeyGroups> task = new FutureTask<>(() -> ViewMatches.keyGroups(view, c, keyColumns[v]));
+    FutureTask<KeyGroups> first = groups.putIfAbsent(key, task);
+    if (first == null) {
+      task.run();
+      first = task;
+    }
+    try {
+      return first.get();
+    } catch (ExecutionException e) {
+      throw rethrow(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while grouping entity rows by key");
+    }
+  }
+
+  /** The cause of a failed task, thrown as it was (checked causes other than IOException wrapped). */
+  private static IOException rethrow(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof IOException io) {
+      return io;
+    } else if (cause instanceof RuntimeException re) {
+      throw re;
+    } else if (cause instanceof Error err) {
+      throw err;
+    }
+    return new IOException(cause);
   }
 
   @Override

@@ -4,15 +4,15 @@ import dev.larder.core.v1.ValueType;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One view's winners for one {@link EntityChunk}: the chunk's rows grouped by time slice and join key (small
- * in-memory hash tables, each group in time order), then every history row of the view offered to the rows of its
- * key that may see it under the {@link PointInTimeRule}, keeping the best candidate per row. History is streamed once and never
- * sorted or stored; only each row's current winner (times and feature values) is kept.
+ * One view's winners for one {@link EntityChunk}: given the chunk's rows grouped by time slice and join key
+ * ({@link KeyGroups}, shared by the views with the same key and TTL), every history row of the view is offered
+ * to the rows of its key that may see it under the {@link PointInTimeRule}, keeping the best candidate per row.
+ * History is streamed once and never sorted or stored; only each row's current winner (times and feature
+ * values) is kept.
  */
 final class ViewMatches {
   /**
@@ -29,30 +29,15 @@ final class ViewMatches {
   private static final int NULL_BITS = 4;
   private static final int RAW_VALUES = 5;
 
-  /** Heap bytes per entity row besides its key and feature values (position, state, build arrays). */
-  static final long BYTES_PER_ROW = 4 + 8 * STRIDE + 4 + 4;
+  /** Heap bytes per entity row besides its key and feature values (position, time, state, build arrays). */
+  static final long BYTES_PER_ROW = 4 + 8 + 8 * STRIDE + 4 + 4;
   /** Heap bytes per feature value kept: a reference and a boxed number (strings from a dictionary are shared). */
   static final long BYTES_PER_VALUE = 20;
 
   private final ViewRequest view;
   private final PointInTimeRule rule;
   private final EntityChunk chunk;
-  /** Most time slices of a block. */
-  private static final int MAX_SLICES = 4096;
-
-  /**
-   * The block's rows cut by time into slices at least one TTL wide, each with its own table of keys, so that a
-   * history row probes only the one or two small (cache-resident) tables of the slices where it is fresh, and
-   * finds a key only when that key has rows there. Without a TTL there is one slice.
-   */
-  private final KeyIndex[] slices;
-  private final long sliceWidth;
-  /** The group id of each slice's first key: group id = slice base + the key's id in the slice's table. */
-  private final int[] sliceBase;
-  /** Where each group's (slice and key) rows start in position order; one more entry for the end. */
-  private final int[] groupStart;
-  /** The position of each chunk row, -1 when its key is null. */
-  private final int[] positionOf;
+  private final KeyGroups groups;
   private final long[] state;
   /** Feature values of each position's winner, position-major: boxed, or raw when read in raw batches. */
   private Object[] values;
@@ -62,8 +47,6 @@ final class ViewMatches {
   private boolean rawState;
   private ValueType[] types;
   private final int width;
-  /** Whether the join key is one integer: then keys are longs, never encoded to bytes (see KeyIndex.addLong). */
-  private final boolean oneInteger;
   private long matchedRows;
   /** The slices a history row with these times may be seen from, kept for the next row (see probe). */
   private boolean slicesKnown;
@@ -72,104 +55,52 @@ final class ViewMatches {
   private int firstSlice;
   private int lastSlice;
 
-  ViewMatches(ViewRequest view, EntityChunk chunk, int[] keyColumns) {
+  ViewMatches(ViewRequest view, EntityChunk chunk, KeyGroups groups) {
     this.view = view;
     this.rule = view.rule();
     this.chunk = chunk;
-    int n = chunk.size();
+    this.groups = groups;
     this.width = view.features().size();
-    long range = chunk.maxTime - chunk.minTime; // may overflow for absurd times: then one slice
-    long ttl = rule.hasTtl() ? rule.ttlMicros() : Long.MAX_VALUE;
-    int slices = range < 0 || ttl == Long.MAX_VALUE ? 1 : (int) Math.min(MAX_SLICES, range / ttl + 1);
-    this.sliceWidth = slices == 1 ? Long.MAX_VALUE : Math.max(ttl, range / slices + 1);
-    this.slices = new KeyIndex[slices];
-    this.sliceBase = new int[slices];
-    KeyEncoder encoder = new KeyEncoder(keyColumns, types(view.joinKeys()));
-    this.oneInteger = KeyEncoder.oneInteger(types(view.joinKeys()));
-    int[] groupOf = new int[n];
-    int[] counts = new int[n + 1];
-    int groups = 0;
-    for (int s = 0, i = 0; s < slices; s++) {
-      int from = i;
-      while (i < n && (s == slices - 1 || sliceOf(chunk.times[chunk.byTime[i]]) == s)) {
-        i++;
-      }
-      KeyIndex index = new KeyIndex(i - from);
-      for (int j = from; j < i; j++) {
-        int id;
-        if (oneInteger) {
-          Object key = chunk.rows[chunk.byTime[j]][keyColumns[0]];
-          id = key == null ? -1 : groups + index.addLong(((Number) key).longValue());
-        } else {
-          int length = encoder.encodeInPlace(chunk.rows[chunk.byTime[j]]);
-          id = length < 0 ? -1
-              : groups + index.add(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length));
-        }
-        groupOf[j] = id;
-        if (id >= 0) {
-          counts[id + 1]++;
-        }
-      }
-      this.slices[s] = index;
-      sliceBase[s] = groups;
-      groups += index.size();
-    }
-    this.groupStart = new int[groups + 1];
-    for (int g = 0; g < groups; g++) {
-      groupStart[g + 1] = groupStart[g] + counts[g + 1];
-    }
-    int[] next = counts; // reused as each group's fill position
-    System.arraycopy(groupStart, 0, next, 0, groups);
-    int positions = groupStart[groups];
     this.stride = mayBeRaw(view) ? RAW_VALUES + width : STRIDE;
-    this.state = new long[positions * stride];
-    this.positionOf = new int[n];
-    Arrays.fill(positionOf, -1);
-    for (int i = 0; i < n; i++) {
-      int g = groupOf[i];
-      if (g >= 0) {
-        int r = chunk.byTime[i];
-        int p = next[g]++;
-        positionOf[r] = p;
-        state[p * stride + TIME] = chunk.times[r];
-      }
+    this.state = new long[groups.positions() * stride];
+    for (int p = 0; p < groups.positions(); p++) {
+      state[p * stride + TIME] = groups.times[p];
     }
   }
 
-  /** The time slice of an entity row time within the chunk's range. */
-  private int sliceOf(long time) {
-    if (slices.length == 1 || time <= chunk.minTime) {
-      return 0;
-    }
-    return (int) Math.min(slices.length - 1, (time - chunk.minTime) / sliceWidth);
+  /** The key groups of a block for views with this view's join key and TTL. */
+  static KeyGroups keyGroups(ViewRequest view, EntityChunk chunk, int[] keyColumns) {
+    return new KeyGroups(chunk, keyColumns, types(view.joinKeys()),
+        view.rule().hasTtl() ? view.rule().ttlMicros() : Long.MAX_VALUE);
   }
 
   /**
    * Offers a history row to the rows of its key in every slice that has rows which may see it: from the slice
    * of its availability to the slice of its expiry. The key is {@code longKey} when the view's key is
-   * {@link #oneInteger one integer}, else the first {@code length} bytes of {@code key}.
+   * {@link KeyGroups#oneInteger one integer}, else the first {@code length} bytes of {@code key}.
    */
   private void probe(byte[] key, int length, long longKey, long ets, long cts, long available, Object[] row,
                      long[][] raw, boolean[][] nulls, int r, int[] features) {
-    int hash = oneInteger ? KeyEncoder.hash(longKey) : KeyEncoder.hash(key, length);
+    int hash = groups.oneInteger ? KeyEncoder.hash(longKey) : KeyEncoder.hash(key, length);
     if (!slicesKnown || ets != slicesOfEvent || available != slicesOfAvailable) { // snapshot rows share times
       slicesKnown = true;
       slicesOfEvent = ets;
       slicesOfAvailable = available;
-      firstSlice = sliceOf(available);
+      firstSlice = groups.sliceOf(available);
       lastSlice = rule.hasTtl() && ets <= Long.MAX_VALUE - rule.ttlMicros()
-          ? sliceOf(ets + rule.ttlMicros() - 1) : slices.length - 1;
+          ? groups.sliceOf(ets + rule.ttlMicros() - 1) : groups.slices.length - 1;
     }
     int last = lastSlice;
     for (int s = firstSlice; s <= last; s++) {
-      int id = oneInteger ? slices[s].findLong(longKey, hash) : slices[s].find(key, length, hash);
+      KeyIndex index = groups.slices[s];
+      int id = groups.oneInteger ? index.findLong(longKey, hash) : index.find(key, length, hash);
       if (id < 0) {
         continue;
       }
       if (row != null) {
-        offer(sliceBase[s] + id, ets, cts, available, row, features);
+        offer(groups.sliceBase[s] + id, ets, cts, available, row, features);
       } else {
-        offerRaw(sliceBase[s] + id, ets, cts, available, raw, nulls, r, features);
+        offerRaw(groups.sliceBase[s] + id, ets, cts, available, raw, nulls, r, features);
       }
     }
   }
@@ -226,7 +157,7 @@ final class ViewMatches {
         if (available > chunk.maxTime || !rule.isFresh(Math.max(available, chunk.minTime), ets)) {
           continue; // no row of the chunk can see it
         }
-        if (oneInteger) {
+        if (groups.oneInteger) {
           Object key = r[keyColumn];
           if (key != null) {
             probe(null, 8, ((Number) key).longValue(), ets, cts, available, r, null, null, 0, features);
@@ -271,7 +202,7 @@ final class ViewMatches {
         if (available > chunk.maxTime || !rule.isFresh(Math.max(available, chunk.minTime), ets)) {
           continue; // no row of the chunk can see it
         }
-        if (oneInteger) {
+        if (groups.oneInteger) {
           if (!keyNull[r]) {
             probe(null, 8, keys[r], ets, cts, available, null, raw, nulls, r, features);
           }
@@ -290,8 +221,8 @@ final class ViewMatches {
   /** {@link #offer} for row {@code r} of raw columns. */
   private void offerRaw(int id, long ets, long cts, long available, long[][] raw, boolean[][] nulls, int r,
                         int[] features) {
-    int end = groupStart[id + 1];
-    for (int p = firstAtOrAfter(groupStart[id], end, available); p < end; p++) {
+    int end = groups.groupStart[id + 1];
+    for (int p = firstAtOrAfter(groups.groupStart[id], end, available); p < end; p++) {
       int at = p * stride;
       if (!rule.isFresh(state[at + TIME], ets)) {
         break;
@@ -327,8 +258,8 @@ final class ViewMatches {
 
   /** Makes history row {@code row} the winner of each row of group {@code id} that may see it and prefers it. */
   private void offer(int id, long ets, long cts, long available, Object[] row, int[] features) {
-    int end = groupStart[id + 1];
-    for (int p = firstAtOrAfter(groupStart[id], end, available); p < end; p++) {
+    int end = groups.groupStart[id + 1];
+    for (int p = firstAtOrAfter(groups.groupStart[id], end, available); p < end; p++) {
       int at = p * stride;
       if (!rule.isFresh(state[at + TIME], ets)) {
         break; // rows are in time order: all later rows see this value expired too
@@ -369,7 +300,7 @@ final class ViewMatches {
 
   /** Copies the winner's feature values of chunk row {@code r} into {@code out} from {@code at} (nulls if none). */
   int copyValues(int r, Object[] out, int at) {
-    int p = positionOf[r];
+    int p = groups.positionOf[r];
     int s = p * stride;
     if (p >= 0 && state[s + MATCHED] != 0) {
       if (!rawState) {

@@ -30,7 +30,8 @@ import net.jqwik.api.Provide;
 /**
  * Compares {@link PointInTimeJoin} with a brute-force reading of the rule over small random data: few keys and
  * timestamps so that event-time ties, rows before any history, rows exactly at the TTL edge, missing entities,
- * duplicate rows and null keys all occur; three views (one key, two keys, an INT32 column for an INT64 key); and
+ * duplicate rows and null keys all occur; four views (one key, two keys, an INT32 column for an INT64 key, two
+ * views with the same key and TTL, which share their key groups); and
  * memory budgets small enough to split the entity rows into many blocks, which sends them through the time sort
  * and the input-order spill. History sources return only the rows in the time range asked for (or, as allowed,
  * everything), so a block that asks for too narrow a range gets wrong results.
@@ -47,9 +48,13 @@ class PointInTimeJoinPropertyTest {
     int rawBatch = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(9); // 0: rows only; else raw batches of this size
     boolean exactRange = rnd.nextBoolean();
     List<Object[]> entityRows = entityRows(rnd);
+    ViewRequest stats = request(rnd, "stats", List.of(new Column("user_id", INT64)),
+        List.of(new Column("clicks", INT64), new Column("score", DOUBLE)), createdBeforeRow);
     List<View> views = List.of(
-        new View(request(rnd, "stats", List.of(new Column("user_id", INT64)),
-            List.of(new Column("clicks", INT64), new Column("score", DOUBLE)), createdBeforeRow)),
+        new View(stats),
+        // the same key and TTL as stats, so the two share their key groups
+        new View(new ViewRequest("again", stats.joinKeys(), List.of("clicks"),
+            List.of(new Column("again__clicks", INT64)), stats.rule(), null)),
         new View(request(rnd, "by_country", List.of(new Column("user_id", INT64), new Column("country", STRING)),
             List.of(new Column("name", STRING), new Column("recent", INT64_LIST)), createdBeforeRow)),
         new View(request(rnd, "store", List.of(new Column("store_id", INT64)),

@@ -1,0 +1,106 @@
+package dev.larder.pointintime;
+
+import dev.larder.core.v1.ValueType;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The rows of one block grouped by time slice and join key, for the views that share a join key and TTL: the
+ * block's rows cut by time into slices at least one TTL wide, each slice with its own table of keys, so that a
+ * history row probes only the one or two small (cache-resident) tables of the slices where it is fresh, and
+ * finds a key only when that key has rows there. Without a TTL there is one slice. Each group's rows get
+ * consecutive positions in time order. Views with the same key and TTL (often several per entity) share one.
+ */
+final class KeyGroups {
+  /** Most time slices of a block. */
+  private static final int MAX_SLICES = 4096;
+
+  final KeyIndex[] slices;
+  /** The group id of each slice's first key: group id = slice base + the key's id in the slice's table. */
+  final int[] sliceBase;
+  /** Where each group's (slice and key) rows start in position order; one more entry for the end. */
+  final int[] groupStart;
+  /** The position of each block row, -1 when its key is null. */
+  final int[] positionOf;
+  /** The row time at each position. */
+  final long[] times;
+  /** Whether the join key is one integer: then keys are longs, never encoded to bytes (see KeyIndex.addLong). */
+  final boolean oneInteger;
+  private final long sliceWidth;
+  private final long minTime;
+
+  /**
+   * @param keyColumns where the join key is in the block's rows
+   * @param ttlMicros the views' TTL, {@link Long#MAX_VALUE} for none
+   */
+  KeyGroups(EntityChunk chunk, int[] keyColumns, List<ValueType> keyTypes, long ttlMicros) {
+    int n = chunk.size();
+    this.minTime = chunk.minTime;
+    long range = chunk.maxTime - chunk.minTime; // may overflow for absurd times: then one slice
+    int count = range < 0 || ttlMicros == Long.MAX_VALUE ? 1 : (int) Math.min(MAX_SLICES, range / ttlMicros + 1);
+    this.sliceWidth = count == 1 ? Long.MAX_VALUE : Math.max(ttlMicros, range / count + 1);
+    this.slices = new KeyIndex[count];
+    this.sliceBase = new int[count];
+    KeyEncoder encoder = new KeyEncoder(keyColumns, keyTypes);
+    this.oneInteger = KeyEncoder.oneInteger(keyTypes);
+    int[] groupOf = new int[n];
+    int[] counts = new int[n + 1];
+    int groups = 0;
+    for (int s = 0, i = 0; s < count; s++) {
+      int from = i;
+      while (i < n && (s == count - 1 || sliceOf(chunk.times[chunk.byTime[i]]) == s)) {
+        i++;
+      }
+      KeyIndex index = new KeyIndex(i - from);
+      for (int j = from; j < i; j++) {
+        int id;
+        if (oneInteger) {
+          Object key = chunk.rows[chunk.byTime[j]][keyColumns[0]];
+          id = key == null ? -1 : groups + index.addLong(((Number) key).longValue());
+        } else {
+          int length = encoder.encodeInPlace(chunk.rows[chunk.byTime[j]]);
+          id = length < 0 ? -1
+              : groups + index.add(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length));
+        }
+        groupOf[j] = id;
+        if (id >= 0) {
+          counts[id + 1]++;
+        }
+      }
+      slices[s] = index;
+      sliceBase[s] = groups;
+      groups += index.size();
+    }
+    this.groupStart = new int[groups + 1];
+    for (int g = 0; g < groups; g++) {
+      groupStart[g + 1] = groupStart[g] + counts[g + 1];
+    }
+    int[] next = counts; // reused as each group's fill position
+    System.arraycopy(groupStart, 0, next, 0, groups);
+    this.times = new long[groupStart[groups]];
+    this.positionOf = new int[n];
+    Arrays.fill(positionOf, -1);
+    for (int i = 0; i < n; i++) {
+      int g = groupOf[i];
+      if (g >= 0) {
+        int r = chunk.byTime[i];
+        int p = next[g]++;
+        positionOf[r] = p;
+        times[p] = chunk.times[r];
+      }
+    }
+  }
+
+  /** Positions: block rows with a non-null key. */
+  int positions() {
+    return times.length;
+  }
+
+  /** The time slice of an entity row time within the block's range. */
+  int sliceOf(long time) {
+    if (slices.length == 1 || time <= minTime) {
+      return 0;
+    }
+    return (int) Math.min(slices.length - 1, (time - minTime) / sliceWidth);
+  }
+}
