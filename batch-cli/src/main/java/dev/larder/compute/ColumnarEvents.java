@@ -134,49 +134,57 @@ final class ColumnarEvents {
         out.objectKeys[e] = BatchFilter.javaValue(types[0], b, 0, rows[e]);
       }
     }
+    // One small method per kind of input: each is compiled on its own, quickly, instead of one large loop
+    // nest that the JIT compiles (and recompiles) for longer than a one-snapshot run lasts.
     for (int i = 0; i < filters.length; i++) {
       BatchFilter f = filters[i].passesAll() ? null : filters[i];
       int c = inputColumns[i];
-      boolean[] present = out.present[i];
       switch (kinds[i]) {
-        case PRESENCE -> {
-          for (int e = 0; e < m; e++) {
-            present[e] = f == null || f.test(b, rows[e]);
-          }
-        }
-        case LONG -> {
-          long[] src = b.raw[c];
-          boolean[] isNull = b.nulls[c];
-          long[] dst = out.longs[i];
-          for (int e = 0; e < m; e++) {
-            int r = rows[e];
-            present[e] = !isNull[r] && (f == null || f.test(b, r));
-            dst[e] = src[r];
-          }
-        }
-        case DOUBLE -> {
-          long[] src = b.raw[c];
-          boolean[] isNull = b.nulls[c];
-          double[] dst = out.doubles[i];
-          boolean floats = types[c] == ValueType.FLOAT;
-          for (int e = 0; e < m; e++) {
-            int r = rows[e];
-            present[e] = !isNull[r] && (f == null || f.test(b, r));
-            dst[e] = floats ? Float.intBitsToFloat((int) src[r]) : Double.longBitsToDouble(src[r]);
-          }
-        }
-        case OBJECT -> {
-          boolean[] isNull = b.nulls[c];
-          Object[] dst = out.objects[i];
-          for (int e = 0; e < m; e++) {
-            int r = rows[e];
-            Object v = !isNull[r] && (f == null || f.test(b, r)) ? BatchFilter.javaValue(types[c], b, c, r) : null;
-            dst[e] = v;
-            if (v instanceof String s && b.raw[c][r] < 0) {
-              out.objectBytes += 48 + 2L * s.length(); // decoded for this row: not a shared instance
-            }
-          }
-        }
+        case PRESENCE -> presence(b, rows, m, f, out.present[i]);
+        case LONG -> longs(b, rows, m, f, c, out.present[i], out.longs[i]);
+        case DOUBLE -> doubles(b, rows, m, f, c, types[c] == ValueType.FLOAT, out.present[i], out.doubles[i]);
+        case OBJECT -> objects(b, rows, m, f, c, out, out.objects[i]);
+      }
+    }
+  }
+
+  private static void presence(SourceColumns.Batch b, int[] rows, int m, BatchFilter f, boolean[] present) {
+    for (int e = 0; e < m; e++) {
+      present[e] = f == null || f.test(b, rows[e]);
+    }
+  }
+
+  private static void longs(SourceColumns.Batch b, int[] rows, int m, BatchFilter f, int c, boolean[] present,
+                            long[] dst) {
+    long[] src = b.raw[c];
+    boolean[] isNull = b.nulls[c];
+    for (int e = 0; e < m; e++) {
+      int r = rows[e];
+      present[e] = !isNull[r] && (f == null || f.test(b, r));
+      dst[e] = src[r];
+    }
+  }
+
+  private static void doubles(SourceColumns.Batch b, int[] rows, int m, BatchFilter f, int c, boolean floats,
+                              boolean[] present, double[] dst) {
+    long[] src = b.raw[c];
+    boolean[] isNull = b.nulls[c];
+    for (int e = 0; e < m; e++) {
+      int r = rows[e];
+      present[e] = !isNull[r] && (f == null || f.test(b, r));
+      dst[e] = floats ? Float.intBitsToFloat((int) src[r]) : Double.longBitsToDouble(src[r]);
+    }
+  }
+
+  private void objects(SourceColumns.Batch b, int[] rows, int m, BatchFilter f, int c, EventBatch out,
+                       Object[] dst) {
+    boolean[] isNull = b.nulls[c];
+    for (int e = 0; e < m; e++) {
+      int r = rows[e];
+      Object v = !isNull[r] && (f == null || f.test(b, r)) ? BatchFilter.javaValue(types[c], b, c, r) : null;
+      dst[e] = v;
+      if (v instanceof String s && b.raw[c][r] < 0) {
+        out.objectBytes += 48 + 2L * s.length(); // decoded for this row: not a shared instance
       }
     }
   }

@@ -147,83 +147,105 @@ final class ChunkDecoder {
     }
   }
 
-  /** Decodes {@code count} present values of the page into {@code out[off...]} (and {@code strings}). */
+  /**
+   * Decodes {@code count} present values of the page into {@code out[off...]} (and {@code strings}). Each
+   * encoding and type has a small loop of its own, which the JIT compiles quickly and separately.
+   */
   private void decode(long[] out, String[] strings, boolean[] skip, int off, int count) {
     if (codes != null) {
-      decodeStrings(out, strings, skip, off, count);
-      return;
-    }
-    int to = off + count;
-    if (mode == DICTIONARY) {
+      if (mode == DICTIONARY) {
+        dictionaryStrings(out, strings, skip, off, count);
+      } else {
+        plainStrings(out, strings, skip, off, count);
+      }
+    } else if (mode == DICTIONARY) {
       ids.next(idBuffer, 0, count);
-      for (int k = 0; k < count; k++) {
-        out[off + k] = dictionaryRaw[idBuffer[k]];
+      dictionaryValues(out, off, count);
+    } else if (mode == OTHER) {
+      otherValues(out, off, off + count);
+    } else {
+      switch (type) {
+        case INT64 -> plainLongs(out, off, off + count);
+        case DOUBLE -> plainDoubles(out, off, off + count);
+        case INT32 -> plainInts(out, off, off + count);
+        case FLOAT -> plainFloats(out, off, off + count);
+        case BOOLEAN -> plainBooleans(out, off, off + count);
+        default -> throw new IllegalStateException("no raw form for " + type);
       }
-      return;
     }
-    if (mode == OTHER) {
-      for (int k = off; k < to; k++) {
-        out[k] = switch (type) {
-          case BOOLEAN -> ParquetSlot.RawRead.fromBoolean(other.readBoolean());
-          case INT32 -> raw.fromInt(other.readInteger());
-          case INT64 -> raw.fromLong(other.readLong());
-          case FLOAT -> raw.fromFloat(other.readFloat());
-          default -> ParquetSlot.RawRead.fromDouble(other.readDouble());
-        };
-      }
-      return;
+  }
+
+  private void dictionaryValues(long[] out, int off, int count) {
+    long[] values = dictionaryRaw;
+    int[] idsRead = idBuffer;
+    for (int k = 0; k < count; k++) {
+      out[off + k] = values[idsRead[k]];
     }
-    switch (type) {
-      case INT64 -> {
-        for (int k = off; k < to; k++, pos += 8) {
-          out[k] = raw.fromLong(longAt(pos));
-        }
-      }
-      case DOUBLE -> {
-        for (int k = off; k < to; k++, pos += 8) {
-          out[k] = longAt(pos); // raw double bits
-        }
-      }
-      case INT32 -> {
-        for (int k = off; k < to; k++, pos += 4) {
-          out[k] = raw.fromInt(intAt(pos));
-        }
-      }
-      case FLOAT -> {
-        for (int k = off; k < to; k++, pos += 4) {
-          out[k] = raw.fromFloat(Float.intBitsToFloat(intAt(pos)));
-        }
-      }
-      case BOOLEAN -> {
-        for (int k = off; k < to; k++, boolBit++) {
-          out[k] = (data[pos + (boolBit >>> 3)] >>> (boolBit & 7)) & 1;
-        }
-      }
-      default -> throw new IllegalStateException("no raw form for " + type);
+  }
+
+  private void otherValues(long[] out, int from, int to) {
+    for (int k = from; k < to; k++) {
+      out[k] = switch (type) {
+        case BOOLEAN -> ParquetSlot.RawRead.fromBoolean(other.readBoolean());
+        case INT32 -> raw.fromInt(other.readInteger());
+        case INT64 -> raw.fromLong(other.readLong());
+        case FLOAT -> raw.fromFloat(other.readFloat());
+        default -> ParquetSlot.RawRead.fromDouble(other.readDouble());
+      };
+    }
+  }
+
+  private void plainLongs(long[] out, int from, int to) {
+    for (int k = from; k < to; k++, pos += 8) {
+      out[k] = raw.fromLong(longAt(pos));
+    }
+  }
+
+  private void plainDoubles(long[] out, int from, int to) {
+    for (int k = from; k < to; k++, pos += 8) {
+      out[k] = longAt(pos); // raw double bits
+    }
+  }
+
+  private void plainInts(long[] out, int from, int to) {
+    for (int k = from; k < to; k++, pos += 4) {
+      out[k] = raw.fromInt(intAt(pos));
+    }
+  }
+
+  private void plainFloats(long[] out, int from, int to) {
+    for (int k = from; k < to; k++, pos += 4) {
+      out[k] = raw.fromFloat(Float.intBitsToFloat(intAt(pos)));
+    }
+  }
+
+  private void plainBooleans(long[] out, int from, int to) {
+    for (int k = from; k < to; k++, boolBit++) {
+      out[k] = (data[pos + (boolBit >>> 3)] >>> (boolBit & 7)) & 1;
     }
   }
 
   /** Strings: codes into {@code out}; the value itself into {@code strings} only when it has no code. */
-  private void decodeStrings(long[] out, String[] strings, boolean[] skip, int off, int count) {
-    if (mode == DICTIONARY) {
-      ids.next(idBuffer, 0, count);
-      for (int k = 0; k < count; k++) {
-        if (skip != null && skip[off + k]) {
-          continue;
-        }
-        int id = idBuffer[k];
-        int c = dictionaryCodes[id];
-        if (c == 0) {
-          c = map(id);
-        }
-        out[off + k] = c - 1;
-        if (c < 0) {
-          out[off + k] = -1;
-          strings[off + k] = uncoded[id];
-        }
+  private void dictionaryStrings(long[] out, String[] strings, boolean[] skip, int off, int count) {
+    ids.next(idBuffer, 0, count);
+    for (int k = 0; k < count; k++) {
+      if (skip != null && skip[off + k]) {
+        continue;
       }
-      return;
+      int id = idBuffer[k];
+      int c = dictionaryCodes[id];
+      if (c == 0) {
+        c = map(id);
+      }
+      out[off + k] = c - 1;
+      if (c < 0) {
+        out[off + k] = -1;
+        strings[off + k] = uncoded[id];
+      }
     }
+  }
+
+  private void plainStrings(long[] out, String[] strings, boolean[] skip, int off, int count) {
     for (int k = off; k < off + count; k++) {
       byte[] a;
       int from;

@@ -103,6 +103,17 @@ class ComputeDuckDbTest {
     assertSnapshotsMatch();
   }
 
+  /** One as-of time per run: the window reads events through the sort order instead of a reordered block. */
+  @Test
+  void oneAsOfTimePerRunMatchesDuckDb() throws Exception {
+    for (long t : AS_OFS) {
+      Compute.Summary s = new Compute(config, new PrintStream(new ByteArrayOutputStream(), true))
+          .run(new Compute.Request(List.of("user_activity"), new long[] {t}, BadRowPolicy.FAIL));
+      assertThat(s.snapshots()).isEqualTo(1);
+    }
+    assertSnapshotsMatch();
+  }
+
   static Compute.Summary run(long budget) throws Exception {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Compute.Summary s = new Compute(config, new PrintStream(log, true))
