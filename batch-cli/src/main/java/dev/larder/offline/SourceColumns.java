@@ -17,8 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * A source's rows in batches of primitive columns, for scans that must not make an object per value
  * ({@code larder compute} reads tens of millions of events). Fixed-width columns come in raw form (one
- * {@code long} per value, see {@link ParquetSlot#raw}); string columns come as {@link StringCodes} codes plus the
- * coded, shared {@link String}s. Rows, columns, types and their order are those of
+ * {@code long} per value, see {@link ParquetSlot#raw}); string columns come as {@link StringCodes} codes, one
+ * shared {@link String} per distinct value ({@link Batch#string}). Rows, columns, types and their order are those of
  * {@link SourceReaders#open}, which stays the reference and the path for everything this does not cover.
  *
  * <p>A background thread decodes a few batches ahead of the caller. Always close it.

@@ -25,7 +25,8 @@ public final class StringCodes {
   /** Per code: its first (up to) eight bytes, little-endian; with the length this decides equality of short values. */
   private long[] heads = new long[1024];
   private byte[][] bytes = new byte[1024][];
-  private String[] strings = new String[1024];
+  /** Volatile: a reader that sees a grown array must see its contents. */
+  private volatile String[] strings = new String[1024];
   private int size;
 
   public StringCodes() {
