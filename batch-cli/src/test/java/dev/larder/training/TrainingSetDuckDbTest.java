@@ -69,10 +69,13 @@ class TrainingSetDuckDbTest {
   @Test
   void spillsWithATinyBudgetAndStillMatches() throws Exception {
     TrainingRepo repo = TrainingRepo.create(dir, 13);
-    Path out = dir.resolve("train.parquet");
+    Path out = dir.resolve("out/train.parquet");
     new TrainingSetBuilder(repo.config, repo.catalog, 4_000, JoinListener.NONE).run(new TrainingSetRequest(
         repo.entities, List.of(ALL.split(",")), null, out, true, "event_timestamp", false));
     assertThat(mismatches(repo, out, false)).isZero();
+    try (Stream<Path> files = Files.list(out.getParent())) {
+      assertThat(files).as("no temp, spill or part files left").containsExactly(out);
+    }
   }
 
   static int run(String... args) {
