@@ -91,10 +91,12 @@ public final class TrainingSetBuilder {
     Files.createDirectories(dir);
     String name = out.getFileName().toString();
     String extension = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? ".csv" : ".parquet";
-    Path tmp = dir.resolve("." + name + "." + ProcessHandle.current().pid() + ".tmp" + extension);
-    try {
-      JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, memoryBudgetBytes, dir,
-          listener).run();
+    // Everything written before the final rename lives in one work folder next to the output (same file system,
+    // so the rename is atomic); a killed run's folder is removed by the next run in the same folder.
+    try (WorkFolder work = WorkFolder.create(dir)) {
+      Path tmp = work.path().resolve(name + extension);
+      JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, memoryBudgetBytes,
+          work.path(), listener).run();
       // joined rows are made on another thread while this one hands them to the threads encoding the output
       try (RowReader ahead = new PrefetchingReader(rows); RowWriter writer = extension.equals(".csv")
           ? RowWriters.create(tmp, rows.schema()) : new ParquetParts(tmp, rows.schema(), ParquetParts.PART_ROWS)) {
@@ -108,8 +110,6 @@ public final class TrainingSetBuilder {
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
       }
       return new TrainingSetSummary(out, rows.summary(), (System.nanoTime() - start) / 1e9);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 
