@@ -114,6 +114,57 @@ class ProcessFaultIT {
   }
 
   @Test
+  void killedTrainingSetLeavesNoPartialOutputAndTheNextRunRemovesItsWorkFolder() throws Exception {
+    Path repo = tmp.resolve("kill-training");
+    Fixture.copyTree(computed, repo);
+    Path labels = repo.resolve("labels.parquet");
+    Dist.larder("sample", "labels", "--out", labels.toString(), "--users", "400", "--rows", "20000",
+        "--days", Integer.toString(DAYS), "--seed", "3", "--end", Fixture.END.toString()).assertOk();
+    Path outDir = Files.createDirectories(repo.resolve("training"));
+    Path out = outDir.resolve("train.parquet");
+    String[] args = {"training-set", "--repo", repo.toString(), "--entities", labels.toString(),
+        "--features", String.join(",", Fixture.ACTIVITY), "--out", out.toString()};
+    Random random = new Random(SEED + 3);
+    int killedMidRun = 0;
+    int leftBehind = 0;
+    for (int trial = 0; trial < TRIALS; trial++) {
+      Files.deleteIfExists(out);
+      // Interpreted, so that the kill lands while the run is reading, joining or writing.
+      Process p = Dist.startWithJvmOptions(Files.createTempFile(tmp, "training", ".log"), "-Xmx512m -Xint", args);
+      Thread.sleep(500 + random.nextInt(3000));
+      if (p.isAlive()) {
+        killedMidRun++;
+      }
+      p.destroyForcibly().waitFor();
+      if (Files.exists(out)) {
+        assertThat(rowCount(out)).as("an output visible after kill #%d is complete", trial).isEqualTo(20_000);
+      }
+      leftBehind += workFolders(outDir);
+    }
+    assertThat(killedMidRun).as("kills that hit a running training-set").isPositive();
+    Dist.larder(args).assertOk();
+    assertThat(rowCount(out)).isEqualTo(20_000);
+    assertThat(workFolders(outDir)).as("work folders left after a completed run").isZero();
+    Reliability.record("kill -9 training-set", TRIALS, killedMidRun, "no partial output; work folders seen after "
+        + "kills: " + leftBehind + ", none after the next run");
+  }
+
+  private static long rowCount(Path parquet) throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+         java.sql.Statement s = c.createStatement();
+         java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet('" + parquet + "')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static int workFolders(Path dir) throws java.io.IOException {
+    try (var entries = Files.list(dir)) {
+      return (int) entries.filter(p -> p.getFileName().toString().startsWith(".larder-training-")).count();
+    }
+  }
+
+  @Test
   void killedServerUnderLoadComesBackWithTheSameData() throws Exception {
     Path repo = tmp.resolve("kill-server");
     Fixture.copyTree(computed, repo);
