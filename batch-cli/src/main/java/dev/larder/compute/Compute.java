@@ -120,24 +120,23 @@ public final class Compute {
     List<RepoLock> locks = new ArrayList<>();
     List<SnapshotSet> pending = new ArrayList<>();
     List<ViewSummary> summaries = new ArrayList<>();
+    BackgroundChecks checks = null;
     try {
       for (FeatureView v : views) {
         locks.add(RepoLock.acquire(store.viewDir(v.getName()).resolve(".lock"),
             "compute of view '" + v.getName() + "'"));
       }
+      checks = new BackgroundChecks(catalog, views, config.repoDir(), request.onBadRow());
       for (FeatureView v : views) {
-        BadRows bad = new BadRows(request.onBadRow());
         if (Catalog.isAggregation(v)) {
           try {
-            summaries.add(computeView(catalog, v, store, asOfs, created, budget, bad, pending));
+            summaries.add(computeView(catalog, v, store, asOfs, created, budget, new BadRows(request.onBadRow()),
+                pending));
           } catch (IOException e) {
             throw diskFull(e, store.viewDir(v.getName()), true);
           }
         } else {
-          try (Progress progress = new Progress("validating " + v.getName(), -1)) {
-            long good = PassthroughCheck.run(catalog, v, config.repoDir(), bad, progress::advance);
-            summaries.add(new ViewSummary(v.getName(), false, good, 0, 0, 0, 0, bad.counts()));
-          }
+          summaries.add(checks.await(v.getName()));
         }
       }
       for (int i = 0; i < pending.size(); i++) {
@@ -157,6 +156,9 @@ public final class Compute {
     } catch (BadRows.BadRowException e) {
       throw new IOException(e.getMessage(), e);
     } finally {
+      if (checks != null) {
+        checks.close();
+      }
       for (SnapshotSet s : pending) {
         try {
           s.close();

@@ -84,6 +84,33 @@ class ComputeRunTest {
     assertThat(tempFiles(store)).isEmpty();
   }
 
+  /** Passthrough checks run beside the aggregation views; a failed one still fails the run before any commit. */
+  @Test
+  void aFailedPassthroughCheckFailsTheRunAndCommitsNothing() throws IOException {
+    ProjectConfig config = TestRepo.create(dir, CSV_REGISTRY + """
+        sources {
+          name: "profiles" path: "data/profiles.csv" timestamp_field: "event_timestamp"
+          schema { name: "user_id" type: STRING } schema { name: "event_timestamp" type: TIMESTAMP }
+          schema { name: "tier" type: STRING }
+        }
+        feature_views { name: "user_tier" entities: "user" source: "profiles" features { name: "tier" type: STRING } }
+        """);
+    TestRepo.writeText(dir.resolve("data/events.csv"), "user_id,event_timestamp,event_type,amount\n"
+        + "u1,2026-01-01T10:00:00Z,purchase,10.5\n");
+    TestRepo.writeText(dir.resolve("data/profiles.csv"), "user_id,event_timestamp,tier\n"
+        + "u1,2026-01-01T00:00:00Z,gold\n,2026-01-01T00:00:00Z,silver\n");
+    assertThatThrownBy(() -> run(config, BadRowPolicy.FAIL, START + DAY))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("profiles.csv line 3, column 'user_id': join key is null");
+    OfflineStore store = OfflineStore.of(config);
+    assertThat(store.snapshots("user_activity")).isEmpty();
+    assertThat(tempFiles(store)).isEmpty();
+    Compute.Summary s = run(config, BadRowPolicy.SKIP, START + DAY);
+    assertThat(s.views()).extracting(Compute.ViewSummary::view).containsExactly("user_activity", "user_tier");
+    assertThat(s.views().get(1).skipped()).containsOnly(java.util.Map.entry(BadRows.NULL_KEY, 1L));
+    assertThat(s.views().get(1).events()).isEqualTo(1);
+  }
+
   @Test
   void badRowsAreSkippedCountedAndRecorded() throws IOException {
     ProjectConfig config = csvRepo();
