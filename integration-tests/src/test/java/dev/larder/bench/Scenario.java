@@ -30,8 +30,9 @@ abstract class Scenario implements Callable<Integer> {
       description = "Last day of generated data; snapshots end at its midnight (default: ${DEFAULT-VALUE}).")
   LocalDate end;
 
-  @Option(names = "--child-jvm-opts", defaultValue = "-Xmx2g",
-      description = "JVM options of measured batch steps (default: ${DEFAULT-VALUE}); the heap limit is real.")
+  @Option(names = "--child-jvm-opts", defaultValue = "-Xmx2g -XX:+UseParallelGC",
+      description = "JVM options of measured batch steps (default: ${DEFAULT-VALUE}, as bin/larder); the heap "
+          + "limit is real.")
   String childJvmOpts;
 
   /** Runs the scenario and returns its reports (one or more). */
