@@ -40,8 +40,13 @@ final class Load {
     ListenableFuture<?> call(int client);
   }
 
-  /** How load is applied: open loop at {@code rate} calls/s in total, or closed loop with {@code outstanding}. */
-  record Shape(boolean open, double rate, int clients, int outstanding, double warmupSeconds, double seconds) {
+  /**
+   * How load is applied: open loop at {@code rate} calls/s in total, or closed loop with {@code outstanding}.
+   * An open-loop run first spends {@code burstSeconds} in closed loop, unmeasured: at 100 calls/s a warm-up sends
+   * too few calls for the JIT compiler to compile the request path, and the run would measure compilation.
+   */
+  record Shape(boolean open, double rate, int clients, int outstanding, double burstSeconds, double warmupSeconds,
+               double seconds) {
     String describe() {
       return open
           ? String.format(java.util.Locale.ROOT, "open loop %.0f req/s, %d clients", rate, clients)
@@ -120,6 +125,10 @@ final class Load {
   }
 
   private Result run() throws InterruptedException {
+    if (shape.open() && shape.burstSeconds() > 0) {
+      new Load(rpc, new Shape(false, 0, shape.clients(), shape.outstanding(), 0, shape.burstSeconds(), 0),
+          new java.util.function.LongSupplier[0]).run();
+    }
     long start = System.nanoTime();
     measureStart = start + (long) (shape.warmupSeconds() * 1e9);
     end = measureStart + (long) (shape.seconds() * 1e9);

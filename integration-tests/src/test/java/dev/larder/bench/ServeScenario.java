@@ -64,6 +64,11 @@ final class ServeScenario extends Scenario {
   @Option(names = "--warmup", defaultValue = "10", description = "Warm-up seconds before each run (default: ${DEFAULT-VALUE}).")
   double warmup;
 
+  @Option(names = "--burst", defaultValue = "5", description = "Open loop: seconds of unmeasured closed-loop calls "
+      + "before the warm-up, so that the JIT compiler has compiled the request path and the run measures a server "
+      + "in steady state (default: ${DEFAULT-VALUE}; 0 measures a freshly started server).")
+  double burst;
+
   @Option(names = "--cache-entries", description = "Server lookup cache size in rows (default: the server's).")
   Long cacheEntries;
 
@@ -155,11 +160,11 @@ final class ServeScenario extends Scenario {
     FeatureList.Builder list = FeatureList.newBuilder();
     refs.forEach(ref -> list.addRefsBytes(com.google.protobuf.ByteString.copyFromUtf8(ref)));
     FeatureList featureList = list.build();
-    Load.Shape shape = new Load.Shape(!c.closed(), rate, clients, outstanding, warmup, duration);
+    Load.Shape shape = new Load.Shape(!c.closed(), rate, clients, outstanding, burst, warmup, duration);
     r.param("entities", entities).param("views", views).param("features_per_request", features)
         .param("entities_per_request", c.entitiesPerRequest()).param("mode", c.closed() ? "closed" : "open")
         .param("clients", clients).param(c.closed() ? "outstanding" : "rate_per_s", c.closed() ? outstanding : rate)
-        .param("duration_s", duration).param("warmup_s", warmup)
+        .param("duration_s", duration).param("warmup_s", warmup).param("burst_s", c.closed() ? 0 : burst)
         .param("cache_entries", cacheEntries == null ? "server default" : cacheEntries)
         .param("keys", "uniform random over all entities").param("transport", "grpc-netty-shaded, loopback, plaintext")
         .param("server_jvm_opts", serverJvmOpts).param("seed", seed);
