@@ -32,13 +32,17 @@ class ProcessFaultIT {
   /** Sources, snapshots of DAYS days, online store materialized up to yesterday. */
   static Path computed;
   static Map<String, List<String>> referenceSnapshots;
+  /** How long a clean compute of the fixture took, process start to exit: kills are timed against it. */
+  static long computeMillis;
 
   @BeforeAll
   static void build() throws Exception {
     sources = Fixture.sources(tmp.resolve("sources"), 400, 30_000);
     computed = tmp.resolve("computed");
     Fixture.copyTree(sources, computed);
+    long started = System.nanoTime();
     Fixture.compute(computed, DAYS).assertOk();
+    computeMillis = (System.nanoTime() - started) / 1_000_000;
     Fixture.materialize(computed, Fixture.END.minusDays(1)).assertOk();
     referenceSnapshots = Fixture.snapshotRows(computed.resolve("data/offline"));
     assertThat(referenceSnapshots).hasSizeGreaterThan(DAYS);
@@ -93,7 +97,8 @@ class ProcessFaultIT {
     int killedMidRun = 0;
     for (int trial = 0; trial < TRIALS; trial++) {
       Process p = Dist.start(Files.createTempFile(tmp, "compute", ".log"), Fixture.computeArgs(repo, DAYS));
-      Thread.sleep(300 + random.nextInt(4000));
+      // Somewhere in the first 10-60% of a clean run, so that the kill lands mid-run however fast the machine is.
+      Thread.sleep((long) (computeMillis * (0.1 + 0.5 * random.nextDouble())));
       if (p.isAlive()) {
         killedMidRun++;
       }
