@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The history of a view whose columns are all fixed-width (ints, floats, bools, timestamps) and stored in
@@ -41,13 +39,7 @@ public final class RawHistory implements AutoCloseable {
 
   private final RowSchema schema;
   private final List<Part> parts;
-  /** Empty batches for the reader thread, and filled ones for the caller; DEPTH + 1 batches circulate. */
-  private final BlockingQueue<Batch> free = new LinkedBlockingQueue<>();
-  private final BlockingQueue<Batch> full = new LinkedBlockingQueue<>();
-  private Thread producer;
-  private Batch lent;
-  private boolean done;
-  private volatile boolean closed;
+  private final ReadAhead<Batch> ahead;
   // Used by the reader thread only:
   private final long[][] fileRaw;
   private final boolean[][] fileNulls;
@@ -61,6 +53,23 @@ public final class RawHistory implements AutoCloseable {
     int width = parts.stream().mapToInt(p -> p.columns().size()).max().orElse(0);
     this.fileRaw = new long[width][BATCH];
     this.fileNulls = new boolean[width][BATCH];
+    this.ahead = new ReadAhead<>(DEPTH, () -> new Batch(schema.size()), new ReadAhead.Decoder<>() {
+      @Override
+      public int fill(Batch b) throws IOException {
+        b.size = RawHistory.this.fill(b);
+        return b.size;
+      }
+
+      @Override
+      public String where() {
+        return part == null ? "" : part.display() + ": ";
+      }
+
+      @Override
+      public void finish() {
+        closeFile();
+      }
+    }, "larder-read-raw", "view history");
   }
 
   /**
@@ -198,7 +207,6 @@ public final class RawHistory implements AutoCloseable {
     private int size;
     private String display;
     private long firstRow;
-    private IOException error;
 
     private Batch(int columns) {
       raw = new long[columns][BATCH];
@@ -220,61 +228,7 @@ public final class RawHistory implements AutoCloseable {
    * batches ahead, so decoding runs on one core while the caller encodes and sorts on the other.
    */
   public Batch next() throws IOException {
-    if (done) {
-      return null;
-    }
-    if (producer == null) {
-      for (int i = 0; i < DEPTH + 1; i++) {
-        free.add(new Batch(schema.size()));
-      }
-      producer = new Thread(this::produce, "larder-read-raw");
-      producer.setDaemon(true);
-      producer.start();
-    }
-    if (lent != null) {
-      free.add(lent);
-      lent = null;
-    }
-    Batch b;
-    try {
-      b = full.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while reading view history", e);
-    }
-    if (b.error != null) {
-      done = true;
-      throw new IOException(b.error.getMessage(), b.error);
-    }
-    if (b.size == 0) {
-      done = true;
-      return null;
-    }
-    lent = b;
-    return b;
-  }
-
-  private void produce() {
-    try {
-      while (!closed) {
-        Batch b = free.take();
-        try {
-          b.size = fill(b);
-        } catch (IOException e) {
-          b.error = e;
-        } catch (RuntimeException e) {
-          b.error = new IOException(b.display + ": " + e, e);
-        }
-        full.put(b);
-        if (b.size == 0 || b.error != null) {
-          return;
-        }
-      }
-    } catch (InterruptedException e) {
-      // closed by the consumer
-    } finally {
-      closeFile();
-    }
+    return ahead.next();
   }
 
   /** Decodes the next rows into {@code b}; 0 at the end. */
@@ -326,15 +280,6 @@ public final class RawHistory implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    if (producer == null) {
-      return;
-    }
-    producer.interrupt();
-    try {
-      producer.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ahead.close();
   }
 }

@@ -11,8 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A source's rows in batches of primitive columns, for scans that must not make an object per value
@@ -36,12 +34,7 @@ public final class SourceColumns implements AutoCloseable {
   private final int rangeColumn;
   private final long from;
   private final long until;
-  private final BlockingQueue<Batch> free = new LinkedBlockingQueue<>();
-  private final BlockingQueue<Batch> full = new LinkedBlockingQueue<>();
-  private Thread producer;
-  private Batch lent;
-  private boolean done;
-  private volatile boolean closed;
+  private final ReadAhead<Batch> ahead;
   // Used by the reader thread only:
   private int nextFile;
   private SourceFiles.DataFile file;
@@ -61,6 +54,23 @@ public final class SourceColumns implements AutoCloseable {
         codes[c] = new StringCodes();
       }
     }
+    this.ahead = new ReadAhead<>(DEPTH, () -> new Batch(schema, codes), new ReadAhead.Decoder<>() {
+      @Override
+      public int fill(Batch b) throws IOException {
+        b.size = SourceColumns.this.fill(b);
+        return b.size;
+      }
+
+      @Override
+      public String where() {
+        return file == null ? "" : file.display() + ": ";
+      }
+
+      @Override
+      public void finish() {
+        closeFile();
+      }
+    }, "larder-read-columns", "a source");
   }
 
   /**
@@ -148,7 +158,6 @@ public final class SourceColumns implements AutoCloseable {
     private int size;
     private String display;
     private long firstRow;
-    private IOException error;
 
     private Batch(RowSchema schema, StringCodes[] codes) {
       this.codes = codes;
@@ -181,61 +190,7 @@ public final class SourceColumns implements AutoCloseable {
 
   /** The next batch, or null at the end; the first call starts the reader thread. */
   public Batch next() throws IOException {
-    if (done) {
-      return null;
-    }
-    if (producer == null) {
-      for (int i = 0; i < DEPTH + 1; i++) {
-        free.add(new Batch(schema, codes));
-      }
-      producer = new Thread(this::produce, "larder-read-columns");
-      producer.setDaemon(true);
-      producer.start();
-    }
-    if (lent != null) {
-      free.add(lent);
-      lent = null;
-    }
-    Batch b;
-    try {
-      b = full.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while reading a source", e);
-    }
-    if (b.error != null) {
-      done = true;
-      throw new IOException(b.error.getMessage(), b.error);
-    }
-    if (b.size == 0) {
-      done = true;
-      return null;
-    }
-    lent = b;
-    return b;
-  }
-
-  private void produce() {
-    try {
-      while (!closed) {
-        Batch b = free.take();
-        try {
-          b.size = fill(b);
-        } catch (IOException e) {
-          b.error = e;
-        } catch (RuntimeException e) {
-          b.error = new IOException((file == null ? "" : file.display() + ": ") + e, e);
-        }
-        full.put(b);
-        if (b.size == 0 || b.error != null) {
-          return;
-        }
-      }
-    } catch (InterruptedException e) {
-      // closed by the consumer
-    } finally {
-      closeFile();
-    }
+    return ahead.next();
   }
 
   /** Decodes the next rows (of one file) into {@code b}; 0 at the end. */
@@ -275,15 +230,6 @@ public final class SourceColumns implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    if (producer == null) {
-      return;
-    }
-    producer.interrupt();
-    try {
-      producer.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ahead.close();
   }
 }
