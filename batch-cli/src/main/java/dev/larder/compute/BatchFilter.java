@@ -4,6 +4,7 @@ import dev.larder.aggregate.Filter;
 import dev.larder.core.v1.ValueType;
 import dev.larder.offline.SourceColumns;
 import dev.larder.offline.StringCodes;
+import dev.larder.pointintime.RawBatches;
 import dev.larder.value.RowSchema;
 import java.util.Arrays;
 
@@ -77,15 +78,7 @@ final class BatchFilter {
     if (b.nulls[c][r]) {
       return null;
     }
-    long raw = b.raw[c][r];
-    return switch (type) {
-      case INT32 -> (int) raw;
-      case INT64, TIMESTAMP -> raw;
-      case FLOAT -> Float.intBitsToFloat((int) raw);
-      case DOUBLE -> Double.longBitsToDouble(raw);
-      case BOOL -> raw != 0;
-      case STRING -> b.string(c, r);
-      default -> throw new IllegalArgumentException("no columnar form for " + type);
-    };
+    // Fixed-width values use the one raw form of the project (RawBatches); strings are dictionary codes.
+    return type == ValueType.STRING ? b.string(c, r) : RawBatches.box(type, b.raw[c][r]);
   }
 }

@@ -3,6 +3,7 @@ package dev.larder.compute;
 import dev.larder.cli.Progress;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Registry;
+import dev.larder.disk.Folders;
 import dev.larder.lock.RepoLock;
 import dev.larder.offline.OfflineStore;
 import dev.larder.registry.Catalog;
@@ -11,16 +12,13 @@ import dev.larder.registry.RegistryFile;
 import dev.larder.time.Timestamps;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code larder compute}: turns source events into offline-store snapshots of every aggregation view (one
@@ -179,7 +177,7 @@ public final class Compute {
                                   long budget, BadRows bad, List<SnapshotSet> pending) throws IOException {
     Path viewDir = store.viewDir(v.getName());
     Path spillDir = viewDir.resolve("_spill");
-    deleteTree(spillDir); // left by a killed run; we hold the view's lock
+    Folders.deleteTree(spillDir); // left by a killed run; we hold the view's lock
     store.deleteStaleTemps(v.getName(), Instant.now());
     ViewJob job = new ViewJob(catalog, v, config.repoDir());
     SnapshotSet out = new SnapshotSet(store, job, asOfs, created);
@@ -189,7 +187,7 @@ public final class Compute {
       r = new ViewComputation(job, config.repoDir(), spillDir.resolve(Long.toString(ProcessHandle.current().pid())),
           budget).run(asOfs, out, bad, progress::advance);
     } finally {
-      deleteTree(spillDir);
+      Folders.deleteTree(spillDir);
     }
     out.finish();
     return new ViewSummary(v.getName(), true, r.events(), r.entities(), out.rows(), out.snapshots(),
@@ -248,14 +246,4 @@ public final class Compute {
         s.entities(), s.rows(), s.snapshots(), s.snapshots() == 1 ? "" : "s", s.seconds(), s.eventsPerSecond());
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

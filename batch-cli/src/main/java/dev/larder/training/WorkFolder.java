@@ -1,14 +1,12 @@
 package dev.larder.training;
 
+import dev.larder.disk.Folders;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The one hidden folder next to a training set's output that holds everything a run writes before the final
@@ -48,7 +46,7 @@ final class WorkFolder implements AutoCloseable {
       for (Path p : entries) {
         Matcher m = NAME.matcher(p.getFileName().toString());
         if (m.matches() && Files.isDirectory(p) && !running(Long.parseLong(m.group(1)))) {
-          deleteTree(p);
+          Folders.deleteTree(p);
           removed++;
         }
       }
@@ -60,25 +58,8 @@ final class WorkFolder implements AutoCloseable {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
-
   @Override
   public void close() throws IOException {
-    deleteTree(path);
+    Folders.deleteTree(path);
   }
 }

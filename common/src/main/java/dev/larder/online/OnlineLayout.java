@@ -1,5 +1,6 @@
 package dev.larder.online;
 
+import dev.larder.disk.Folders;
 import dev.larder.registry.RegistryFile;
 import dev.larder.registry.StorePaths;
 import java.io.IOException;
@@ -131,14 +132,7 @@ public final class OnlineLayout {
 
   /** Deletes a directory tree; missing is fine. */
   static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    Folders.deleteTree(dir);
   }
 
   /** Bytes used by the files under {@code dir}. */

@@ -1,5 +1,6 @@
 package dev.larder.pointintime;
 
+import dev.larder.disk.Folders;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
@@ -7,9 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Joins entity rows (join keys, a timestamp, anything else) with the history of feature views, giving each row the
@@ -234,11 +233,7 @@ public final class PointInTimeJoin {
       if (dir == null) {
         return;
       }
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      Folders.deleteTree(dir);
       dir = null;
     }
   }
