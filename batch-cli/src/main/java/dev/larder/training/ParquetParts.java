@@ -1,5 +1,6 @@
 package dev.larder.training;
 
+import dev.larder.disk.Folders;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.RowWriter;
 import dev.larder.value.RowSchema;
@@ -9,7 +10,6 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
@@ -136,7 +135,7 @@ final class ParquetParts implements RowWriter {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      deleteParts();
+      Folders.deleteTree(dir);
     }
   }
 
@@ -156,14 +155,6 @@ final class ParquetParts implements RowWriter {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while writing " + out);
-    }
-  }
-
-  private void deleteParts() throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 
