@@ -10,6 +10,7 @@ import java.util.Locale;
 public final class Progress implements AutoCloseable {
   private static final long LOG_EVERY_NANOS = 10_000_000_000L;
   private static final long DRAW_EVERY_NANOS = 200_000_000L;
+  private static final long LOG_DONE_AFTER_NANOS = 1_000_000_000L;
 
   private final PrintStream err;
   private final String label;
@@ -67,11 +68,15 @@ public final class Progress implements AutoCloseable {
     }
   }
 
+  /** Clears the bar on a terminal; in a log, a step that took a while gets a closing line with its duration. */
   @Override
   public void close() {
     if (terminal) {
       err.print("\r" + " ".repeat(80) + "\r");
       err.flush();
+    } else if (System.nanoTime() - start >= LOG_DONE_AFTER_NANOS) {
+      err.println(String.format(Locale.ROOT, "%s: done%s in %.1fs", label,
+          done > 0 ? String.format(Locale.ROOT, ", %,d", done) : "", seconds()));
     }
   }
 }

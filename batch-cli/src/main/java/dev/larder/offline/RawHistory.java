@@ -43,8 +43,11 @@ public final class RawHistory implements AutoCloseable {
   // Used by the reader thread only:
   private final long[][] fileRaw;
   private final boolean[][] fileNulls;
+  private final String[][] noStrings;
   private int nextPart;
   private Part part;
+  /** The open file: through the page decoders when they cover its columns, else parquet-java's readers. */
+  private ParquetColumns columns;
   private ParquetFileRows current;
 
   private RawHistory(RowSchema schema, List<Part> parts) {
@@ -53,6 +56,7 @@ public final class RawHistory implements AutoCloseable {
     int width = parts.stream().mapToInt(p -> p.columns().size()).max().orElse(0);
     this.fileRaw = new long[width][BATCH];
     this.fileNulls = new boolean[width][BATCH];
+    this.noStrings = new String[width][];
     this.ahead = new ReadAhead<>(DEPTH, () -> new Batch(schema.size()), new ReadAhead.Decoder<>() {
       @Override
       public int fill(Batch b) throws IOException {
@@ -234,16 +238,21 @@ public final class RawHistory implements AutoCloseable {
   /** Decodes the next rows into {@code b}; 0 at the end. */
   private int fill(Batch b) throws IOException {
     while (true) {
-      if (current == null) {
+      if (columns == null && current == null) {
         if (nextPart >= parts.size()) {
           return 0;
         }
         part = parts.get(nextPart++);
-        current = ParquetFileRows.open(part.file(), part.display(), part.columns());
+        columns = ParquetColumns.open(part.file(), part.display(), part.columns(),
+            new StringCodes[part.columns().size()]).orElse(null);
+        if (columns == null) {
+          current = ParquetFileRows.open(part.file(), part.display(), part.columns());
+        }
       }
       b.display = part.display();
-      b.firstRow = current.rowNumber();
-      int n = current.nextRaw(fileRaw, fileNulls, BATCH);
+      b.firstRow = columns != null ? columns.rowNumber() : current.rowNumber();
+      int n = columns != null ? columns.next(fileRaw, fileNulls, noStrings, BATCH)
+          : current.nextRaw(fileRaw, fileNulls, BATCH);
       if (n == 0) {
         closeFile();
         continue;
@@ -268,12 +277,17 @@ public final class RawHistory implements AutoCloseable {
   }
 
   private void closeFile() {
-    if (current != null) {
-      try {
-        current.close();
-      } catch (IOException ignored) {
-        // read-only file: nothing is lost
+    try { // only one of the two is open
+      if (columns != null) {
+        columns.close();
       }
+      if (current != null) {
+        current.close();
+      }
+    } catch (IOException ignored) {
+      // read-only file: nothing is lost
+    } finally {
+      columns = null;
       current = null;
     }
   }
