@@ -183,7 +183,8 @@ final class ColumnarEvents {
       int r = rows[e];
       Object v = !isNull[r] && (f == null || f.test(b, r)) ? BatchFilter.javaValue(types[c], b, c, r) : null;
       dst[e] = v;
-      if (v instanceof String s && b.raw[c][r] < 0) {
+      // The code first: testing a shared dictionary string's class would fetch it from memory, for nothing.
+      if (b.raw[c][r] < 0 && v instanceof String s) {
         out.objectBytes += 48 + 2L * s.length(); // decoded for this row: not a shared instance
       }
     }

@@ -17,19 +17,39 @@ class EntityIdsTest {
   }
 
   @Test
+  void denseLongKeysToo() {
+    check(i -> (long) i);
+    check(i -> (long) i * 7 + 1);
+  }
+
+  /**
+   * Small keys arrive before the direct table covers them (they are hashed, then moved when it widens) among
+   * negative and huge keys that it never covers; each key must keep one id throughout.
+   */
+  @Test
+  void longKeysMovingIntoTheDirectTableKeepTheirIds() {
+    check(i -> switch (i % 4) {
+      case 0 -> (long) i * 40;
+      case 1 -> (long) -i;
+      case 2 -> Long.MAX_VALUE - i;
+      default -> (long) i;
+    });
+  }
+
+  @Test
   void otherKeysToo() {
     check(i -> "user-" + i);
     check(i -> List.of("k", i));
     check(i -> ByteBuffer.wrap(new byte[] {(byte) i, (byte) (i >> 8), (byte) (i >> 16)}));
   }
 
-  /** Random lookups over 20,000 distinct keys (several table growths) agree with a HashMap. */
+  /** Random lookups over 20,000, then 100,000 distinct keys (several table growths) agree with a HashMap. */
   private static void check(IntFunction<Object> keyOf) {
     EntityIds ids = new EntityIds();
     Map<Object, Integer> expected = new HashMap<>();
     Random r = new Random(7);
-    for (int n = 0; n < 100_000; n++) {
-      Object key = keyOf.apply(r.nextInt(20_000));
+    for (int n = 0; n < 300_000; n++) {
+      Object key = keyOf.apply(r.nextInt(n < 100_000 ? 20_000 : 100_000));
       int want = expected.computeIfAbsent(key, k -> expected.size());
       assertThat(ids.idOf(key)).isEqualTo(want);
     }
