@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 /**
  * The events of one hash partition in memory: columnar events (an {@link EventBlock}), each tagged with a
  * dense entity id. {@link #aggregate} groups them by entity with a counting sort (O(n), stable, so events of
- * equal time keep input order) and a per-entity sort by time, then runs the sliding window per entity.
+ * equal time keep input order) and a per-entity sort by time ({@link TimeOrder}), then runs the sliding window
+ * per entity.
  *
  * <p>Memory: {@link #bytesPerEvent} per event plus {@link #BYTES_PER_ENTITY} per entity, estimated as
  * events arrive so that the caller can spill before the heap budget is exceeded.
@@ -85,10 +86,18 @@ final class Partition implements EventSink {
     if (first + n > entityOf.length) {
       entityOf = Arrays.copyOf(entityOf, Math.max(entityOf.length * 2, first + n));
     }
-    for (int e = 0; e < n; e++) {
-      entityOf[first + e] = b.longKeyed ? ids.idOf(b.longKeys[e]) : ids.idOf(b.objectKeys[e]);
-      block.append(b.times[e]);
+    // A loop of lookups alone: the lookups of successive events then wait on their cache misses together.
+    if (b.longKeyed) {
+      long[] keys = b.longKeys;
+      for (int e = 0; e < n; e++) {
+        entityOf[first + e] = ids.idOf(keys[e]);
+      }
+    } else {
+      for (int e = 0; e < n; e++) {
+        entityOf[first + e] = ids.idOf(b.objectKeys[e]);
+      }
     }
+    block.appendAll(b.times, n);
     for (int i = 0; i < inputs.size(); i++) {
       switch (inputs.input(i).kind()) {
         case LONG -> {
@@ -209,9 +218,7 @@ final class Partition implements EventSink {
     if (parallel) {
       sortByTimeOnTwoThreads(order, start, split, entities);
     } else {
-      for (int id = 0; id < entities; id++) {
-        sortByTime(order, start[id], start[id + 1]);
-      }
+      TimeOrder.sort(block, order, start, 0, entities);
     }
     // Lay the events out entity by entity, in time order, so the window reads them sequentially. Even for
     // one as-of time, where the window reads each event about once, gathering first is cheaper than reading
@@ -259,18 +266,14 @@ final class Partition implements EventSink {
     RuntimeException[] failure = new RuntimeException[1];
     Thread t = new Thread(() -> {
       try {
-        for (int id = split; id < entities; id++) {
-          sortByTime(order, start[id], start[id + 1]);
-        }
+        TimeOrder.sort(block, order, start, split, entities);
       } catch (RuntimeException e) {
         failure[0] = e;
       }
     }, "larder-sort");
     t.setDaemon(true);
     t.start();
-    for (int id = 0; id < split; id++) {
-      sortByTime(order, start[id], start[id + 1]);
-    }
+    TimeOrder.sort(block, order, start, 0, split);
     try {
       t.join();
     } catch (InterruptedException e) {
@@ -302,56 +305,5 @@ final class Partition implements EventSink {
       }
     }
     sink.flush();
-  }
-
-  private boolean sorted(int[] order, int from, int to) {
-    for (int i = from + 1; i < to; i++) {
-      if (block.time(order[i - 1]) > block.time(order[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Stable sort of block indexes by event time (indexes ascend within the range, so ties keep input order). */
-  private void sortByTime(int[] order, int from, int to) {
-    if (sorted(order, from, to)) {
-      return; // the usual case: sources are mostly written in time order
-    }
-    mergeSort(order, new int[(to - from + 1) / 2], from, to);
-  }
-
-  /** Top-down merge sort (stable: on equal times the left run goes first); {@code tmp} holds a left half. */
-  private void mergeSort(int[] a, int[] tmp, int from, int to) {
-    if (to - from <= 32) {
-      for (int i = from + 1; i < to; i++) {
-        int e = a[i];
-        long t = block.time(e);
-        int j = i - 1;
-        while (j >= from && block.time(a[j]) > t) {
-          a[j + 1] = a[j];
-          j--;
-        }
-        a[j + 1] = e;
-      }
-      return;
-    }
-    int mid = (from + to) >>> 1;
-    mergeSort(a, tmp, from, mid);
-    mergeSort(a, tmp, mid, to);
-    if (block.time(a[mid - 1]) <= block.time(a[mid])) {
-      return;
-    }
-    int left = mid - from;
-    System.arraycopy(a, from, tmp, 0, left);
-    int i = 0;
-    int j = mid;
-    int k = from;
-    while (i < left && j < to) {
-      a[k++] = block.time(a[j]) < block.time(tmp[i]) ? a[j++] : tmp[i++];
-    }
-    while (i < left) {
-      a[k++] = tmp[i++];
-    }
   }
 }

@@ -1,5 +1,8 @@
 package dev.larder.offline;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,6 +13,9 @@ import java.util.Arrays;
  * decoding UTF-8 per row, and lets callers key per-value work (a filter's verdict, say) by an int.
  * Values are looked up by their UTF-8 bytes in an open-addressing table, so plain-encoded pages (writers
  * fall back to them when a chunk's dictionary grows large) cost a hash of the bytes per row, no object.
+ * A slot holds the value's first eight bytes and its length next to its code, so that finding a short value
+ * (most ids) touches one cache line of the table: looking in per-code arrays cost a cache miss per array,
+ * the largest cost of reading events whose product ids had outgrown the dictionary.
  *
  * <p>Memory is bounded: after {@code limit} distinct values, new values get no code (-1) and readers decode
  * them as they go. Written by one reader thread; {@link #string} may be read by the thread it hands batches to.
@@ -18,9 +24,11 @@ public final class StringCodes {
   /** Distinct values coded per column by default: enough for product or category ids, a few MB of strings. */
   public static final int DEFAULT_LIMIT = 1 << 18;
 
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private final int limit;
-  /** Code + 1 per slot, 0 when empty. */
-  private int[] slots = new int[2048];
+  /** Slot i: at [2i] the value's head (see {@link #heads}), at [2i + 1] its length << 32 | code + 1; 0 when empty. */
+  private long[] slots = new long[2 * 2048];
   private int[] hashes = new int[1024];
   /** Per code: its first (up to) eight bytes, little-endian; with the length this decides equality of short values. */
   private long[] heads = new long[1024];
@@ -54,15 +62,17 @@ public final class StringCodes {
   int codeOf(byte[] a, int off, int len) {
     long head = word(a, off, Math.min(len, 8));
     int h = hash(head, a, off, len);
-    int mask = slots.length - 1;
+    int mask = (slots.length >>> 1) - 1;
     for (int i = h & mask; ; i = (i + 1) & mask) {
-      int c = slots[i] - 1;
-      if (c < 0) {
+      long entry = slots[2 * i + 1];
+      if (entry == 0) {
         return size >= limit ? -1 : add(i, h, head, a, off, len);
       }
-      if (hashes[c] == h && heads[c] == head && bytes[c].length == len
-          && (len <= 8 || Arrays.equals(bytes[c], 8, len, a, off + 8, off + len))) {
-        return c;
+      if (slots[2 * i] == head && (int) (entry >>> 32) == len) {
+        int c = (int) entry - 1;
+        if (len <= 8 || (hashes[c] == h && Arrays.equals(bytes[c], 8, len, a, off + 8, off + len))) {
+          return c;
+        }
       }
     }
   }
@@ -79,28 +89,37 @@ public final class StringCodes {
     heads[code] = head;
     bytes[code] = Arrays.copyOfRange(a, off, off + len);
     strings[code] = new String(a, off, len, StandardCharsets.UTF_8);
-    slots[slot] = code + 1;
+    place(slot, code);
     size = code + 1;
-    if (size * 2 > slots.length) {
+    if (size > slots.length >>> 2) { // more than half of the slots full
       rehash();
     }
     return code;
   }
 
+  private void place(int slot, int code) {
+    slots[2 * slot] = heads[code];
+    slots[2 * slot + 1] = (long) bytes[code].length << 32 | (code + 1);
+  }
+
   private void rehash() {
-    slots = new int[slots.length * 2];
-    int mask = slots.length - 1;
+    slots = new long[slots.length * 2];
+    int mask = (slots.length >>> 1) - 1;
     for (int c = 0; c < size; c++) {
       int i = hashes[c] & mask;
-      while (slots[i] != 0) {
+      while (slots[2 * i + 1] != 0) {
         i = (i + 1) & mask;
       }
-      slots[i] = c + 1;
+      place(i, c);
     }
   }
 
   /** Up to eight bytes as a little-endian long. */
   private static long word(byte[] a, int off, int n) {
+    if (n == 8 || (n > 0 && off + 8 <= a.length)) { // one load, then keep the n bytes asked for
+      long w = (long) LONG_LE.get(a, off);
+      return n == 8 ? w : w & ((1L << (8 * n)) - 1);
+    }
     long w = 0;
     for (int i = n - 1; i >= 0; i--) {
       w = (w << 8) | (a[off + i] & 0xFF);
