@@ -1,6 +1,8 @@
 package dev.larder.offline;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,8 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * row path); strings as {@link StringCodes} codes (the decoded value only for values without a code).
  */
 final class ChunkDecoder {
+  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int PLAIN = 0;
   private static final int DICTIONARY = 1;
   private static final int OTHER = 2;
@@ -285,12 +289,13 @@ final class ChunkDecoder {
     return dictionaryCodes[id];
   }
 
+  /** One load each (the JIT does not merge byte loads): plain longs and string lengths were a fifth of decoding. */
   private int intAt(int p) {
-    return (data[p] & 0xFF) | (data[p + 1] & 0xFF) << 8 | (data[p + 2] & 0xFF) << 16 | (data[p + 3] & 0xFF) << 24;
+    return (int) INT_LE.get(data, p);
   }
 
   private long longAt(int p) {
-    return (intAt(p) & 0xFFFFFFFFL) | (long) intAt(p + 4) << 32;
+    return (long) LONG_LE.get(data, p);
   }
 
   private void nextPage() throws IOException {

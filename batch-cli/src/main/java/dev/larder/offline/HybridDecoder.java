@@ -1,5 +1,9 @@
 package dev.larder.offline;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Parquet's RLE / bit-packing hybrid encoding, decoded one int at a time from a byte array: the encoding of
  * definition levels and of dictionary ids in data pages. Runs are decoded eight values at a time for
@@ -7,6 +11,8 @@ package dev.larder.offline;
  * level encoding (big-endian bit order, no run headers) that old writers used for levels.
  */
 final class HybridDecoder {
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private byte[] data;
   private int pos;
   private int end;
@@ -164,8 +170,20 @@ final class HybridDecoder {
     }
   }
 
-  /** Decodes the next group of eight bit-packed values (least significant bit first). */
+  /**
+   * Decodes the next group of eight bit-packed values (least significant bit first): {@code bitWidth} bytes,
+   * each value read with one eight-byte load where the array has room for it.
+   */
   private void unpack() {
+    if (pos + bitWidth <= end && pos + bitWidth + 8 <= data.length) {
+      for (int v = 0, bit = 0; v < 8; v++, bit += bitWidth) {
+        long w = (long) LONG_LE.get(data, pos + (bit >>> 3));
+        group[v] = (int) ((w >>> (bit & 7)) & mask);
+      }
+      pos += bitWidth;
+      groupIndex = 0;
+      return;
+    }
     long acc = 0;
     int bits = 0;
     for (int v = 0; v < 8; v++) {
