@@ -29,12 +29,17 @@ import org.apache.parquet.schema.Types;
  * (nullable). The file is replaced if it exists.
  */
 public final class ParquetRowWriter implements RowWriter {
+  /** Row group size of Larder's files. */
+  static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
+  /** Compression of Larder's files. */
+  static final CompressionCodecName CODEC = CompressionCodecName.ZSTD;
+
   private final ParquetWriter<Object[]> writer;
   private final Path file;
   private long rows;
 
   public ParquetRowWriter(Path file, RowSchema schema) throws IOException {
-    this(file, schema, CompressionCodecName.ZSTD);
+    this(file, schema, CODEC);
   }
 
   public ParquetRowWriter(Path file, RowSchema schema, CompressionCodecName codec) throws IOException {
@@ -43,17 +48,24 @@ public final class ParquetRowWriter implements RowWriter {
         .withConf(new PlainParquetConfiguration())
         .withCompressionCodec(codec)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .withRowGroupSize(64L * 1024 * 1024);
-    // Dictionaries only for strings and bytes, which repeat and are long. For numbers and times the per-value
-    // hash lookup of parquet-java's dictionary writer was the largest single cost of writing snapshots
-    // (a fifth of a 30-snapshot compute's CPU); plain values compressed with ZSTD come out about as small.
+        .withRowGroupSize(ROW_GROUP_BYTES);
     for (Column c : schema.columns()) {
-      ValueType t = TypeRules.element(c.type());
-      if (t != ValueType.STRING && t != ValueType.BYTES) {
+      if (!dictionary(c.type())) {
         b.withDictionaryEncoding(Values.isList(c.type()) ? c.name() + ".list.element" : c.name(), false);
       }
     }
     this.writer = b.build();
+  }
+
+  /**
+   * Whether a column of this type is dictionary-encoded: only strings and bytes, which repeat and are long.
+   * For numbers and times the per-value hash lookup of parquet-java's dictionary writer was the largest single
+   * cost of writing snapshots (a fifth of a 30-snapshot compute's CPU); plain values compressed with ZSTD come
+   * out about as small.
+   */
+  static boolean dictionary(ValueType type) {
+    ValueType t = TypeRules.element(type);
+    return t == ValueType.STRING || t == ValueType.BYTES;
   }
 
   /** The Parquet schema Larder writes for {@code schema}. */

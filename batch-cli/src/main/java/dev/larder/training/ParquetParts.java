@@ -1,6 +1,7 @@
 package dev.larder.training;
 
 import dev.larder.disk.Folders;
+import dev.larder.offline.FlatParquetWriter;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.RowWriter;
 import dev.larder.value.RowSchema;
@@ -26,7 +27,8 @@ import org.apache.parquet.io.LocalOutputFile;
 /**
  * Writes a training set's Parquet file on several threads. Encoding Parquet is the one step of a training set
  * that otherwise runs on a single core after the join: here consecutive parts of the rows are encoded in
- * parallel into part files (each by a {@link ParquetRowWriter}, so the file is as that writer makes it), and
+ * parallel into part files (each by a {@link FlatParquetWriter}, or a {@link ParquetRowWriter} when there are
+ * list columns, so the file is as those writers make it), and
  * their row groups are then copied, without decoding, into the output in order. Memory holds the rows of a few
  * parts; the parts live in a hidden folder next to the output and are deleted on close.
  */
@@ -91,7 +93,8 @@ final class ParquetParts implements RowWriter {
     int count = size;
     Path file = dir.resolve("part-" + parts.size() + ".parquet");
     parts.add(pool.submit(() -> {
-      try (ParquetRowWriter w = new ParquetRowWriter(file, schema)) {
+      try (RowWriter w = FlatParquetWriter.supports(schema)
+          ? new FlatParquetWriter(file, schema) : new ParquetRowWriter(file, schema)) {
         for (int i = 0; i < count; i++) {
           w.write(part[i]);
           part[i] = null;

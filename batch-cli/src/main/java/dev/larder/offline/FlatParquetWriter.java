@@ -1,0 +1,167 @@
+package dev.larder.offline;
+
+import dev.larder.core.v1.ValueType;
+import dev.larder.value.Column;
+import dev.larder.value.RowSchema;
+import dev.larder.value.Values;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Writes rows of scalar columns (no lists) to a Parquet file through parquet-java's column writers directly:
+ * the same schema, encodings and codec as {@link ParquetRowWriter}, so readers see no difference, without the
+ * record layer in between. For flat rows that layer (tracking which fields of each record were written and
+ * filling the rest with nulls) cost about a third of writing a training set.
+ */
+public final class FlatParquetWriter implements RowWriter {
+  /** Rows between checks of the buffered size against the row group size. */
+  private static final int SIZE_CHECK_ROWS = 4096;
+
+  private final Path file;
+  private final MessageType schema;
+  private final ValueType[] types;
+  private final String[] names;
+  private final long rowGroupBytes;
+  private final ParquetProperties props;
+  private final CodecFactory codecs;
+  private final CompressionCodecFactory.BytesInputCompressor compressor;
+  private final ParquetFileWriter out;
+  private ColumnChunkPageWriteStore pages;
+  private ColumnWriteStore store;
+  private ColumnWriter[] columns;
+  private long rows;
+  private long rowsInGroup;
+
+  /** Whether every column is a scalar, which this writer needs; otherwise use {@link ParquetRowWriter}. */
+  public static boolean supports(RowSchema schema) {
+    return schema.columns().stream().noneMatch(c -> Values.isList(c.type()));
+  }
+
+  public FlatParquetWriter(Path file, RowSchema rowSchema) throws IOException {
+    this(file, rowSchema, ParquetRowWriter.ROW_GROUP_BYTES);
+  }
+
+  FlatParquetWriter(Path file, RowSchema rowSchema, long rowGroupBytes) throws IOException {
+    if (!supports(rowSchema)) {
+      throw new IllegalArgumentException("list columns need ParquetRowWriter: " + rowSchema);
+    }
+    this.file = file;
+    this.schema = ParquetRowWriter.parquetSchema(rowSchema);
+    this.types = rowSchema.columns().stream().map(Column::type).toArray(ValueType[]::new);
+    this.names = rowSchema.columns().stream().map(Column::name).toArray(String[]::new);
+    this.rowGroupBytes = rowGroupBytes;
+    ParquetProperties.Builder b = ParquetProperties.builder();
+    for (Column c : rowSchema.columns()) {
+      b.withDictionaryEncoding(c.name(), ParquetRowWriter.dictionary(c.type()));
+    }
+    this.props = b.build();
+    this.codecs = new CodecFactory(new PlainParquetConfiguration(), props.getPageSizeThreshold());
+    this.compressor = codecs.getCompressor(ParquetRowWriter.CODEC);
+    this.out = new ParquetFileWriter(new LocalOutputFile(file), schema, ParquetFileWriter.Mode.OVERWRITE,
+        rowGroupBytes, 0);
+    out.start();
+    startGroup();
+  }
+
+  private void startGroup() {
+    pages = ColumnChunkPageWriteStore.builder()
+        .withCompressorProvider(column -> compressor)
+        .withSchema(schema)
+        .withAllocator(HeapByteBufferAllocator.getInstance())
+        .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
+        .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
+        .build();
+    store = props.newColumnWriteStore(schema, pages, pages);
+    columns = new ColumnWriter[types.length];
+    for (int i = 0; i < columns.length; i++) {
+      columns[i] = store.getColumnWriter(schema.getColumns().get(i));
+    }
+  }
+
+  @Override
+  public void write(Object[] row) throws IOException {
+    if (row.length != types.length) {
+      throw new IllegalArgumentException("row has " + row.length + " values, schema has " + types.length);
+    }
+    for (int i = 0; i < types.length; i++) {
+      Object v = row[i];
+      if (v == null) {
+        columns[i].writeNull(0, 0);
+        continue;
+      }
+      try {
+        write(columns[i], types[i], v);
+      } catch (ClassCastException e) {
+        throw new IllegalArgumentException("column '" + names[i] + "' is " + Values.typeName(types[i])
+            + " but the row holds a " + v.getClass().getSimpleName() + " (" + v + ")", e);
+      }
+    }
+    store.endRecord();
+    rows++;
+    if (++rowsInGroup % SIZE_CHECK_ROWS == 0 && store.getBufferedSize() >= rowGroupBytes) {
+      flushGroup();
+      startGroup();
+    }
+  }
+
+  private static void write(ColumnWriter w, ValueType t, Object v) {
+    switch (t) {
+      case INT32 -> w.write((Integer) v, 0, 1);
+      case INT64, TIMESTAMP -> w.write((Long) v, 0, 1);
+      case FLOAT -> w.write((Float) v, 0, 1);
+      case DOUBLE -> w.write((Double) v, 0, 1);
+      case BOOL -> w.write((Boolean) v, 0, 1);
+      case STRING -> w.write(Binary.fromString((String) v), 0, 1);
+      case BYTES -> w.write(Binary.fromConstantByteArray((byte[]) v), 0, 1);
+      default -> throw new IllegalArgumentException("cannot write a value of type " + t);
+    }
+  }
+
+  private void flushGroup() throws IOException {
+    try {
+      if (rowsInGroup > 0) {
+        out.startBlock(rowsInGroup);
+        store.flush();
+        pages.flushToFileWriter(out);
+        out.endBlock();
+      }
+    } finally {
+      store.close();
+      pages.close();
+      rowsInGroup = 0;
+    }
+  }
+
+  @Override
+  public long rows() {
+    return rows;
+  }
+
+  @Override
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      flushGroup();
+      out.end(Map.of());
+    } finally {
+      codecs.release();
+    }
+  }
+}

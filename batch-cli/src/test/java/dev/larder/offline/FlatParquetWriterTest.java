@@ -1,0 +1,129 @@
+package dev.larder.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.larder.core.v1.ValueType;
+import dev.larder.value.Column;
+import dev.larder.value.RowReader;
+import dev.larder.value.RowSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The column-writer path must make files that read back exactly as {@link ParquetRowWriter}'s do: the same
+ * schema and values, nulls in every column, several row groups, and readable by DuckDB.
+ */
+class FlatParquetWriterTest {
+  private static final RowSchema SCHEMA = new RowSchema(List.of(new Column("i32", ValueType.INT32),
+      new Column("i64", ValueType.INT64), new Column("f", ValueType.FLOAT), new Column("d", ValueType.DOUBLE),
+      new Column("b", ValueType.BOOL), new Column("s", ValueType.STRING), new Column("bytes", ValueType.BYTES),
+      new Column("ts", ValueType.TIMESTAMP)));
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void readsBackLikeTheRowWritersFileAcrossRowGroups() throws IOException {
+    List<Object[]> rows = randomRows(20_000, 7);
+    Path flat = dir.resolve("flat.parquet");
+    Path reference = dir.resolve("row.parquet");
+    try (FlatParquetWriter w = new FlatParquetWriter(flat, SCHEMA, 64 * 1024);
+         ParquetRowWriter r = new ParquetRowWriter(reference, SCHEMA)) {
+      for (Object[] row : rows) {
+        w.write(row);
+        r.write(row);
+      }
+      assertThat(w.rows()).isEqualTo(rows.size());
+    }
+    assertThat(TableFiles.schema(flat)).contains(SCHEMA);
+    assertThat(read(flat)).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(rows);
+    assertThat(read(flat)).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(read(reference));
+    try (ParquetFileReader f = ParquetFileReader.open(new LocalInputFile(flat));
+         ParquetFileReader g = ParquetFileReader.open(new LocalInputFile(reference))) {
+      assertThat(f.getRowGroups()).hasSizeGreaterThan(1);
+      assertThat(f.getFooter().getFileMetaData().getSchema()).isEqualTo(g.getFooter().getFileMetaData().getSchema());
+    }
+  }
+
+  @Test
+  void duckDbReadsTheValues() throws IOException, SQLException {
+    List<Object[]> rows = randomRows(500, 11);
+    Path flat = dir.resolve("duck.parquet");
+    try (FlatParquetWriter w = new FlatParquetWriter(flat, SCHEMA)) {
+      for (Object[] row : rows) {
+        w.write(row);
+      }
+    }
+    long nullStrings = rows.stream().filter(r -> r[5] == null).count();
+    long sum = rows.stream().filter(r -> r[1] != null).mapToLong(r -> (Long) r[1]).sum();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE s IS NULL), sum(i64), "
+             + "max(epoch_us(ts)) FROM read_parquet('" + flat + "')")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(rows.size());
+      assertThat(rs.getLong(2)).isEqualTo(nullStrings);
+      assertThat(rs.getLong(3)).isEqualTo(sum);
+      assertThat(rs.getLong(4)).isEqualTo(rows.stream().filter(r -> r[7] != null).mapToLong(r -> (Long) r[7])
+          .max().orElseThrow());
+    }
+  }
+
+  @Test
+  void aValueOfTheWrongTypeNamesTheColumn() throws IOException {
+    try (FlatParquetWriter w = new FlatParquetWriter(dir.resolve("bad.parquet"), SCHEMA)) {
+      assertThatThrownBy(() -> w.write(new Object[] {1, "not a number", null, null, null, null, null, null}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("column 'i64' is int64").hasMessageContaining("String");
+    }
+  }
+
+  @Test
+  void listColumnsAreLeftToTheRowWriter() {
+    RowSchema lists = new RowSchema(List.of(new Column("tags", ValueType.INT64_LIST)));
+    assertThat(FlatParquetWriter.supports(lists)).isFalse();
+    assertThat(FlatParquetWriter.supports(SCHEMA)).isTrue();
+    assertThatThrownBy(() -> new FlatParquetWriter(dir.resolve("l.parquet"), lists))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static List<Object[]> randomRows(int n, long seed) {
+    Random rnd = new Random(seed);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] bytes = new byte[rnd.nextInt(6)];
+      rnd.nextBytes(bytes);
+      Object[] row = {rnd.nextInt(), rnd.nextLong(), rnd.nextFloat(), rnd.nextGaussian(), rnd.nextBoolean(),
+          "v" + rnd.nextInt(50), bytes, 1_700_000_000_000_000L + rnd.nextInt(1_000_000_000)};
+      for (int c = 0; c < row.length; c++) {
+        if (rnd.nextInt(10) == 0) {
+          row[c] = null;
+        }
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private static List<Object[]> read(Path file) throws IOException {
+    List<Object[]> out = new ArrayList<>();
+    try (RowReader r = TableFiles.open(file, null)) {
+      for (Object[] row = r.next(); row != null; row = r.next()) {
+        out.add(row);
+      }
+    }
+    return out;
+  }
+}
