@@ -91,7 +91,7 @@ final class EntityIds {
     int mask = ids.length - 1;
     int i = mix(key.hashCode()) & mask;
     while (ids[i] != 0) {
-      if (slots[i].equals(key)) {
+      if (slots[i] == key || key.equals(slots[i])) { // shared instances match without loading the stored key
         return ids[i] - 1;
       }
       i = (i + 1) & mask;

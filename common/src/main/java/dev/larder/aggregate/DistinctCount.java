@@ -89,7 +89,9 @@ final class DistinctCount extends Accumulator {
     }
     Object key = objectKey(k);
     int i = spread(key.hashCode()) & mask;
-    while (counts[i] != 0 && !objects[i].equals(key)) {
+    // Identity first, and the key as the receiver: readers share one instance per distinct value, so most
+    // lookups end without loading the stored object (a cache miss per event in large partitions).
+    while (counts[i] != 0 && objects[i] != key && !key.equals(objects[i])) {
       i = (i + 1) & mask;
     }
     if (counts[i] == 0) {
