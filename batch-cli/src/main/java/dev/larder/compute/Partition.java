@@ -215,15 +215,16 @@ final class Partition implements EventSink {
     while (split < entities && start[split] < n / 2) {
       split++;
     }
+    long[] times = new long[n];
     if (parallel) {
-      sortByTimeOnTwoThreads(order, start, split, entities);
+      sortByTimeOnTwoThreads(order, start, split, entities, times);
     } else {
-      TimeOrder.sort(block, order, start, 0, entities);
+      TimeOrder.sort(block, order, start, 0, entities, times);
     }
     // Lay the events out entity by entity, in time order, so the window reads them sequentially. Even for
     // one as-of time, where the window reads each event about once, gathering first is cheaper than reading
     // through the order: the gather loops keep many cache misses in flight, the window's reads wait on each.
-    block.reorder(order, parallel);
+    block.reorder(order, times, parallel);
     order = null;
     if (!parallel) {
       aggregate(window, asOfs, start, 0, entities, sinks.get());
@@ -262,18 +263,19 @@ final class Partition implements EventSink {
   }
 
   /** Sorts entities [split, entities) on a helper thread and [0, split) on this one (they are independent). */
-  private void sortByTimeOnTwoThreads(int[] order, int[] start, int split, int entities) throws IOException {
+  private void sortByTimeOnTwoThreads(int[] order, int[] start, int split, int entities, long[] times)
+      throws IOException {
     RuntimeException[] failure = new RuntimeException[1];
     Thread t = new Thread(() -> {
       try {
-        TimeOrder.sort(block, order, start, split, entities);
+        TimeOrder.sort(block, order, start, split, entities, times);
       } catch (RuntimeException e) {
         failure[0] = e;
       }
     }, "larder-sort");
     t.setDaemon(true);
     t.start();
-    TimeOrder.sort(block, order, start, 0, split);
+    TimeOrder.sort(block, order, start, 0, split, times);
     try {
       t.join();
     } catch (InterruptedException e) {

@@ -7,26 +7,28 @@ import dev.larder.aggregate.EventBlock;
  * grouped by entity in input order. The times are first gathered into an array laid out like the order, so
  * the check and the sort compare neighbouring values: comparing {@code block.time(order[i])} instead cost a
  * cache miss per look, as an entity's events lie far apart in the block, and made sorting a tenth of a
- * one-snapshot run (sample sources are nearly, not exactly, in time order per entity).
+ * one-snapshot run (sample sources are nearly, not exactly, in time order per entity). The sorted times then
+ * become the block's time column when it is reordered, which saves gathering them a second time.
  */
 final class TimeOrder {
   private TimeOrder() {}
 
   /**
    * Sorts the slices {@code order[start[id], start[id + 1])} for entities {@code id} in [first, last) by the
-   * time of the block index they hold; indexes ascend within each slice on entry.
+   * time of the block index they hold; indexes ascend within each slice on entry. Leaves the sorted times at
+   * the same positions of {@code sortedTimes} (an array as long as the order), ready for
+   * {@link EventBlock#reorder(int[], long[], boolean)}.
    */
-  static void sort(EventBlock block, int[] order, int[] start, int first, int last) {
-    int base = start[first];
-    long[] times = new long[start[last] - base];
-    for (int k = 0; k < times.length; k++) {
-      times[k] = block.time(order[base + k]);
+  static void sort(EventBlock block, int[] order, int[] start, int first, int last, long[] sortedTimes) {
+    long[] times = sortedTimes;
+    for (int k = start[first]; k < start[last]; k++) {
+      times[k] = block.time(order[k]);
     }
     long[] tmpTimes = new long[0];
     int[] tmpOrder = new int[0];
     for (int id = first; id < last; id++) {
-      int from = start[id] - base;
-      int to = start[id + 1] - base;
+      int from = start[id];
+      int to = start[id + 1];
       if (sorted(times, from, to)) {
         continue; // the usual case: sources are mostly written in time order
       }
@@ -35,7 +37,7 @@ final class TimeOrder {
         tmpTimes = new long[half];
         tmpOrder = new int[half];
       }
-      mergeSort(times, order, base, tmpTimes, tmpOrder, from, to);
+      mergeSort(times, order, tmpTimes, tmpOrder, from, to);
     }
   }
 
@@ -49,49 +51,49 @@ final class TimeOrder {
   }
 
   /**
-   * Top-down merge sort of {@code t[from, to)}, moving {@code o[base + k]} along with {@code t[k]} (stable: on
-   * equal times the left run goes first); the tmp arrays hold a left half.
+   * Top-down merge sort of {@code t[from, to)}, moving {@code o[k]} along with {@code t[k]} (stable: on equal
+   * times the left run goes first); the tmp arrays hold a left half.
    */
-  private static void mergeSort(long[] t, int[] o, int base, long[] tmpT, int[] tmpO, int from, int to) {
+  private static void mergeSort(long[] t, int[] o, long[] tmpT, int[] tmpO, int from, int to) {
     if (to - from <= 32) {
       for (int i = from + 1; i < to; i++) {
         long ti = t[i];
-        int oi = o[base + i];
+        int oi = o[i];
         int j = i - 1;
         while (j >= from && t[j] > ti) {
           t[j + 1] = t[j];
-          o[base + j + 1] = o[base + j];
+          o[j + 1] = o[j];
           j--;
         }
         t[j + 1] = ti;
-        o[base + j + 1] = oi;
+        o[j + 1] = oi;
       }
       return;
     }
     int mid = (from + to) >>> 1;
-    mergeSort(t, o, base, tmpT, tmpO, from, mid);
-    mergeSort(t, o, base, tmpT, tmpO, mid, to);
+    mergeSort(t, o, tmpT, tmpO, from, mid);
+    mergeSort(t, o, tmpT, tmpO, mid, to);
     if (t[mid - 1] <= t[mid]) {
       return;
     }
     int left = mid - from;
     System.arraycopy(t, from, tmpT, 0, left);
-    System.arraycopy(o, base + from, tmpO, 0, left);
+    System.arraycopy(o, from, tmpO, 0, left);
     int i = 0;
     int j = mid;
     int k = from;
     while (i < left && j < to) {
       if (t[j] < tmpT[i]) {
         t[k] = t[j];
-        o[base + k++] = o[base + j++];
+        o[k++] = o[j++];
       } else {
         t[k] = tmpT[i];
-        o[base + k++] = tmpO[i++];
+        o[k++] = tmpO[i++];
       }
     }
     while (i < left) {
       t[k] = tmpT[i];
-      o[base + k++] = tmpO[i++];
+      o[k++] = tmpO[i++];
     }
   }
 }

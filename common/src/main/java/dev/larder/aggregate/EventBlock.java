@@ -202,15 +202,28 @@ public final class EventBlock {
    * each filling half of the new column): the gather is bound by memory latency, which a second core halves.
    */
   public void reorder(int[] order, boolean twoThreads) {
+    reorder(order, null, twoThreads);
+  }
+
+  /**
+   * {@link #reorder(int[], boolean)} for a caller that already has the times in the new order (a time sort
+   * gathers them): {@code reorderedTimes[k]} must be the time of event {@code order[k]}, for k in [0, size);
+   * the block keeps that array instead of gathering and allocating another. Null: gather them here.
+   */
+  public void reorder(int[] order, long[] reorderedTimes, boolean twoThreads) {
     int n = size;
     int split = twoThreads && n >= PARALLEL_REORDER ? (n / 2) & ~63 : n; // whole presence words per thread
-    long[] t = new long[times.length];
-    gather(split, n, (from, to) -> {
-      for (int k = from; k < to; k++) {
-        t[k] = times[order[k]];
-      }
-    });
-    times = t;
+    if (reorderedTimes != null && reorderedTimes.length >= n) {
+      times = reorderedTimes;
+    } else {
+      long[] t = new long[times.length];
+      gather(split, n, (from, to) -> {
+        for (int k = from; k < to; k++) {
+          t[k] = times[order[k]];
+        }
+      });
+      times = t;
+    }
     for (int i = 0; i < inputs.size(); i++) {
       if (longs[i] != null) {
         long[] src = longs[i];

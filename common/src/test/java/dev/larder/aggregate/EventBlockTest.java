@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The batch append of {@link EventBlock} against appending event by event. */
+/** {@link EventBlock}'s batch append and reorder with given times, against their one-by-one equivalents. */
 class EventBlockTest {
   private static final RowSchema SCHEMA = new RowSchema(List.of(
       new Column("kind", ValueType.STRING), new Column("amount", ValueType.DOUBLE), new Column("qty", ValueType.INT64)));
@@ -53,6 +53,39 @@ class EventBlockTest {
       assertThat(batched.time(e)).isEqualTo(single.time(e));
       for (int i = 0; i < inputs.size(); i++) {
         assertThat(batched.value(i, e)).as("input %d of event %d", i, e).isEqualTo(single.value(i, e));
+      }
+    }
+  }
+
+  /** Reordering with the times already in the new order gives the block that gathering them gives. */
+  @Test
+  void reorderWithGivenTimesMatchesGatheringThem() {
+    Inputs inputs = new Inputs(List.of(spec(Aggregation.Function.SUM, "amount"), spec(Aggregation.Function.LAST, "kind")));
+    EventBlock gathered = new EventBlock(inputs, 16);
+    EventBlock given = new EventBlock(inputs, 16);
+    Random r = new Random(4);
+    int n = 1000;
+    for (int e = 0; e < n; e++) {
+      Object[] values = {r.nextBoolean() ? (double) e : null, r.nextBoolean() ? "v" + e : null};
+      gathered.add(r.nextInt(100), values);
+      given.add(gathered.time(e), values);
+    }
+    java.util.List<Integer> shuffled = new java.util.ArrayList<>();
+    for (int e = 0; e < n; e++) {
+      shuffled.add(e);
+    }
+    java.util.Collections.shuffle(shuffled, r);
+    int[] order = shuffled.stream().mapToInt(Integer::intValue).toArray();
+    long[] times = new long[n];
+    for (int k = 0; k < n; k++) {
+      times[k] = given.time(order[k]);
+    }
+    gathered.reorder(order);
+    given.reorder(order, times, false);
+    for (int e = 0; e < n; e++) {
+      assertThat(given.time(e)).isEqualTo(gathered.time(e));
+      for (int i = 0; i < inputs.size(); i++) {
+        assertThat(given.value(i, e)).isEqualTo(gathered.value(i, e));
       }
     }
   }
