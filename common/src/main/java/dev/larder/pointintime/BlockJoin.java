@@ -111,7 +111,7 @@ final class BlockJoin implements AutoCloseable {
   private KeyGroups keyGroups(int v, EntityChunk c, Map<List<Object>, FutureTask<KeyGroups>> groups)
       throws IOException {
     ViewRequest view = views.get(v);
-    List<Object> key = List.of(Arrays.toString(keyColumns[v]), view.joinKeys(), view.rule().ttlMicros());
+    List<Object> key = groupKey(view, keyColumns[v]);
     FutureTask<KeyGroups> task = new FutureTask<>(() -> ViewMatches.keyGroups(view, c, keyColumns[v]));
     FutureTask<KeyGroups> first = groups.putIfAbsent(key, task);
     if (first == null) {
@@ -126,6 +126,11 @@ final class BlockJoin implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while grouping entity rows by key");
     }
+  }
+
+  /** What views that share key groups have in common: where their keys are, the keys, and the TTL. */
+  static List<Object> groupKey(ViewRequest view, int[] keyColumns) {
+    return List.of(Arrays.toString(keyColumns), view.joinKeys(), view.rule().ttlMicros());
   }
 
   /** The cause of a failed task, thrown as it was (checked causes other than IOException wrapped). */

@@ -146,8 +146,12 @@ final class EntityChunk {
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    if (n < 2) {
-      return order;
+    boolean sorted = true;
+    for (int i = 1; i < n && sorted; i++) {
+      sorted = times[i - 1] <= times[i];
+    }
+    if (sorted) {
+      return order; // blocks merged from time-sorted runs already are
     }
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * Joined rows put back in input order after a join by time blocks ({@link TimeSortedRows}): each row is appended
  * to the file of its input row range, then the ranges are read back one at a time, each row placed at its row
- * number. Memory holds one range of rows, sized to the budget; nothing is sorted.
+ * number. Memory holds one range of encoded rows, decoded as they are handed out, sized to the budget; nothing
+ * is sorted.
  *
  * <p>A record is a {@link FeatureRowCodec} row of the output columns whose event timestamp slot carries the
  * row number.
@@ -23,7 +24,8 @@ final class InputOrder implements AutoCloseable {
   private final long rows;
   private final int rangeRows;
   private final RecordFile.Writer[] writers;
-  private Object[][] range;
+  /** The current range's records in row order, decoded one by one as they are handed out. */
+  private byte[][] range;
   private int nextRange;
   private int pos;
 
@@ -66,19 +68,19 @@ final class InputOrder implements AutoCloseable {
       range = read(nextRange++);
       pos = 0;
     }
-    Object[] row = range[pos];
-    range[pos++] = null; // the caller has it now
-    return row;
+    byte[] record = range[pos];
+    range[pos++] = null; // decoded only now, so that a range takes the heap of its bytes, not of its objects
+    return codec.decodeJava(record);
   }
 
-  private Object[][] read(int r) throws IOException {
+  private byte[][] read(int r) throws IOException {
     writers[r].close();
     long first = (long) r * rangeRows;
-    Object[][] out = new Object[(int) Math.min(rangeRows, rows - first)][];
+    byte[][] out = new byte[(int) Math.min(rangeRows, rows - first)][];
     if (writers[r].written()) {
       try (RecordFile.Reader in = new RecordFile.Reader(file(r), READ_BUFFER)) {
         for (byte[] record = in.next(); record != null; record = in.next()) {
-          out[(int) (FeatureRowCodec.eventTimestamp(record) - first)] = codec.decodeJava(record);
+          out[(int) (FeatureRowCodec.eventTimestamp(record) - first)] = record;
         }
       }
     }

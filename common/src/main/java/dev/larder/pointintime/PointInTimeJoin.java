@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Joins entity rows (join keys, a timestamp, anything else) with the history of feature views, giving each row the
@@ -72,18 +74,20 @@ public final class PointInTimeJoin {
       int[][] keyColumns = new int[views.size()][];
       int maxWidth = 1;
       long bytesPerRow = 8 + 8 + 4 + 8;
+      Set<List<Object>> groups = new HashSet<>(); // views with the same key and TTL share key groups
       for (int v = 0; v < views.size(); v++) {
         ViewRequest view = views.get(v);
         keyColumns[v] = new int[view.joinKeys().size()];
         for (int k = 0; k < keyColumns[v].length; k++) {
           keyColumns[v][k] = requireColumn(schema, view.joinKeys().get(k).name(), "entity rows");
         }
-        int width = view.features().size();
-        maxWidth = Math.max(maxWidth, width);
-        bytesPerRow += ViewMatches.BYTES_PER_ROW + KeyIndex.bytesPerKey(8 * keyColumns[v].length)
-            + width * ViewMatches.BYTES_PER_VALUE;
+        maxWidth = Math.max(maxWidth, view.features().size());
+        bytesPerRow += ViewMatches.bytesPerRow(view);
+        if (groups.add(BlockJoin.groupKey(view, keyColumns[v]))) {
+          bytesPerRow += ViewMatches.GROUP_BYTES_PER_ROW + KeyIndex.bytesPerKey(8 * keyColumns[v].length);
+        }
       }
-      int maxRows = Math.min(KeyIndex.MAX_KEYS, Integer.MAX_VALUE / maxWidth - 1);
+      int maxRows = Math.min(KeyIndex.MAX_KEYS, Integer.MAX_VALUE / ViewMatches.maxStride(maxWidth) - 1);
       Run run = new Run(ts, maxRows, bytesPerRow, new BlockJoin(views, keyColumns, listener));
       return new JoinedRows(in, views, run);
     } catch (RuntimeException e) {

@@ -29,10 +29,10 @@ final class ViewMatches {
   private static final int NULL_BITS = 4;
   private static final int RAW_VALUES = 5;
 
-  /** Heap bytes per entity row besides its key and feature values (position, time, state, build arrays). */
-  static final long BYTES_PER_ROW = 4 + 8 + 8 * STRIDE + 4 + 4;
-  /** Heap bytes per feature value kept: a reference and a boxed number (strings from a dictionary are shared). */
+  /** Heap bytes per feature value kept boxed: a reference and a boxed number (dictionary strings are shared). */
   static final long BYTES_PER_VALUE = 20;
+  /** Heap bytes per entity row of a block's {@link KeyGroups} besides its key table: group, position, time. */
+  static final long GROUP_BYTES_PER_ROW = 4 + 4 + 4 + 8;
 
   private final ViewRequest view;
   private final PointInTimeRule rule;
@@ -66,6 +66,21 @@ final class ViewMatches {
     for (int p = 0; p < groups.positions(); p++) {
       state[p * stride + TIME] = groups.times[p];
     }
+  }
+
+  /**
+   * Heap bytes per entity row of this view's state: its winner's times and, when its history may come in raw
+   * batches, raw values in the state; else boxed values beside it. A view whose history then is not raw
+   * (not Parquet) keeps both, which the join's share of the heap leaves room for.
+   */
+  static long bytesPerRow(ViewRequest view) {
+    int width = view.features().size();
+    return mayBeRaw(view) ? 8L * (RAW_VALUES + width) : 8L * STRIDE + width * BYTES_PER_VALUE;
+  }
+
+  /** Longs of state per row at most, for any view: what bounds a block's rows. */
+  static int maxStride(int width) {
+    return RAW_VALUES + width;
   }
 
   /** The key groups of a block for views with this view's join key and TTL. */
