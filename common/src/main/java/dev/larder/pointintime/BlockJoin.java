@@ -19,20 +19,22 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Joins one block of entity rows with every requested view: each view's rows go into its hash tables
  * ({@link ViewMatches}) and the view's history is streamed past them. The views of a block are independent, so
- * they are joined in parallel, one thread each up to the number of processors; this class owns those threads.
+ * they are joined in parallel, one thread each up to the number of processors; this class owns those threads,
+ * and lends them out between joins ({@link #inLanes}).
  */
 final class BlockJoin implements AutoCloseable {
   private final List<ViewRequest> views;
   private final int[][] keyColumns;
   private final JoinListener listener;
   private final ExecutorService pool;
+  private final int threads;
 
   /** @param keyColumns per view, where its join keys are in the entity rows */
   BlockJoin(List<ViewRequest> views, int[][] keyColumns, JoinListener listener) {
     this.views = views;
     this.keyColumns = keyColumns;
     this.listener = listener;
-    int threads = Math.min(views.size(), Runtime.getRuntime().availableProcessors());
+    this.threads = Math.max(1, Math.min(views.size(), Runtime.getRuntime().availableProcessors()));
     this.pool = threads <= 1 ? null : Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "larder-join");
       t.setDaemon(true);
@@ -52,6 +54,48 @@ final class BlockJoin implements AutoCloseable {
         col = m.copyValues(i, out, col);
       }
       return out;
+    }
+  }
+
+  /** Rows {@code [from, to)} of a block, handled by one thread as lane {@code lane}. */
+  interface RowRange {
+    void run(int lane, int from, int to) throws IOException;
+  }
+
+  /** How many lanes {@link #inLanes} uses: one per join thread. */
+  int lanes() {
+    return threads;
+  }
+
+  /**
+   * Runs {@code task} over rows {@code [0, n)} cut into {@link #lanes} consecutive ranges at once: one on the
+   * calling thread, the others on the join threads, which are idle between joins.
+   */
+  void inLanes(int n, RowRange task) throws IOException {
+    if (pool == null || n < threads) {
+      task.run(0, 0, n);
+      return;
+    }
+    List<Future<Void>> others = new ArrayList<>();
+    for (int l = 1; l < threads; l++) {
+      int lane = l;
+      others.add(pool.submit(() -> {
+        task.run(lane, (int) ((long) n * lane / threads), (int) ((long) n * (lane + 1) / threads));
+        return null;
+      }));
+    }
+    try {
+      task.run(0, 0, n / threads);
+      for (Future<Void> f : others) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      throw rethrow(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing joined rows");
+    } finally {
+      others.forEach(f -> f.cancel(true));
     }
   }
 

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 
 /**
  * Joined rows put back in input order after a join by time blocks ({@link TimeSortedRows}): each row is appended
- * to the file of its input row range, then the ranges are read back one at a time, each row placed at its row
- * number. Memory holds one range of encoded rows, decoded as they are handed out, sized to the budget; nothing
- * is sorted.
+ * to the file of its input row range (a file per lane, so that threads can add rows at once), then the ranges
+ * are read back one at a time, each row placed at its row number. Memory holds one range of encoded rows,
+ * decoded as they are handed out, sized to the budget; nothing is sorted.
  *
  * <p>A record is a {@link FeatureRowCodec} row of the output columns whose event timestamp slot carries the
  * row number.
@@ -23,7 +23,9 @@ final class InputOrder implements AutoCloseable {
   private final FeatureRowCodec codec;
   private final long rows;
   private final int rangeRows;
-  private final RecordFile.Writer[] writers;
+  /** Per lane (a thread adding rows) and range, the file of that lane's rows of the range. */
+  private final RecordFile.Writer[][] writers;
+  private final int ranges;
   /** The current range's records in row order, decoded one by one as they are handed out. */
   private byte[][] range;
   private int nextRange;
@@ -32,37 +34,42 @@ final class InputOrder implements AutoCloseable {
   /**
    * @param rows how many rows will be added, numbered from 0
    * @param rangeRows rows per range, which must fit the memory budget
+   * @param lanes how many threads add rows at once, each with its own lane number
    */
-  InputOrder(Path dir, RowSchema schema, long rows, int rangeRows) {
+  InputOrder(Path dir, RowSchema schema, long rows, int rangeRows, int lanes) {
     this.dir = dir;
     this.codec = new FeatureRowCodec(schema.columns().stream().map(Column::type).toList());
     this.rows = rows;
     this.rangeRows = rangeRows;
-    int ranges = (int) Math.max(1, (rows + rangeRows - 1) / rangeRows);
-    int buffer = (int) Math.max(64 * 1024, Math.min(1 << 20, (64L << 20) / ranges));
-    this.writers = new RecordFile.Writer[ranges];
-    for (int r = 0; r < ranges; r++) {
-      writers[r] = new RecordFile.Writer(file(r), buffer);
+    this.ranges = (int) Math.max(1, (rows + rangeRows - 1) / rangeRows);
+    int buffer = (int) Math.max(64 * 1024, Math.min(1 << 20, (64L << 20) / ranges / lanes));
+    this.writers = new RecordFile.Writer[lanes][ranges];
+    for (int l = 0; l < lanes; l++) {
+      for (int r = 0; r < ranges; r++) {
+        writers[l][r] = new RecordFile.Writer(file(l, r), buffer);
+      }
     }
   }
 
-  private Path file(int range) {
-    return dir.resolve("joined-" + range + ".rows");
+  private Path file(int lane, int range) {
+    return dir.resolve("joined-" + range + "-" + lane + ".rows");
   }
 
-  /** Adds the output row of input row {@code rowNumber}. */
-  void add(long rowNumber, Object[] row) throws IOException {
-    writers[(int) (rowNumber / rangeRows)].write(codec.encode(rowNumber, 0, row));
+  /** Adds the output row of input row {@code rowNumber}; each lane is used by one thread at a time. */
+  void add(int lane, long rowNumber, Object[] row) throws IOException {
+    writers[lane][(int) (rowNumber / rangeRows)].write(codec.encode(rowNumber, 0, row));
   }
 
   /** The next row in input order; call once all rows were added. Null at the end. */
   Object[] next() throws IOException {
     while (range == null || pos == range.length) {
       if (range != null) {
-        Files.deleteIfExists(file(nextRange - 1));
+        for (int l = 0; l < writers.length; l++) {
+          Files.deleteIfExists(file(l, nextRange - 1));
+        }
         range = null;
       }
-      if (nextRange == writers.length) {
+      if (nextRange == ranges) {
         return null;
       }
       range = read(nextRange++);
@@ -74,19 +81,22 @@ final class InputOrder implements AutoCloseable {
   }
 
   private byte[][] read(int r) throws IOException {
-    writers[r].close();
     long first = (long) r * rangeRows;
     byte[][] out = new byte[(int) Math.min(rangeRows, rows - first)][];
-    if (writers[r].written()) {
-      try (RecordFile.Reader in = new RecordFile.Reader(file(r), READ_BUFFER)) {
-        for (byte[] record = in.next(); record != null; record = in.next()) {
-          out[(int) (FeatureRowCodec.eventTimestamp(record) - first)] = record;
+    for (int l = 0; l < writers.length; l++) {
+      writers[l][r].close();
+      if (writers[l][r].written()) {
+        try (RecordFile.Reader in = new RecordFile.Reader(file(l, r), READ_BUFFER)) {
+          for (byte[] record = in.next(); record != null; record = in.next()) {
+            out[(int) (FeatureRowCodec.eventTimestamp(record) - first)] = record;
+          }
         }
       }
     }
     for (int i = 0; i < out.length; i++) {
       if (out[i] == null) {
-        throw new IllegalStateException("joined row " + (first + i) + " is missing from " + file(r));
+        throw new IllegalStateException("joined row " + (first + i) + " is missing from " + file(0, r)
+            + " and its other lanes");
       }
     }
     return out;
@@ -96,12 +106,14 @@ final class InputOrder implements AutoCloseable {
   @Override
   public void close() throws IOException {
     IOException failed = null;
-    for (int r = 0; r < writers.length; r++) {
-      try {
-        writers[r].close();
-        Files.deleteIfExists(file(r));
-      } catch (IOException e) {
-        failed = failed == null ? e : failed;
+    for (int l = 0; l < writers.length; l++) {
+      for (int r = 0; r < ranges; r++) {
+        try {
+          writers[l][r].close();
+          Files.deleteIfExists(file(l, r));
+        } catch (IOException e) {
+          failed = failed == null ? e : failed;
+        }
       }
     }
     if (failed != null) {

@@ -162,13 +162,16 @@ public final class PointInTimeJoin {
       } while ((row = in.next()) != null);
       long lastBytes = block.rowBytes();
       sorted.addRun(block.take(), lastBytes);
-      order = new InputOrder(dir, out, n, rangeRows(sorted.averageRowBytes()));
+      order = new InputOrder(dir, out, n, rangeRows(sorted.averageRowBytes()), join.lanes());
       int blocks = 0;
       for (EntityChunk c; (c = sorted.next(block)) != null; ) {
         BlockJoin.Block b = join(c, "time block " + ++blocks + " (" + String.format("%,d", c.size()) + ")");
-        for (int i = 0; i < c.size(); i++) {
-          order.add(c.rowNumber(i), b.output(i, out.size()));
-        }
+        EntityChunk rows = c;
+        join.inLanes(c.size(), (lane, from, to) -> {
+          for (int i = from; i < to; i++) {
+            order.add(lane, rows.rowNumber(i), b.output(i, out.size()));
+          }
+        });
       }
       sorted.close();
       sorted = null;
