@@ -156,12 +156,12 @@ public final class PointInTimeJoin {
         if (block.full()) {
           listener.step("sorting entity rows by time: writing rows up to " + String.format("%,d", n), -1);
           long bytes = block.rowBytes();
-          sorted.addRun(block.take(), bytes);
+          sorted.addRun(block.take(), bytes, join);
         }
         block.add(row, EntityChunk.time(row, timestamp, timestampColumn, in), n++);
       } while ((row = in.next()) != null);
       long lastBytes = block.rowBytes();
-      sorted.addRun(block.take(), lastBytes);
+      sorted.addRun(block.take(), lastBytes, join);
       order = new InputOrder(dir, out, n, rangeRows(sorted.averageRowBytes()), join.lanes());
       int blocks = 0;
       for (EntityChunk c; (c = sorted.next(block)) != null; ) {
