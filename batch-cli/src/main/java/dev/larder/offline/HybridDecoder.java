@@ -67,11 +67,19 @@ final class HybridDecoder {
         left -= m;
         continue;
       }
-      for (int j = 0; j < m; j++) {
+      int j = 0;
+      while (j < m) {
+        if (groupIndex == 8 && m - j >= 8) {
+          unpack(out, k); // a whole group straight into place
+          k += 8;
+          j += 8;
+          continue;
+        }
         if (groupIndex == 8) {
           unpack();
         }
         out[k++] = group[groupIndex++];
+        j++;
       }
       left -= m;
     }
@@ -175,13 +183,18 @@ final class HybridDecoder {
    * each value read with one eight-byte load where the array has room for it.
    */
   private void unpack() {
+    unpack(group, 0);
+    groupIndex = 0;
+  }
+
+  /** Decodes the next group of eight bit-packed values into {@code out[at, at + 8)}. */
+  private void unpack(int[] out, int at) {
     if (pos + bitWidth <= end && pos + bitWidth + 8 <= data.length) {
       for (int v = 0, bit = 0; v < 8; v++, bit += bitWidth) {
         long w = (long) LONG_LE.get(data, pos + (bit >>> 3));
-        group[v] = (int) ((w >>> (bit & 7)) & mask);
+        out[at + v] = (int) ((w >>> (bit & 7)) & mask);
       }
       pos += bitWidth;
-      groupIndex = 0;
       return;
     }
     long acc = 0;
@@ -193,10 +206,9 @@ final class HybridDecoder {
         acc |= b << bits;
         bits += 8;
       }
-      group[v] = (int) (acc & mask);
+      out[at + v] = (int) (acc & mask);
       acc >>>= bitWidth;
       bits -= bitWidth;
     }
-    groupIndex = 0;
   }
 }
