@@ -19,6 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
@@ -35,6 +38,8 @@ import org.apache.parquet.io.LocalOutputFile;
 final class ParquetParts implements RowWriter {
   /** Rows per part: large enough for good row groups, small enough that a few parts fit in the heap. */
   static final int PART_ROWS = 131_072;
+  private static final ParquetReadOptions OPTIONS =
+      ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
 
   private final Path out;
   private final RowSchema schema;
@@ -127,7 +132,10 @@ final class ParquetParts implements RowWriter {
           ParquetFileWriter.Mode.OVERWRITE, 64L * 1024 * 1024, 0);
       w.start();
       for (Path part : files) {
-        w.appendFile(new InMemoryFile(Files.readAllBytes(part)));
+        // with options of its own: the reader's default options parse Hadoop's XML configuration every time
+        try (ParquetFileReader r = ParquetFileReader.open(new InMemoryFile(Files.readAllBytes(part)), OPTIONS)) {
+          r.appendTo(w);
+        }
         Files.delete(part);
       }
       w.end(Map.of());
