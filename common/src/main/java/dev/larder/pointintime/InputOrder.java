@@ -18,6 +18,8 @@ import java.nio.file.Path;
  */
 final class InputOrder implements AutoCloseable {
   private static final int READ_BUFFER = 1 << 20;
+  /** Rows decoded at a time. */
+  private static final int DECODE_ROWS = 8192;
 
   private final Path dir;
   private final FeatureRowCodec codec;
@@ -28,6 +30,9 @@ final class InputOrder implements AutoCloseable {
   private final int ranges;
   /** The current range's records in row order, decoded one by one as they are handed out. */
   private byte[][] range;
+  private final Object[][] decoded = new Object[DECODE_ROWS][];
+  private int decodedPos;
+  private int decodedCount;
   private int nextRange;
   private int pos;
 
@@ -60,8 +65,16 @@ final class InputOrder implements AutoCloseable {
     writers[lane][(int) (rowNumber / rangeRows)].write(codec.encode(rowNumber, 0, row));
   }
 
-  /** The next row in input order; call once all rows were added. Null at the end. */
-  Object[] next() throws IOException {
+  /**
+   * The next row in input order; call once all rows were added. Null at the end. Rows are decoded a few
+   * thousand at a time on the lanes of {@code lanes}, so decoding keeps pace with the threads encoding the output.
+   */
+  Object[] next(BlockJoin lanes) throws IOException {
+    if (decodedPos < decodedCount) {
+      Object[] row = decoded[decodedPos];
+      decoded[decodedPos++] = null;
+      return row;
+    }
     while (range == null || pos == range.length) {
       if (range != null) {
         for (int l = 0; l < writers.length; l++) {
@@ -75,9 +88,18 @@ final class InputOrder implements AutoCloseable {
       range = read(nextRange++);
       pos = 0;
     }
-    byte[] record = range[pos];
-    range[pos++] = null; // decoded only now, so that a range takes the heap of its bytes, not of its objects
-    return codec.decodeJava(record);
+    // decoded only now, so that a range takes the heap of its bytes, not of its objects
+    int from = pos;
+    decodedCount = Math.min(DECODE_ROWS, range.length - from);
+    lanes.inLanes(decodedCount, (lane, a, b) -> {
+      for (int i = a; i < b; i++) {
+        decoded[i] = codec.decodeJava(range[from + i]);
+        range[from + i] = null;
+      }
+    });
+    pos += decodedCount;
+    decodedPos = 0;
+    return next(lanes);
   }
 
   private byte[][] read(int r) throws IOException {

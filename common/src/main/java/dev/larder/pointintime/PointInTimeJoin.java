@@ -176,7 +176,7 @@ public final class PointInTimeJoin {
       sorted.close();
       sorted = null;
       listener.step("writing " + String.format("%,d", n) + " joined rows in input order", n);
-      return order::next;
+      return () -> order.next(join);
     }
 
     private BlockJoin.Block join(EntityChunk c, String what) throws IOException {
