@@ -84,12 +84,13 @@ final class EntityChunk {
       bytes += bytesPerRow + heapBytes(row);
     }
 
-    /** The block of the rows added so far, sorted by time; the filler is empty again afterwards. */
+    /**
+     * The block of the rows added so far, sorted by time; the filler is empty again afterwards, and keeps its
+     * arrays for the next block instead of growing them again.
+     */
     EntityChunk take() {
       EntityChunk c = new EntityChunk(Arrays.copyOf(rows, n), Arrays.copyOf(times, n), Arrays.copyOf(rowNumbers, n));
-      rows = new Object[1024][];
-      times = new long[1024];
-      rowNumbers = new long[1024];
+      Arrays.fill(rows, 0, n, null);
       n = 0;
       bytes = 0;
       return c;
