@@ -30,7 +30,7 @@ abstract class Scenario implements Callable<Integer> {
       description = "Last day of generated data; snapshots end at its midnight (default: ${DEFAULT-VALUE}).")
   LocalDate end;
 
-  @Option(names = "--child-jvm-opts", defaultValue = "-Xmx2g -XX:+UseParallelGC",
+  @Option(names = "--child-jvm-opts", defaultValue = "-Xms2g -Xmx2g -XX:+UseParallelGC",
       description = "JVM options of measured batch steps (default: ${DEFAULT-VALUE}, as bin/larder); the heap "
           + "limit is real.")
   String childJvmOpts;
