@@ -20,7 +20,7 @@ import java.util.UUID;
 public final class SnapshotWriter implements AutoCloseable {
   private final Path tmp;
   private final Path target;
-  private final ParquetRowWriter writer;
+  private final RowWriter writer;
   private boolean finished;
   private boolean committed;
 
@@ -28,7 +28,7 @@ public final class SnapshotWriter implements AutoCloseable {
     this.target = target;
     this.tmp = tmpDir.resolve(target.getFileName().toString().replace(".parquet", "")
         + "-" + UUID.randomUUID() + ".parquet");
-    this.writer = new ParquetRowWriter(tmp, schema);
+    this.writer = RowWriters.parquet(tmp, schema);
   }
 
   public void write(Object[] row) throws IOException {

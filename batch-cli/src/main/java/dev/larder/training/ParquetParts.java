@@ -1,9 +1,9 @@
 package dev.larder.training;
 
 import dev.larder.disk.Folders;
-import dev.larder.offline.FlatParquetWriter;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.RowWriter;
+import dev.larder.offline.RowWriters;
 import dev.larder.value.RowSchema;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -30,9 +30,8 @@ import org.apache.parquet.io.LocalOutputFile;
 /**
  * Writes a training set's Parquet file on several threads. Encoding Parquet is the one step of a training set
  * that otherwise runs on a single core after the join: here consecutive parts of the rows are encoded in
- * parallel into part files (each by a {@link FlatParquetWriter}, or a {@link ParquetRowWriter} when there are
- * list columns, so the file is as those writers make it), and
- * their row groups are then copied, without decoding, into the output in order. Memory holds the rows of a few
+ * parallel into part files (each by {@link RowWriters#parquet}, so the file is as Larder's Parquet writers make
+ * it), and their row groups are then copied, without decoding, into the output in order. Memory holds the rows of a few
  * parts; the parts live in a hidden folder next to the output and are deleted on close.
  */
 final class ParquetParts implements RowWriter {
@@ -98,8 +97,7 @@ final class ParquetParts implements RowWriter {
     int count = size;
     Path file = dir.resolve("part-" + parts.size() + ".parquet");
     parts.add(pool.submit(() -> {
-      try (RowWriter w = FlatParquetWriter.supports(schema)
-          ? new FlatParquetWriter(file, schema) : new ParquetRowWriter(file, schema)) {
+      try (RowWriter w = RowWriters.parquet(file, schema)) {
         for (int i = 0; i < count; i++) {
           w.write(part[i]);
           part[i] = null;
