@@ -85,6 +85,19 @@ final class Child {
   }
 
   /** Runs {@code larder ARGS} or {@code duckdb SCRIPT} in a child JVM through {@link Measured}. */
+  /**
+   * Writes the page cache's dirty pages to disk before a measured step, so that no step pays for the
+   * writeback of what an earlier one wrote (generating 10M events, or the other side's output): the kernel
+   * flushes such pages some 30 seconds after they were written, in the middle of whichever step runs then.
+   */
+  private static void settleDisk() throws IOException, InterruptedException {
+    try {
+      new ProcessBuilder("sync").inheritIO().start().waitFor();
+    } catch (IOException e) {
+      // no sync command (not a POSIX system): measure as the disk is
+    }
+  }
+
   static Result jvm(String name, Path logDir, List<String> jvmOptions, String step, List<String> args)
       throws IOException, InterruptedException {
     Path report = logDir.resolve(name + ".measure.json");
@@ -93,6 +106,7 @@ final class Child {
     cmd.add(report.toString());
     cmd.add(step);
     cmd.addAll(args);
+    settleDisk();
     Result r = process(name, logDir, cmd, null);
     long heap = -1;
     long hwm = r.peakRssKb();
