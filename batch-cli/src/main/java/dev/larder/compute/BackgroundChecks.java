@@ -3,14 +3,13 @@ package dev.larder.compute;
 import dev.larder.cli.Progress;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.registry.Catalog;
+import dev.larder.tasks.Tasks;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The passthrough checks of a run ({@link PassthroughCheck}), done in view order on a thread of their own
@@ -47,22 +46,7 @@ final class BackgroundChecks implements AutoCloseable {
 
   /** The check of passthrough view {@code view}, waiting for it; its failure is thrown as it was. */
   Compute.ViewSummary await(String view) throws IOException {
-    try {
-      return results.get(view).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while checking view '" + view + "'");
-    } catch (ExecutionException e) {
-      Throwable t = e.getCause();
-      if (t instanceof IOException io) {
-        throw io;
-      } else if (t instanceof RuntimeException r) {
-        throw r;
-      } else if (t instanceof Error err) {
-        throw err;
-      }
-      throw new IOException("checking view '" + view + "' failed: " + t, t);
-    }
+    return Tasks.await(results.get(view), "checking view '" + view + "'");
   }
 
   /** Stops checks still running (the run failed elsewhere) and waits for the thread. */

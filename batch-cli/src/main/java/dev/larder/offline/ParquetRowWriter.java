@@ -30,7 +30,7 @@ import org.apache.parquet.schema.Types;
  */
 public final class ParquetRowWriter implements RowWriter {
   /** Row group size of Larder's files. */
-  static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
+  public static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
   /** Compression of Larder's files. */
   static final CompressionCodecName CODEC = CompressionCodecName.ZSTD;
 

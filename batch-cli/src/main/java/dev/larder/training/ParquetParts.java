@@ -4,6 +4,7 @@ import dev.larder.disk.Folders;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.RowWriter;
 import dev.larder.offline.RowWriters;
+import dev.larder.tasks.Tasks;
 import dev.larder.value.RowSchema;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,9 +30,9 @@ import org.apache.parquet.io.LocalOutputFile;
 /**
  * Writes a training set's Parquet file on several threads. Encoding Parquet is the one step of a training set
  * that otherwise runs on a single core after the join: here consecutive parts of the rows are encoded in
- * parallel into part files (each by {@link RowWriters#parquet}, so the file is as Larder's Parquet writers make
- * it), and their row groups are then copied, without decoding, into the output in order. Memory holds the rows of a few
- * parts; the parts live in a hidden folder next to the output and are deleted on close.
+ * parallel into part files (each by {@link RowWriters#parquet}, so the file is as Larder's Parquet writers
+ * make it), and their row groups are then copied, without decoding, into the output in order. Memory holds the
+ * rows of a few parts; the parts live in a hidden folder next to the output and are deleted on close.
  */
 final class ParquetParts implements RowWriter {
   /** Rows per part: large enough for good row groups, small enough that a few parts fit in the heap. */
@@ -120,14 +120,14 @@ final class ParquetParts implements RowWriter {
       }
       List<Path> files = new ArrayList<>();
       for (Future<Path> f : parts) {
-        files.add(await(f));
+        files.add(Tasks.await(f, "writing " + out));
       }
       if (files.isEmpty()) {
         new ParquetRowWriter(out, schema).close();
         return;
       }
       ParquetFileWriter w = new ParquetFileWriter(new LocalOutputFile(out), ParquetRowWriter.parquetSchema(schema),
-          ParquetFileWriter.Mode.OVERWRITE, 64L * 1024 * 1024, 0);
+          ParquetFileWriter.Mode.OVERWRITE, ParquetRowWriter.ROW_GROUP_BYTES, 0);
       w.start();
       for (Path part : files) {
         // with options of its own: the reader's default options parse Hadoop's XML configuration every time
@@ -145,25 +145,6 @@ final class ParquetParts implements RowWriter {
         Thread.currentThread().interrupt();
       }
       Folders.deleteTree(dir);
-    }
-  }
-
-  private Path await(Future<Path> f) throws IOException {
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      } else if (cause instanceof RuntimeException re) {
-        throw re;
-      } else if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while writing " + out);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.larder.pointintime;
 
+import dev.larder.tasks.Tasks;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -80,23 +81,28 @@ final class BlockJoin implements AutoCloseable {
     for (int l = 1; l < threads; l++) {
       int lane = l;
       others.add(pool.submit(() -> {
-        task.run(lane, (int) ((long) n * lane / threads), (int) ((long) n * (lane + 1) / threads));
+        task.run(lane, laneStart(n, lane), laneStart(n, lane + 1));
         return null;
       }));
     }
     try {
-      task.run(0, 0, n / threads);
+      task.run(0, 0, laneStart(n, 1));
       for (Future<Void> f : others) {
         f.get();
       }
     } catch (ExecutionException e) {
-      throw rethrow(e);
+      throw Tasks.failure(e, "handling joined rows");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while writing joined rows");
     } finally {
       others.forEach(f -> f.cancel(true));
     }
+  }
+
+  /** Where lane {@code lane}'s rows of {@code [0, n)} start (lane {@link #lanes} is the end). */
+  private int laneStart(int n, int lane) {
+    return (int) ((long) n * lane / threads);
   }
 
   /** Each view's winners for the rows of {@code c}. */
@@ -131,7 +137,7 @@ final class BlockJoin implements AutoCloseable {
       }
     } catch (ExecutionException e) {
       futures.forEach(f -> f.cancel(true));
-      throw rethrow(e);
+      throw Tasks.failure(e, "joining a view");
     } catch (InterruptedException e) {
       futures.forEach(f -> f.cancel(true));
       Thread.currentThread().interrupt();
@@ -162,32 +168,12 @@ final class BlockJoin implements AutoCloseable {
       task.run();
       first = task;
     }
-    try {
-      return first.get();
-    } catch (ExecutionException e) {
-      throw rethrow(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while grouping entity rows by key");
-    }
+    return Tasks.await(first, "grouping entity rows by key");
   }
 
   /** What views that share key groups have in common: where their keys are, the keys, and the TTL. */
   static List<Object> groupKey(ViewRequest view, int[] keyColumns) {
     return List.of(Arrays.toString(keyColumns), view.joinKeys(), view.rule().ttlMicros());
-  }
-
-  /** The cause of a failed task, thrown as it was (checked causes other than IOException wrapped). */
-  private static IOException rethrow(ExecutionException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof IOException io) {
-      return io;
-    } else if (cause instanceof RuntimeException re) {
-      throw re;
-    } else if (cause instanceof Error err) {
-      throw err;
-    }
-    return new IOException(cause);
   }
 
   @Override

@@ -18,8 +18,6 @@ import java.nio.file.Path;
  */
 final class InputOrder implements AutoCloseable {
   private static final int READ_BUFFER = 1 << 20;
-  /** Rows decoded at a time. */
-  private static final int DECODE_ROWS = 8192;
 
   private final Path dir;
   private final FeatureRowCodec codec;
@@ -30,9 +28,7 @@ final class InputOrder implements AutoCloseable {
   private final int ranges;
   /** The current range's records in row order, decoded one by one as they are handed out. */
   private byte[][] range;
-  private final Object[][] decoded = new Object[DECODE_ROWS][];
-  private int decodedPos;
-  private int decodedCount;
+  private final RowBatch decoded = new RowBatch();
   private int nextRange;
   private int pos;
 
@@ -70,10 +66,8 @@ final class InputOrder implements AutoCloseable {
    * thousand at a time on the lanes of {@code lanes}, so decoding keeps pace with the threads encoding the output.
    */
   Object[] next(BlockJoin lanes) throws IOException {
-    if (decodedPos < decodedCount) {
-      Object[] row = decoded[decodedPos];
-      decoded[decodedPos++] = null;
-      return row;
+    if (!decoded.isEmpty()) {
+      return decoded.take();
     }
     while (range == null || pos == range.length) {
       if (range != null) {
@@ -90,16 +84,14 @@ final class InputOrder implements AutoCloseable {
     }
     // decoded only now, so that a range takes the heap of its bytes, not of its objects
     int from = pos;
-    decodedCount = Math.min(DECODE_ROWS, range.length - from);
-    lanes.inLanes(decodedCount, (lane, a, b) -> {
-      for (int i = a; i < b; i++) {
-        decoded[i] = codec.decodeJava(range[from + i]);
-        range[from + i] = null;
-      }
+    int n = Math.min(RowBatch.ROWS, range.length - from);
+    decoded.fill(lanes, n, i -> {
+      Object[] row = codec.decodeJava(range[from + i]);
+      range[from + i] = null;
+      return row;
     });
-    pos += decodedCount;
-    decodedPos = 0;
-    return next(lanes);
+    pos += n;
+    return decoded.take();
   }
 
   private byte[][] read(int r) throws IOException {

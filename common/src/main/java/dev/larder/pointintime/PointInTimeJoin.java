@@ -33,8 +33,6 @@ public final class PointInTimeJoin {
   private final long budgetBytes;
   private final Path spillDir;
   private final JoinListener listener;
-  /** Output rows of a block made at a time when the block is the whole output. */
-  private static final int OUTPUT_ROWS = 8192;
 
   /**
    * @param entities the entity rows; read once
@@ -204,32 +202,26 @@ public final class PointInTimeJoin {
 
     /** The rows of a block read in input order, emitted in that order. */
     private Output inInputOrder(BlockJoin.Block b, int width) {
-      Object[][] made = new Object[OUTPUT_ROWS][];
+      RowBatch batch = new RowBatch();
       return new Output() {
         private int pos;
-        private int at;
-        private int count;
 
         @Override
         public Object[] next() throws IOException {
-          if (at == count) {
+          if (batch.isEmpty()) {
             if (pos == b.rows().size()) {
               return null;
             }
             int from = pos;
-            count = Math.min(OUTPUT_ROWS, b.rows().size() - from);
-            join.inLanes(count, (lane, x, y) -> { // made a few thousand at a time on all join threads
-              for (int i = x; i < y; i++) {
-                made[i] = b.output(from + i, width);
-                b.rows().rows[from + i] = null; // the output row has it now; let it go with that
-              }
+            int n = Math.min(RowBatch.ROWS, b.rows().size() - from);
+            batch.fill(join, n, i -> {
+              Object[] o = b.output(from + i, width);
+              b.rows().rows[from + i] = null; // the output row has it now; let it go with that
+              return o;
             });
-            pos += count;
-            at = 0;
+            pos += n;
           }
-          Object[] o = made[at];
-          made[at++] = null;
-          return o;
+          return batch.take();
         }
       };
     }

@@ -1,0 +1,45 @@
+package dev.larder.pointintime;
+
+import java.io.IOException;
+
+/**
+ * Output rows made a batch at a time on all lanes of a {@link BlockJoin} and then handed out one by one: making
+ * a row (boxing a block row's winners, or decoding a spilled row) is the costly part of handing out joined rows,
+ * and the join threads are idle by then.
+ */
+final class RowBatch {
+  /** Rows made at a time. */
+  static final int ROWS = 8192;
+
+  /** Makes row {@code i} of a batch; called on several threads at once, each for its own rows. */
+  interface Maker {
+    Object[] make(int i) throws IOException;
+  }
+
+  private final Object[][] rows = new Object[ROWS][];
+  private int at;
+  private int count;
+
+  /** Whether every row made so far was handed out. */
+  boolean isEmpty() {
+    return at == count;
+  }
+
+  /** Makes rows {@code [0, n)} (at most {@link #ROWS}) on the lanes of {@code lanes}; call when empty. */
+  void fill(BlockJoin lanes, int n, Maker maker) throws IOException {
+    lanes.inLanes(n, (lane, from, to) -> {
+      for (int i = from; i < to; i++) {
+        rows[i] = maker.make(i);
+      }
+    });
+    at = 0;
+    count = n;
+  }
+
+  /** The next row made; call when not empty. */
+  Object[] take() {
+    Object[] row = rows[at];
+    rows[at++] = null;
+    return row;
+  }
+}
