@@ -53,12 +53,7 @@ final class BackgroundChecks implements AutoCloseable {
   @Override
   public void close() {
     if (thread.isAlive()) {
-      thread.interrupt();
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Tasks.stop(thread);
     }
   }
 }

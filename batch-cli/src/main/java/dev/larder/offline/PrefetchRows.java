@@ -1,5 +1,6 @@
 package dev.larder.offline;
 
+import dev.larder.tasks.Tasks;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
@@ -112,12 +113,7 @@ final class PrefetchRows implements RowReader {
   @Override
   public void close() throws IOException {
     closed = true;
-    producer.interrupt();
     queue.clear();
-    try {
-      producer.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Tasks.stop(producer);
   }
 }

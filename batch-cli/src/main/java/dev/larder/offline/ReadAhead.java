@@ -1,5 +1,6 @@
 package dev.larder.offline;
 
+import dev.larder.tasks.Tasks;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -113,11 +114,6 @@ final class ReadAhead<B> implements AutoCloseable {
     if (producer == null) {
       return;
     }
-    producer.interrupt();
-    try {
-      producer.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Tasks.stop(producer);
   }
 }

@@ -1,5 +1,6 @@
 package dev.larder.online;
 
+import dev.larder.tasks.Tasks;
 import dev.larder.core.v1.Field;
 import dev.larder.core.v1.ValueType;
 import dev.larder.lock.RepoLock;
@@ -236,18 +237,7 @@ public final class OnlineWriter implements AutoCloseable {
     if (spilling == null) {
       return;
     }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        spilling.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Tasks.join(spilling);
     spilling = null;
     if (spillFailure != null) {
       IOException e = spillFailure;
@@ -375,11 +365,7 @@ public final class OnlineWriter implements AutoCloseable {
     }
     finished = true;
     if (spilling != null) {
-      try {
-        spilling.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Tasks.join(spilling);
       spilling = null;
     }
     buffer = null;

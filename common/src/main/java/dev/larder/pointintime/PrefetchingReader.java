@@ -1,5 +1,6 @@
 package dev.larder.pointintime;
 
+import dev.larder.tasks.Tasks;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
@@ -112,11 +113,7 @@ public final class PrefetchingReader implements RowReader {
   public void close() throws IOException {
     closed = true;
     queue.clear();
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Tasks.join(thread);
     in.close();
   }
 }

@@ -8,7 +8,9 @@ import java.util.concurrent.Future;
 /**
  * Waiting for work handed to another thread, the way every batch step does it: the task's failure comes back
  * as it was thrown (an {@link IOException} naming the file, a runtime exception, an error) rather than wrapped
- * in an {@link ExecutionException}, and an interrupted wait says what it was waiting for.
+ * in an {@link ExecutionException}, and an interrupted wait says what it was waiting for. Threads are stopped
+ * with {@link #stop}, which really waits: a cleanup that returned early would let the process exit while the
+ * thread still reads or writes.
  */
 public final class Tasks {
   private Tasks() {}
@@ -43,5 +45,30 @@ public final class Tasks {
       throw err;
     }
     return new IOException(doing + " failed: " + cause, cause);
+  }
+
+  /**
+   * Interrupts {@code thread} and waits until it has ended, even when the calling thread is itself interrupted
+   * (a failed step is often cleaned up from an interrupted thread); the caller's interrupt is kept.
+   */
+  public static void stop(Thread thread) {
+    thread.interrupt();
+    join(thread);
+  }
+
+  /** Waits until {@code thread} has ended, through interrupts of the caller, whose interrupt is kept. */
+  public static void join(Thread thread) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
