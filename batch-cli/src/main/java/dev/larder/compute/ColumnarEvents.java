@@ -61,7 +61,7 @@ final class ColumnarEvents {
       return OptionalLong.empty();
     }
     Optional<SourceColumns> opened = SourceColumns.open(job.source(), repoDir, job.readColumns(),
-        job.timestampIndex(), from, until);
+        job.timestampIndex(), from, until, 1);
     if (opened.isEmpty()) {
       return OptionalLong.empty();
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
@@ -30,7 +31,11 @@ final class ParquetColumns implements Closeable {
   private int rangeColumn = -1;
   private long from;
   private long until;
+  private int flagged;
   private boolean[] skip;
+  private int group = -1;
+  private PageSkips passed = PageSkips.NONE;
+  private int run;
   private long rowsInGroup;
   private long rowInGroup;
   private long rowNumber;
@@ -87,12 +92,16 @@ final class ParquetColumns implements Closeable {
 
   /**
    * Lets {@link #next} pass over the values of rows whose column {@code column} is null or outside
-   * {@code [from, until)}: those rows get their null flags, but their other values are undefined.
+   * {@code [from, until)}: such rows get the null flags of that column and of the first {@code flagged}
+   * columns, and a value of that column that is outside the range, but their other values are undefined
+   * (other columns may read as not null). Whole pages of such rows are not read at all when the file's page
+   * index shows them to be such ({@link PageSkips}).
    */
-  void onlyNeed(int column, long from, long until) {
+  void onlyNeed(int column, long from, long until, int flagged) {
     this.rangeColumn = column;
     this.from = from;
     this.until = until;
+    this.flagged = flagged;
   }
 
   /** Rows read so far. */
@@ -112,7 +121,11 @@ final class ParquetColumns implements Closeable {
           return 0;
         }
       }
-      int n = (int) Math.min(max, rowsInGroup - rowInGroup);
+      if (run < passed.runs() && rowInGroup >= passed.from()[run]) {
+        return passOver(raw, nulls, max);
+      }
+      long end = run < passed.runs() ? passed.from()[run] : rowsInGroup;
+      int n = (int) Math.min(max, end - rowInGroup);
       boolean[] passOver = null;
       if (rangeColumn >= 0) {
         decoders[rangeColumn].read(raw[rangeColumn], nulls[rangeColumn], strings[rangeColumn], null, n);
@@ -140,13 +153,38 @@ final class ParquetColumns implements Closeable {
     }
   }
 
+  /** Rows of a run of pages that were not read: not null, and outside the range. */
+  private int passOver(long[][] raw, boolean[][] nulls, int max) {
+    int n = (int) Math.min(max, passed.to()[run] - rowInGroup);
+    for (boolean[] columnNulls : nulls) {
+      java.util.Arrays.fill(columnNulls, 0, n, false);
+    }
+    java.util.Arrays.fill(raw[rangeColumn], 0, n, passed.value()[run]);
+    rowInGroup += n;
+    rowNumber += n;
+    if (rowInGroup == passed.to()[run]) {
+      run++;
+    }
+    return n;
+  }
+
   private boolean nextGroup() throws IOException {
-    PageReadStore pages = reader.readNextRowGroup();
-    if (pages == null) {
+    List<BlockMetaData> groups = reader.getRowGroups();
+    if (++group >= groups.size()) {
       return false;
     }
-    rowsInGroup = pages.getRowCount();
+    BlockMetaData block = groups.get(group);
+    rowsInGroup = block.getRowCount();
     rowInGroup = 0;
+    run = 0;
+    passed = rangeColumn < 0 ? PageSkips.NONE
+        : PageSkips.find(reader, block, descriptors, rangeColumn, raws[rangeColumn], from, until, flagged);
+    decoders = null;
+    if (passed.all(rowsInGroup)) {
+      return true;
+    }
+    PageReadStore pages = passed.runs() == 0 ? reader.readRowGroup(group)
+        : reader.readFilteredRowGroup(group, passed.kept());
     decoders = new ChunkDecoder[descriptors.length];
     for (int c = 0; c < descriptors.length; c++) {
       decoders[c] = new ChunkDecoder(descriptors[c], pages.getPageReader(descriptors[c]),

@@ -32,6 +32,7 @@ public final class SourceColumns implements AutoCloseable {
   private final List<Column> fileColumns;
   private final StringCodes[] codes;
   private final int rangeColumn;
+  private final int flagged;
   private final long from;
   private final long until;
   private final ReadAhead<Batch> ahead;
@@ -41,8 +42,9 @@ public final class SourceColumns implements AutoCloseable {
   private ParquetColumns current;
 
   private SourceColumns(RowSchema schema, List<SourceFiles.DataFile> files, List<Column> fileColumns,
-                        int rangeColumn, long from, long until) {
+                        int rangeColumn, long from, long until, int flagged) {
     this.rangeColumn = rangeColumn;
+    this.flagged = flagged;
     this.from = from;
     this.until = until;
     this.schema = schema;
@@ -81,17 +83,19 @@ public final class SourceColumns implements AutoCloseable {
    * {@link SourceReaders#open}, which reports such errors in its words and at the row they occur.
    */
   public static Optional<SourceColumns> open(Source source, Path repoDir, List<String> columns) throws IOException {
-    return open(source, repoDir, columns, -1, 0, 0);
+    return open(source, repoDir, columns, -1, 0, 0, 0);
   }
 
   /**
    * Like {@link #open(Source, Path, List)}, for a caller that only needs the values of rows whose column
    * {@code rangeColumn} (an index into {@code columns}; a fixed-width column) is in {@code [from, until)}:
-   * other rows come with their null flags, but the rest of their values is undefined (they are passed over,
-   * not decoded), which halves the work of a one-snapshot compute. -1 for none.
+   * other rows come with the null flags of that column and of the first {@code flagged} columns (the join
+   * keys), and a value of that column outside the range, but the rest of their values is undefined (they are
+   * passed over, not decoded, and whole pages of them are not even read), which halves the work of a
+   * one-snapshot compute. -1 for none.
    */
   public static Optional<SourceColumns> open(Source source, Path repoDir, List<String> columns, int rangeColumn,
-                                             long from, long until) throws IOException {
+                                             long from, long until, int flagged) throws IOException {
     List<SourceFiles.DataFile> files = SourceFiles.list(source.getPath(), source.getFormat(), repoDir);
     if (files.isEmpty()) {
       return Optional.empty();
@@ -120,7 +124,8 @@ public final class SourceColumns implements AutoCloseable {
     if (rangeColumn >= 0 && out.get(rangeColumn).type() == ValueType.STRING) {
       return Optional.empty();
     }
-    SourceColumns s = new SourceColumns(new RowSchema(out), files, fileColumns, rangeColumn, from, until);
+    SourceColumns s = new SourceColumns(new RowSchema(out), files, fileColumns, rangeColumn, from, until,
+        flagged);
     for (SourceFiles.DataFile f : files) { // footers only: ineligible files are found before any row is read
       try {
         Optional<ParquetColumns> columnar = ParquetColumns.open(f.path(), f.display(), fileColumns, s.codes);
@@ -204,7 +209,7 @@ public final class SourceColumns implements AutoCloseable {
         current = ParquetColumns.open(file.path(), file.display(), fileColumns, codes).orElseThrow(
             () -> new IOException(file.display() + " changed while it was being read"));
         if (rangeColumn >= 0) {
-          current.onlyNeed(rangeColumn, from, until);
+          current.onlyNeed(rangeColumn, from, until, flagged);
         }
       }
       b.display = file.display();
