@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -161,8 +160,12 @@ record PageSkips(long[] from, long[] to, long[] value, RowRanges kept) {
       to[i] = runs.get(i)[1];
       value[i] = runs.get(i)[2];
     }
-    RowRanges kept = org.apache.parquet.internal.filter2.columnindex.RowRanges.create(rows,
-        IntStream.range(0, skip.length).filter(p -> !skip[p]).iterator(), pages);
-    return new PageSkips(from, to, value, kept);
+    RowRanges.Builder kept = RowRanges.builder();
+    for (int p = 0; p < skip.length; p++) {
+      if (!skip[p]) {
+        kept.addSelectedRange(pages.getFirstRowIndex(p), pages.getLastRowIndex(p, rows)); // both inclusive
+      }
+    }
+    return new PageSkips(from, to, value, kept.build());
   }
 }

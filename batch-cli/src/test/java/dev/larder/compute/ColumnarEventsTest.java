@@ -126,6 +126,28 @@ class ColumnarEventsTest {
   }
 
   @Test
+  void filesInTimeOrderWhosePagesAreSkippedGiveTheRowPathsEvents() throws Exception {
+    // Events sorted by time, 50 rows a page in every column: a range scan does not read the pages outside
+    // its range (PageSkips), except pages holding a null key or time, whose rows must still be reported.
+    List<Object[]> rows = new ArrayList<>(events(11, 6000));
+    for (int i = 0; i < rows.size(); i++) { // null keys and times in a few rows only: most pages qualify
+      Object[] r = rows.get(i);
+      r[0] = i % 700 == 3 ? null : r[0] == null ? (long) (i % 200) : r[0];
+      r[1] = i % 700 == 353 ? null : r[1] == null ? START + i * 1000L : r[1];
+    }
+    rows.sort(java.util.Comparator.comparingLong(r -> r[1] == null ? START : (Long) r[1]));
+    Layout layout = new Layout(true, ParquetProperties.WriterVersion.PARQUET_1_0, 1 << 20, 1 << 20,
+        CompressionCodecName.ZSTD);
+    writeFile(dir.resolve("data/events/part-0.parquet"), false, layout, rows.subList(0, 2500), 50);
+    writeFile(dir.resolve("data/events/part-1.parquet"), false, layout, rows.subList(2500, rows.size()), 50);
+    ViewJob job = job("INT64");
+    for (long[] range : ranges()) {
+      assertSame(job, range[0], range[1]);
+    }
+    assertSame(job, START + 39 * DAY, Long.MAX_VALUE); // the last pages only
+  }
+
+  @Test
   void theFirstBadRowFailsWithTheSameMessageOnBothPaths() throws Exception {
     writeFile(dir.resolve("data/events/part-0.parquet"), false,
         new Layout(true, ParquetProperties.WriterVersion.PARQUET_1_0, 32 * 1024, 2048, CompressionCodecName.ZSTD),
@@ -244,6 +266,11 @@ class ColumnarEventsTest {
   }
 
   static void writeFile(Path file, boolean stringKeys, Layout layout, List<Object[]> rows) throws IOException {
+    writeFile(file, stringKeys, layout, rows, ParquetProperties.DEFAULT_PAGE_ROW_COUNT_LIMIT);
+  }
+
+  static void writeFile(Path file, boolean stringKeys, Layout layout, List<Object[]> rows, int pageRows)
+      throws IOException {
     Files.createDirectories(file.getParent());
     MessageType schema = MessageTypeParser.parseMessageType(SCHEMA.formatted(
         stringKeys ? "binary" : "int64", stringKeys ? " (STRING)" : ""));
@@ -253,7 +280,7 @@ class ColumnarEventsTest {
         .withDictionaryEncoding(layout.dictionary()).withWriterVersion(layout.version())
         .withRowGroupSize(layout.rowGroupBytes()).withPageSize(layout.pageBytes())
         .withWriteMode(org.apache.parquet.hadoop.ParquetFileWriter.Mode.OVERWRITE)
-        .withDictionaryPageSize(layout.pageBytes() * 4).build()) {
+        .withDictionaryPageSize(layout.pageBytes() * 4).withPageRowCountLimit(pageRows).build()) {
       SimpleGroupFactory g = new SimpleGroupFactory(schema);
       for (Object[] row : rows) {
         Group group = g.newGroup();
