@@ -50,7 +50,8 @@ final class PrefetchRows implements RowReader {
           }
         } catch (IOException e) {
           error = e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+          // An error too: the caller must hear of it, not wait for a batch that never comes
           error = new IOException(in.position() + ": " + e, e);
         }
         queue.put(new Batch(rows, prefixes, ordinals, n, error));

@@ -93,7 +93,8 @@ final class ReadAhead<B> implements AutoCloseable {
           size = decoder.fill(b);
         } catch (IOException e) {
           error = e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+          // An error too (a codec's native library failing to load): the caller must hear of it, not wait
           error = new IOException(decoder.where() + e, e);
         }
         full.put(new Filled<>(b, size, error));

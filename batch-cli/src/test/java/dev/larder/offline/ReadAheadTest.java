@@ -2,8 +2,10 @@ package dev.larder.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,20 @@ class ReadAheadTest {
     }, "test-read", "numbers")) {
       assertThatThrownBy(ahead::next).isInstanceOf(IOException.class)
           .hasMessageContaining("data/a.parquet: ").hasMessageContaining("bad page");
+    }
+  }
+
+  @Test
+  void anErrorOnTheReaderThreadReachesTheCallerInsteadOfLeavingItWaiting() {
+    try (ReadAhead<int[]> ahead = new ReadAhead<>(2, () -> new int[1], new Decoder() {
+      @Override
+      public int fill(int[] batch) {
+        throw new ExceptionInInitializerError("zstd native library");
+      }
+    }, "test-read", "numbers")) {
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(ahead::next)
+          .isInstanceOf(IOException.class).hasMessageContaining("zstd native library")
+          .hasRootCauseInstanceOf(ExceptionInInitializerError.class));
     }
   }
 
