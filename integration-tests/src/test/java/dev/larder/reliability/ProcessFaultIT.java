@@ -52,6 +52,15 @@ class ProcessFaultIT {
   void killedMaterializationNeverDisturbsServingAndARerunServesTheNewData() throws Exception {
     Path repo = tmp.resolve("kill-materialize");
     Fixture.copyTree(computed, repo);
+    // Kills are timed against a clean run of the same command, as for compute: a fixed delay was longer
+    // than the whole run on a fast host, and a finished run rightly publishes new data.
+    Path timing = tmp.resolve("kill-materialize-timing");
+    Fixture.copyTree(computed, timing);
+    long started = System.nanoTime();
+    Process clean = Dist.startWithJvmOptions(Files.createTempFile(tmp, "materialize", ".log"), "-Xmx512m -Xint",
+        Fixture.materializeArgs(timing, Fixture.END));
+    assertThat(clean.waitFor()).as("a clean materialization").isZero();
+    long materializeMillis = (System.nanoTime() - started) / 1_000_000;
     Random random = new Random(SEED);
     int killedMidRun = 0;
     GetOnlineFeaturesResponse before;
@@ -63,7 +72,8 @@ class ProcessFaultIT {
           // rightly publish new data and this trial would test nothing).
           Process p = Dist.startWithJvmOptions(Files.createTempFile(tmp, "materialize", ".log"), "-Xmx512m -Xint",
               Fixture.materializeArgs(repo, Fixture.END));
-          Thread.sleep(200 + random.nextInt(3500));
+          // Somewhere in the first 10-60% of the clean run's time (the server and traffic only slow trials down).
+          Thread.sleep((long) (materializeMillis * (0.1 + 0.5 * random.nextDouble())));
           assertThat(p.isAlive()).as("materialize still running when killed (trial %d)", trial).isTrue();
           killedMidRun++;
           p.destroyForcibly().waitFor();
@@ -129,14 +139,22 @@ class ProcessFaultIT {
     Path out = outDir.resolve("train.parquet");
     String[] args = {"training-set", "--repo", repo.toString(), "--entities", labels.toString(),
         "--features", String.join(",", Fixture.ACTIVITY), "--out", out.toString()};
+    // Interpreted, so that the kill lands while the run is reading, joining or writing; timed against a clean
+    // run of the same command (written elsewhere), so that it does on a fast host too.
+    String[] timingArgs = args.clone();
+    timingArgs[timingArgs.length - 1] = repo.resolve("timing.parquet").toString();
+    long started = System.nanoTime();
+    Process clean = Dist.startWithJvmOptions(Files.createTempFile(tmp, "training", ".log"), "-Xmx512m -Xint",
+        timingArgs);
+    assertThat(clean.waitFor()).as("a clean training-set run").isZero();
+    long trainingMillis = (System.nanoTime() - started) / 1_000_000;
     Random random = new Random(SEED + 3);
     int killedMidRun = 0;
     int leftBehind = 0;
     for (int trial = 0; trial < TRIALS; trial++) {
       Files.deleteIfExists(out);
-      // Interpreted, so that the kill lands while the run is reading, joining or writing.
       Process p = Dist.startWithJvmOptions(Files.createTempFile(tmp, "training", ".log"), "-Xmx512m -Xint", args);
-      Thread.sleep(500 + random.nextInt(3000));
+      Thread.sleep((long) (trainingMillis * (0.1 + 0.6 * random.nextDouble())));
       if (p.isAlive()) {
         killedMidRun++;
       }
