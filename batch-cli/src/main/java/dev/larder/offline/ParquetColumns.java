@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -157,9 +158,9 @@ final class ParquetColumns implements Closeable {
   private int passOver(long[][] raw, boolean[][] nulls, int max) {
     int n = (int) Math.min(max, passed.to()[run] - rowInGroup);
     for (boolean[] columnNulls : nulls) {
-      java.util.Arrays.fill(columnNulls, 0, n, false);
+      Arrays.fill(columnNulls, 0, n, false);
     }
-    java.util.Arrays.fill(raw[rangeColumn], 0, n, passed.value()[run]);
+    Arrays.fill(raw[rangeColumn], 0, n, passed.value()[run]);
     rowInGroup += n;
     rowNumber += n;
     if (rowInGroup == passed.to()[run]) {

@@ -39,17 +39,9 @@ class ReadAheadTest {
 
   @Test
   void passesOnAFailureNamingWhereItHappened() {
-    try (ReadAhead<int[]> ahead = new ReadAhead<>(2, () -> new int[1], new Decoder() {
-      @Override
-      public int fill(int[] batch) {
-        throw new IllegalStateException("bad page");
-      }
-
-      @Override
-      public String where() {
-        return "data/a.parquet: ";
-      }
-    }, "test-read", "numbers")) {
+    try (ReadAhead<int[]> ahead = failing(() -> {
+      throw new IllegalStateException("bad page");
+    })) {
       assertThatThrownBy(ahead::next).isInstanceOf(IOException.class)
           .hasMessageContaining("data/a.parquet: ").hasMessageContaining("bad page");
     }
@@ -57,16 +49,29 @@ class ReadAheadTest {
 
   @Test
   void anErrorOnTheReaderThreadReachesTheCallerInsteadOfLeavingItWaiting() {
-    try (ReadAhead<int[]> ahead = new ReadAhead<>(2, () -> new int[1], new Decoder() {
-      @Override
-      public int fill(int[] batch) {
-        throw new ExceptionInInitializerError("zstd native library");
-      }
-    }, "test-read", "numbers")) {
+    try (ReadAhead<int[]> ahead = failing(() -> {
+      throw new ExceptionInInitializerError("zstd native library");
+    })) {
       assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(ahead::next)
           .isInstanceOf(IOException.class).hasMessageContaining("zstd native library")
           .hasRootCauseInstanceOf(ExceptionInInitializerError.class));
     }
+  }
+
+  /** A read-ahead whose decoder, at {@code data/a.parquet}, fails with what {@code failure} throws. */
+  private static ReadAhead<int[]> failing(Runnable failure) {
+    return new ReadAhead<>(2, () -> new int[1], new Decoder() {
+      @Override
+      public int fill(int[] batch) {
+        failure.run();
+        return 1;
+      }
+
+      @Override
+      public String where() {
+        return "data/a.parquet: ";
+      }
+    }, "test-read", "numbers");
   }
 
   @Test

@@ -1,11 +1,11 @@
 package dev.larder.online;
 
-import dev.larder.tasks.Tasks;
 import dev.larder.core.v1.Field;
 import dev.larder.core.v1.ValueType;
 import dev.larder.lock.RepoLock;
 import dev.larder.pointintime.PointInTimeRule;
 import dev.larder.registry.RegistryFile;
+import dev.larder.tasks.Tasks;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -88,13 +88,8 @@ final class BlockJoin implements AutoCloseable {
     try {
       task.run(0, 0, laneStart(n, 1));
       for (Future<Void> f : others) {
-        f.get();
+        Tasks.await(f, "handling joined rows");
       }
-    } catch (ExecutionException e) {
-      throw Tasks.failure(e, "handling joined rows");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while writing joined rows");
     } finally {
       others.forEach(f -> f.cancel(true));
     }
