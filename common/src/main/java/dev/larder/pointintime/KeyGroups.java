@@ -67,6 +67,7 @@ final class KeyGroups {
           counts[id + 1]++;
         }
       }
+      index.seal();
       slices[s] = index;
       sliceBase[s] = groups;
       groups += index.size();

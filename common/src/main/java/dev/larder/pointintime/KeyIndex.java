@@ -4,10 +4,15 @@ import java.util.Arrays;
 
 /**
  * The distinct encoded join keys of a block of entity rows, each with a dense id, so that a history row finds the
- * entity rows of its key with one probe and no allocation. Most history rows probe for keys that are absent, so
- * a probe should cost one cache miss: open addressing with linear probing over pairs of longs, the key's first
- * 8 bytes and (hash, length, id). Keys of up to 8 bytes (integer ids) are compared within the pair; longer keys
- * are then compared with their bytes, which sit one after the other in a single array.
+ * entity rows of its key with one probe and no allocation: open addressing with linear probing over pairs of
+ * longs, the key's first 8 bytes and (hash, length, id). Keys of up to 8 bytes (integer ids) are compared within
+ * the pair; longer keys are then compared with their bytes, which sit one after the other in a single array.
+ *
+ * <p>Most history rows probe for keys that are absent, and a table of a few hundred thousand keys is tens of
+ * megabytes: each probe was a cache and TLB miss, half the time of a large training set. So once all keys are in,
+ * {@link #seal} shrinks the table to its keys and adds a filter of about a byte per key (two bits of one word per
+ * key, as a blocked Bloom filter), small enough to stay in the cache, that turns most absent keys away before
+ * the table is read.
  */
 final class KeyIndex {
   /** Most keys; ids fit in 26 bits of a slot. */
@@ -17,8 +22,11 @@ final class KeyIndex {
   private static final int LONG_KEY = 63;
 
   /** Per slot: key prefix, then hash (32 bits), min(length, 63) (6 bits), id + 1 (26 bits); 0 when empty. */
-  private final long[] slots;
-  private final int mask;
+  private long[] slots;
+  private int mask;
+  /** Once sealed: two bits per key, picked by its hash (see {@link #mayContain}); null before. */
+  private long[] filter;
+  private int filterWordBits;
   private int[] offsets = new int[1025];
   private byte[] bytes = new byte[8 * 1024];
   private int size;
@@ -28,14 +36,75 @@ final class KeyIndex {
     if (maxKeys > MAX_KEYS) {
       throw new IllegalArgumentException(maxKeys + " keys; at most " + MAX_KEYS);
     }
-    int capacity = Integer.highestOneBit(Math.max(16, maxKeys) * 2 - 1) << 1;
+    int capacity = capacity(maxKeys);
     this.slots = new long[2 * capacity];
     this.mask = capacity - 1;
   }
 
-  /** Heap bytes per key of {@code keyBytes} bytes, roughly (slots at half load, offsets, key bytes). */
+  /** Slots for {@code keys} keys: a power of two, at most half full. */
+  private static int capacity(int keys) {
+    return Integer.highestOneBit(Math.max(16, keys) * 2 - 1) << 1;
+  }
+
+  /** Heap bytes per key of {@code keyBytes} bytes, roughly (slots at half load, offsets, key bytes, filter). */
   static long bytesPerKey(int keyBytes) {
-    return 2 * 16 + 4 + keyBytes;
+    return 2 * 16 + 4 + keyBytes + 2;
+  }
+
+  /**
+   * Ends adding keys: shrinks the table to the keys added (it was sized for the most there could be) and builds
+   * the filter that finds consult first. Ids stay as they were.
+   */
+  void seal() {
+    if (filter != null) {
+      return;
+    }
+    int capacity = capacity(size);
+    if (capacity < mask + 1) {
+      long[] old = slots;
+      slots = new long[2 * capacity];
+      mask = capacity - 1;
+      for (int s = 0; s < old.length; s += 2) {
+        long word = old[s + 1];
+        if (word != 0) {
+          int slot = (int) (word >>> 32) & mask; // the hash is the word's top half
+          while (slots[2 * slot + 1] != 0) {
+            slot = (slot + 1) & mask;
+          }
+          slots[2 * slot] = old[s];
+          slots[2 * slot + 1] = word;
+        }
+      }
+    }
+    int words = Integer.highestOneBit(Math.max(1, size / 8) * 2 - 1); // 8 to 16 bits per key
+    filterWordBits = Integer.numberOfTrailingZeros(words);
+    filter = new long[words];
+    for (int s = 1; s < slots.length; s += 2) {
+      if (slots[s] != 0) {
+        long h = filterHash((int) (slots[s] >>> 32));
+        filter[filterWord(h)] |= filterBits(h);
+      }
+    }
+  }
+
+  /** Whether a key of this hash may be in the sealed table: false means it is certainly absent. */
+  private boolean mayContain(int hash) {
+    long h = filterHash(hash);
+    long bits = filterBits(h);
+    return (filter[filterWord(h)] & bits) == bits;
+  }
+
+  /** The table's hash spread over 64 bits: its top bits pick a word, two groups of its middle bits a bit each. */
+  private static long filterHash(int hash) {
+    return hash * 0x9E3779B97F4A7C15L;
+  }
+
+  private int filterWord(long h) {
+    return (int) ((h >>> 1) >>> (63 - filterWordBits));
+  }
+
+  private static long filterBits(long h) {
+    return (1L << (h >>> 20)) | (1L << (h >>> 26)); // shifts take the low 6 bits of the distance
   }
 
   int size() {
@@ -44,6 +113,7 @@ final class KeyIndex {
 
   /** The id of the first {@code length} bytes of {@code key}, added if new. */
   int add(byte[] key, int length, int hash) {
+    requireOpen();
     long prefix = prefix(key, length);
     long tag = tag(hash, length);
     int slot = slotOf(key, length, hash, prefix, tag);
@@ -74,6 +144,7 @@ final class KeyIndex {
    * (see {@link KeyEncoder#hash(long)}), without the bytes.
    */
   int addLong(long key) {
+    requireOpen();
     int hash = KeyEncoder.hash(key);
     long tag = tag(hash, 8);
     int slot = slotOfLong(key, tag, hash);
@@ -93,6 +164,9 @@ final class KeyIndex {
 
   /** The id of a key that is one integer, or -1 if absent; {@code hash} is {@link KeyEncoder#hash(long)}. */
   int findLong(long key, int hash) {
+    if (filter != null && !mayContain(hash)) {
+      return -1;
+    }
     long word = slots[2 * slotOfLong(key, tag(hash, 8), hash) + 1];
     return word == 0 ? -1 : (int) (word & ID_MASK) - 1;
   }
@@ -110,6 +184,9 @@ final class KeyIndex {
 
   /** The id of the first {@code length} bytes of {@code key}, or -1 if absent. */
   int find(byte[] key, int length, int hash) {
+    if (filter != null && !mayContain(hash)) {
+      return -1;
+    }
     long word = slots[2 * slotOf(key, length, hash, prefix(key, length), tag(hash, length)) + 1];
     return word == 0 ? -1 : (int) (word & ID_MASK) - 1;
   }
@@ -136,6 +213,12 @@ final class KeyIndex {
     int id = (int) (word & ID_MASK) - 1;
     int from = offsets[id];
     return offsets[id + 1] - from == length && Arrays.equals(bytes, from, from + length, key, 0, length);
+  }
+
+  private void requireOpen() {
+    if (filter != null) {
+      throw new IllegalStateException("the key index is sealed");
+    }
   }
 
   private static long tag(int hash, int length) {

@@ -4,6 +4,7 @@ import dev.larder.core.v1.ValueType;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,6 +55,9 @@ final class ViewMatches {
   private long slicesOfAvailable;
   private int firstSlice;
   private int lastSlice;
+  /** A sum of the state times the raw path loads ahead; kept so that the compiler keeps the loads. */
+  @SuppressWarnings("unused")
+  private long loadedTimes;
 
   ViewMatches(ViewRequest view, EntityChunk chunk, KeyGroups groups) {
     this.view = view;
@@ -95,8 +99,26 @@ final class ViewMatches {
    * {@link KeyGroups#oneInteger one integer}, else the first {@code length} bytes of {@code key}.
    */
   private void probe(byte[] key, int length, long longKey, long ets, long cts, long available, Object[] row,
-                     long[][] raw, boolean[][] nulls, int r, int[] features) {
+                     int[] features) {
     int hash = groups.oneInteger ? KeyEncoder.hash(longKey) : KeyEncoder.hash(key, length);
+    slicesFor(ets, available);
+    for (int s = firstSlice; s <= lastSlice; s++) {
+      int group = groupIn(s, key, length, longKey, hash);
+      if (group >= 0) {
+        offer(group, ets, cts, available, row, features);
+      }
+    }
+  }
+
+  /** The group of a key in slice {@code s}, or -1 when the slice has no row of that key (see {@link #probe}). */
+  private int groupIn(int s, byte[] key, int length, long longKey, int hash) {
+    KeyIndex index = groups.slices[s];
+    int id = groups.oneInteger ? index.findLong(longKey, hash) : index.find(key, length, hash);
+    return id < 0 ? -1 : groups.sliceBase[s] + id;
+  }
+
+  /** Sets {@link #firstSlice} and {@link #lastSlice} for a history row with these times. */
+  private void slicesFor(long ets, long available) {
     if (!slicesKnown || ets != slicesOfEvent || available != slicesOfAvailable) { // snapshot rows share times
       slicesKnown = true;
       slicesOfEvent = ets;
@@ -104,19 +126,6 @@ final class ViewMatches {
       firstSlice = groups.sliceOf(available);
       lastSlice = rule.hasTtl() && ets <= Long.MAX_VALUE - rule.ttlMicros()
           ? groups.sliceOf(ets + rule.ttlMicros() - 1) : groups.slices.length - 1;
-    }
-    int last = lastSlice;
-    for (int s = firstSlice; s <= last; s++) {
-      KeyIndex index = groups.slices[s];
-      int id = groups.oneInteger ? index.findLong(longKey, hash) : index.find(key, length, hash);
-      if (id < 0) {
-        continue;
-      }
-      if (row != null) {
-        offer(groups.sliceBase[s] + id, ets, cts, available, row, features);
-      } else {
-        offerRaw(groups.sliceBase[s] + id, ets, cts, available, raw, nulls, r, features);
-      }
     }
   }
 
@@ -175,7 +184,7 @@ final class ViewMatches {
         if (groups.oneInteger) {
           Object key = r[keyColumn];
           if (key != null) {
-            probe(null, 8, ((Number) key).longValue(), ets, cts, available, r, null, null, 0, features);
+            probe(null, 8, ((Number) key).longValue(), ets, cts, available, r, features);
           }
           continue;
         }
@@ -183,12 +192,19 @@ final class ViewMatches {
         if (length < 0) {
           continue;
         }
-        probe(encoder.buffer(), length, 0, ets, cts, available, r, null, null, 0, features);
+        probe(encoder.buffer(), length, 0, ets, cts, available, r, features);
       }
       progress.addAndGet(read & 0xFFF);
     }
   }
 
+  /**
+   * The raw path of {@link #join}, a batch at a time in two passes. The first finds the key groups the batch's
+   * rows hit, the second offers the rows to them. Apart, the first pass is a tight loop of independent loads
+   * (the key table, and the first state of each group hit, loaded only so that it is in the cache for the
+   * second pass), which the processor overlaps. Interleaved, each row waited for its table and state cache
+   * misses one after the other, and that waiting was most of a large join's time.
+   */
   private void joinRaw(RawBatches in, AtomicLong progress) throws IOException {
     HistoryColumns columns = HistoryColumns.of(in.schema(), view);
     KeyEncoder encoder = new KeyEncoder(columns.keys(), types(view.joinKeys()));
@@ -200,6 +216,9 @@ final class ViewMatches {
       types[f] = view.outputColumns().get(f).type();
     }
     rawState = true;
+    int[] hitRow = new int[8192];
+    int[] hitGroup = new int[8192];
+    long touched = 0;
     for (int n = in.next(); n > 0; n = in.next()) {
       long[][] raw = in.raw();
       boolean[][] nulls = in.nulls();
@@ -207,30 +226,48 @@ final class ViewMatches {
       boolean[] eventNull = nulls[eventTs];
       long[] keys = raw[columns.keys()[0]];
       boolean[] keyNull = nulls[columns.keys()[0]];
+      int hits = 0;
       for (int r = 0; r < n; r++) {
         if (eventNull[r]) {
           continue;
         }
         long ets = event[r];
-        long cts = createdTs < 0 || nulls[createdTs][r] ? PointInTimeRule.NO_CREATED : raw[createdTs][r];
-        long available = rule.availableAt(ets, cts);
+        long available = rule.availableAt(ets, createdTime(raw, nulls, createdTs, r));
         if (available > chunk.maxTime || !rule.isFresh(Math.max(available, chunk.minTime), ets)) {
           continue; // no row of the chunk can see it
         }
-        if (groups.oneInteger) {
-          if (!keyNull[r]) {
-            probe(null, 8, keys[r], ets, cts, available, null, raw, nulls, r, features);
+        int length = 8;
+        if (groups.oneInteger ? keyNull[r] : (length = encoder.encodeRaw(raw, nulls, r)) < 0) {
+          continue;
+        }
+        int hash = groups.oneInteger ? KeyEncoder.hash(keys[r]) : KeyEncoder.hash(encoder.buffer(), length);
+        slicesFor(ets, available);
+        for (int s = firstSlice; s <= lastSlice; s++) {
+          int group = groupIn(s, encoder.buffer(), length, keys[r], hash);
+          if (group >= 0) {
+            if (hits == hitRow.length) {
+              hitRow = Arrays.copyOf(hitRow, hits * 2);
+              hitGroup = Arrays.copyOf(hitGroup, hits * 2);
+            }
+            hitRow[hits] = r;
+            hitGroup[hits++] = group;
+            touched += state[groups.groupStart[group] * stride + TIME];
           }
-          continue;
         }
-        int length = encoder.encodeRaw(raw, nulls, r);
-        if (length < 0) {
-          continue;
-        }
-        probe(encoder.buffer(), length, 0, ets, cts, available, null, raw, nulls, r, features);
+      }
+      for (int h = 0; h < hits; h++) {
+        int r = hitRow[h];
+        long ets = event[r];
+        long cts = createdTime(raw, nulls, createdTs, r);
+        offerRaw(hitGroup[h], ets, cts, rule.availableAt(ets, cts), raw, nulls, r, features);
       }
       progress.addAndGet(n);
     }
+    loadedTimes = touched;
+  }
+
+  private static long createdTime(long[][] raw, boolean[][] nulls, int createdTs, int r) {
+    return createdTs < 0 || nulls[createdTs][r] ? PointInTimeRule.NO_CREATED : raw[createdTs][r];
   }
 
   /** {@link #offer} for row {@code r} of raw columns. */
