@@ -1,6 +1,7 @@
 package dev.larder.offline;
 
 import dev.larder.core.v1.ValueType;
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.value.Column;
 import dev.larder.value.RowSchema;
 import dev.larder.value.Values;
@@ -109,6 +110,19 @@ public final class FlatParquetWriter implements RowWriter {
             + " but the row holds a " + v.getClass().getSimpleName() + " (" + v + ")", e);
       }
     }
+    endRow();
+  }
+
+  /**
+   * Writes a row given as a record of {@code codec}, whose features are this file's columns in order, straight
+   * from its bytes: no boxed values, no strings.
+   */
+  public void write(byte[] record, FeatureRowCodec codec) throws IOException {
+    codec.readScalars(record, recordValues);
+    endRow();
+  }
+
+  private void endRow() throws IOException {
     store.endRecord();
     rows++;
     if (++rowsInGroup % SIZE_CHECK_ROWS == 0 && store.getBufferedSize() >= rowGroupBytes) {
@@ -116,6 +130,34 @@ public final class FlatParquetWriter implements RowWriter {
       startGroup();
     }
   }
+
+  /** Writes the values of a record to the current row group's columns. */
+  private final FeatureRowCodec.ScalarSink recordValues = new FeatureRowCodec.ScalarSink() {
+    @Override
+    public void nullValue(int c) {
+      columns[c].writeNull(0, 0);
+    }
+
+    @Override
+    public void raw(int c, long raw) {
+      ColumnWriter w = columns[c];
+      switch (types[c]) {
+        case INT32 -> w.write((int) raw, 0, 1);
+        case INT64, TIMESTAMP -> w.write(raw, 0, 1);
+        case FLOAT -> w.write(Float.intBitsToFloat((int) raw), 0, 1);
+        case DOUBLE -> w.write(Double.longBitsToDouble(raw), 0, 1);
+        case BOOL -> w.write(raw != 0, 0, 1);
+        default -> throw new IllegalArgumentException("column '" + names[c] + "' is " + types[c]
+            + " but the record holds a fixed-width value");
+      }
+    }
+
+    @Override
+    public void bytes(int c, byte[] array, int offset, int length) {
+      // the record is not changed after it is written, so the value may point into it
+      columns[c].write(Binary.fromConstantByteArray(array, offset, length), 0, 1);
+    }
+  };
 
   private static void write(ColumnWriter w, ValueType t, Object v) {
     switch (t) {

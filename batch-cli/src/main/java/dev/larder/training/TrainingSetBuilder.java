@@ -97,11 +97,20 @@ public final class TrainingSetBuilder {
       Path tmp = work.path().resolve(name + extension);
       JoinedRows rows = new PointInTimeJoin(entities, request.timestampColumn(), views, memoryBudgetBytes,
           work.path(), listener).run();
-      // joined rows are made on another thread while this one hands them to the threads encoding the output
-      try (RowReader ahead = new PrefetchingReader(rows); RowWriter writer = extension.equals(".csv")
-          ? RowWriters.create(tmp, rows.schema()) : new ParquetParts(tmp, rows.schema(), ParquetParts.PART_ROWS)) {
-        for (Object[] row = ahead.next(); row != null; row = ahead.next()) {
-          writer.write(row);
+      if (extension.equals(".csv")) {
+        // joined rows are made on another thread while this one formats them
+        try (RowReader ahead = new PrefetchingReader(rows); RowWriter writer = RowWriters.create(tmp, rows.schema())) {
+          for (Object[] row = ahead.next(); row != null; row = ahead.next()) {
+            writer.write(row);
+          }
+        }
+      } else {
+        // records are cheap to hand over: the part threads decode and encode them while this one joins
+        try (rows; ParquetParts writer = new ParquetParts(tmp, rows.schema(), rows.recordCodec(),
+            ParquetParts.PART_ROWS)) {
+          for (byte[] record = rows.nextRecord(); record != null; record = rows.nextRecord()) {
+            writer.write(record);
+          }
         }
       }
       try {

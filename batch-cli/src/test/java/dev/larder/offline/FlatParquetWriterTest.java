@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.larder.core.v1.ValueType;
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
@@ -25,13 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The column-writer path must make files that read back exactly as {@link ParquetRowWriter}'s do: the same
- * schema and values, nulls in every column, several row groups, and readable by DuckDB.
+ * schema and values, nulls in every column, several row groups, and readable by DuckDB; also when the rows come
+ * as {@link FeatureRowCodec} records.
  */
 class FlatParquetWriterTest {
   private static final RowSchema SCHEMA = new RowSchema(List.of(new Column("i32", ValueType.INT32),
       new Column("i64", ValueType.INT64), new Column("f", ValueType.FLOAT), new Column("d", ValueType.DOUBLE),
       new Column("b", ValueType.BOOL), new Column("s", ValueType.STRING), new Column("bytes", ValueType.BYTES),
       new Column("ts", ValueType.TIMESTAMP)));
+  /** Records of the schema's columns, as a training set's joined rows come. */
+  private static final FeatureRowCodec CODEC =
+      new FeatureRowCodec(SCHEMA.columns().stream().map(Column::type).toList());
 
   @TempDir
   Path dir;
@@ -41,17 +46,22 @@ class FlatParquetWriterTest {
     List<Object[]> rows = randomRows(20_000, 7);
     Path flat = dir.resolve("flat.parquet");
     Path reference = dir.resolve("row.parquet");
+    Path fromRecords = dir.resolve("records.parquet");
     try (FlatParquetWriter w = new FlatParquetWriter(flat, SCHEMA, 64 * 1024);
+         FlatParquetWriter e = new FlatParquetWriter(fromRecords, SCHEMA, 64 * 1024);
          ParquetRowWriter r = new ParquetRowWriter(reference, SCHEMA)) {
       for (Object[] row : rows) {
         w.write(row);
+        e.write(CODEC.encode(0, 0, row), CODEC);
         r.write(row);
       }
       assertThat(w.rows()).isEqualTo(rows.size());
+      assertThat(e.rows()).isEqualTo(rows.size());
     }
     assertThat(TableFiles.schema(flat)).contains(SCHEMA);
     assertSameRows(read(flat), rows);
     assertSameRows(read(flat), read(reference));
+    assertSameRows(read(fromRecords), rows);
     try (ParquetFileReader f = ParquetFileReader.open(new LocalInputFile(flat));
          ParquetFileReader g = ParquetFileReader.open(new LocalInputFile(reference))) {
       assertThat(f.getRowGroups()).hasSizeGreaterThan(1);
@@ -89,24 +99,31 @@ class FlatParquetWriterTest {
     }
     Path flat = dir.resolve("pages.parquet");
     Path reference = dir.resolve("pages-row.parquet");
+    Path fromRecords = dir.resolve("pages-records.parquet");
     try (FlatParquetWriter w = new FlatParquetWriter(flat, SCHEMA);
+         FlatParquetWriter e = new FlatParquetWriter(fromRecords, SCHEMA);
          ParquetRowWriter r = new ParquetRowWriter(reference, SCHEMA)) {
       for (Object[] row : rows) {
         w.write(row);
+        e.write(CODEC.encode(0, 0, row), CODEC);
         r.write(row);
       }
     }
     assertSameRows(read(flat), rows);
-    try (ParquetFileReader f = ParquetFileReader.open(new LocalInputFile(flat));
-         ParquetFileReader g = ParquetFileReader.open(new LocalInputFile(reference))) {
-      assertThat(f.getRowGroups()).hasSize(1);
-      for (int c = 0; c < SCHEMA.size(); c++) {
-        var mine = f.getRowGroups().get(0).getColumns().get(c);
-        var theirs = g.getRowGroups().get(0).getColumns().get(c);
-        assertThat(mine.getStatistics()).as(SCHEMA.column(c).name()).isEqualTo(theirs.getStatistics());
-        assertThat(mine.getEncodings()).as(SCHEMA.column(c).name()).isEqualTo(theirs.getEncodings());
-        assertThat(f.readOffsetIndex(mine).getPageCount()).isEqualTo(g.readOffsetIndex(theirs).getPageCount());
-        assertThat(f.readColumnIndex(mine).getNullCounts()).isEqualTo(g.readColumnIndex(theirs).getNullCounts());
+    assertSameRows(read(fromRecords), rows);
+    for (Path written : List.of(flat, fromRecords)) {
+      try (ParquetFileReader f = ParquetFileReader.open(new LocalInputFile(written));
+           ParquetFileReader g = ParquetFileReader.open(new LocalInputFile(reference))) {
+        assertThat(f.getRowGroups()).hasSize(1);
+        for (int c = 0; c < SCHEMA.size(); c++) {
+          var mine = f.getRowGroups().get(0).getColumns().get(c);
+          var theirs = g.getRowGroups().get(0).getColumns().get(c);
+          String what = written.getFileName() + " " + SCHEMA.column(c).name();
+          assertThat(mine.getStatistics()).as(what).isEqualTo(theirs.getStatistics());
+          assertThat(mine.getEncodings()).as(what).isEqualTo(theirs.getEncodings());
+          assertThat(f.readOffsetIndex(mine).getPageCount()).isEqualTo(g.readOffsetIndex(theirs).getPageCount());
+          assertThat(f.readColumnIndex(mine).getNullCounts()).isEqualTo(g.readColumnIndex(theirs).getNullCounts());
+        }
       }
     }
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();

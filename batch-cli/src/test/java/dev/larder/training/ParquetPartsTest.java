@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.larder.core.v1.ValueType;
 import dev.larder.offline.TableFiles;
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
@@ -16,11 +17,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Parts encoded in parallel must come out as one Parquet file with every row in order, and leave no parts. */
+/**
+ * Records decoded and encoded in parallel parts must come out as one Parquet file with every row in order, and
+ * leave no parts.
+ */
 class ParquetPartsTest {
   private static final RowSchema SCHEMA = new RowSchema(List.of(new Column("id", ValueType.INT64),
       new Column("name", ValueType.STRING), new Column("score", ValueType.DOUBLE),
       new Column("tags", ValueType.INT64_LIST)));
+  private static final FeatureRowCodec CODEC =
+      new FeatureRowCodec(SCHEMA.columns().stream().map(Column::type).toList());
 
   @TempDir
   Path dir;
@@ -32,10 +38,11 @@ class ParquetPartsTest {
       rows.add(new Object[] {i, i % 7 == 0 ? null : "n" + i % 13, i * 0.5, i % 5 == 0 ? null : List.of(i, -i)});
     }
     Path out = dir.resolve("out.parquet");
-    try (ParquetParts w = new ParquetParts(out, SCHEMA, 100)) {
-      for (Object[] r : rows) {
-        w.write(r);
+    try (ParquetParts w = new ParquetParts(out, SCHEMA, CODEC, 100)) {
+      for (int i = 0; i < rows.size(); i++) {
+        w.write(CODEC.encode(i, 0, rows.get(i)));
       }
+      assertThat(w.rows()).isEqualTo(300);
     }
     assertThat(read(out)).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(rows);
     try (Stream<Path> files = Files.list(dir)) {
@@ -46,7 +53,7 @@ class ParquetPartsTest {
   @Test
   void noRowsGiveAnEmptyFileWithTheColumns() throws IOException {
     Path out = dir.resolve("empty.parquet");
-    new ParquetParts(out, SCHEMA, 64).close();
+    new ParquetParts(out, SCHEMA, CODEC, 64).close();
     assertThat(TableFiles.schema(out)).contains(SCHEMA);
     assertThat(read(out)).isEmpty();
   }

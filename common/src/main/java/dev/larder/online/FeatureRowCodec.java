@@ -47,6 +47,8 @@ public final class FeatureRowCodec {
   private static final int HEADER = 17;
 
   private final ValueType[] types;
+  /** The first list feature, -1 if none. */
+  private final int firstList;
 
   public FeatureRowCodec(List<ValueType> featureTypes) {
     this.types = featureTypes.toArray(new ValueType[0]);
@@ -55,6 +57,11 @@ public final class FeatureRowCodec {
         throw new IllegalArgumentException("feature type " + t + " cannot be stored online");
       }
     }
+    int list = -1;
+    for (int i = types.length - 1; i >= 0; i--) {
+      list = Values.isList(types[i]) ? i : list;
+    }
+    this.firstList = list;
   }
 
   public List<ValueType> types() {
@@ -231,6 +238,52 @@ public final class FeatureRowCodec {
       }
     }
     return out;
+  }
+
+  /**
+   * Receives the values of an encoded row of scalar features in order, without boxing: fixed-width values in
+   * their raw form (see {@link #encodeRawTo}), strings (UTF-8) and bytes as a range of the row's array.
+   */
+  public interface ScalarSink {
+    void nullValue(int feature);
+
+    void raw(int feature, long raw);
+
+    void bytes(int feature, byte[] array, int offset, int length);
+  }
+
+  /**
+   * Hands each feature of a row to {@code sink}, in order: what {@link #decodeJava} gives, without making objects.
+   *
+   * @throws IllegalArgumentException when a feature is a list
+   */
+  public void readScalars(byte[] row, ScalarSink sink) {
+    if (firstList >= 0) {
+      throw new IllegalArgumentException("feature " + firstList + " is a " + types[firstList] + ", not a scalar");
+    }
+    ByteReader r = header(row);
+    int stored = (int) r.readVarint();
+    int bitmapAt = r.position();
+    r.skip((stored + 7) / 8);
+    for (int i = 0; i < types.length; i++) {
+      if (i >= stored || isNull(row, bitmapAt, i)) {
+        sink.nullValue(i);
+        continue;
+      }
+      switch (types[i]) {
+        case INT32 -> sink.raw(i, ByteReader.unzigzag32((int) r.readVarint()));
+        case INT64 -> sink.raw(i, ByteReader.unzigzag64(r.readVarint()));
+        case FLOAT -> sink.raw(i, r.readInt());
+        case DOUBLE, TIMESTAMP -> sink.raw(i, r.readLong());
+        case BOOL -> sink.raw(i, r.readByte() != 0 ? 1 : 0);
+        case STRING, BYTES -> {
+          int n = r.readLength();
+          sink.bytes(i, row, r.position(), n);
+          r.skip(n);
+        }
+        default -> throw new IllegalStateException(types[i].name());
+      }
+    }
   }
 
   private static ByteReader header(byte[] row) {

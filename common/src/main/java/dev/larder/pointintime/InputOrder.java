@@ -1,7 +1,6 @@
 package dev.larder.pointintime;
 
 import dev.larder.online.FeatureRowCodec;
-import dev.larder.value.Column;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ final class InputOrder implements AutoCloseable {
   private final int ranges;
   /** The current range's records in row order, decoded one by one as they are handed out. */
   private byte[][] range;
-  private final RowBatch decoded = new RowBatch();
+  private final RowBatch<Object[]> decoded = new RowBatch<>();
   private int nextRange;
   private int pos;
 
@@ -39,7 +38,7 @@ final class InputOrder implements AutoCloseable {
    */
   InputOrder(Path dir, RowSchema schema, long rows, int rangeRows, int lanes) {
     this.dir = dir;
-    this.codec = new FeatureRowCodec(schema.columns().stream().map(Column::type).toList());
+    this.codec = JoinedRows.recordCodec(schema);
     this.rows = rows;
     this.rangeRows = rangeRows;
     this.ranges = (int) Math.max(1, (rows + rangeRows - 1) / rangeRows);
@@ -69,18 +68,8 @@ final class InputOrder implements AutoCloseable {
     if (!decoded.isEmpty()) {
       return decoded.take();
     }
-    while (range == null || pos == range.length) {
-      if (range != null) {
-        for (int l = 0; l < writers.length; l++) {
-          Files.deleteIfExists(file(l, nextRange - 1));
-        }
-        range = null;
-      }
-      if (nextRange == ranges) {
-        return null;
-      }
-      range = read(nextRange++);
-      pos = 0;
+    if (!advance()) {
+      return null;
     }
     // decoded only now, so that a range takes the heap of its bytes, not of its objects
     int from = pos;
@@ -92,6 +81,37 @@ final class InputOrder implements AutoCloseable {
     });
     pos += n;
     return decoded.take();
+  }
+
+  /**
+   * The next row in input order as its record (see the class comment), whose event timestamp slot holds the row number;
+   * call once all rows were added. Null at the end. Use this or {@link #next}, not both.
+   */
+  byte[] nextRecord() throws IOException {
+    if (!advance()) {
+      return null;
+    }
+    byte[] record = range[pos];
+    range[pos++] = null;
+    return record;
+  }
+
+  /** Reads the next range once the current one is handed out; false at the end. */
+  private boolean advance() throws IOException {
+    while (range == null || pos == range.length) {
+      if (range != null) {
+        for (int l = 0; l < writers.length; l++) {
+          Files.deleteIfExists(file(l, nextRange - 1));
+        }
+        range = null;
+      }
+      if (nextRange == ranges) {
+        return false;
+      }
+      range = read(nextRange++);
+      pos = 0;
+    }
+    return true;
   }
 
   private byte[][] read(int r) throws IOException {

@@ -1,5 +1,7 @@
 package dev.larder.pointintime;
 
+import dev.larder.online.FeatureRowCodec;
+import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
@@ -15,6 +17,7 @@ public final class JoinedRows implements RowReader {
   private final RowReader entities;
   private final List<ViewRequest> views;
   private final RowSchema schema;
+  private final FeatureRowCodec codec;
   private final PointInTimeJoin.Run run;
   private PointInTimeJoin.Output output;
   private long rows;
@@ -23,6 +26,7 @@ public final class JoinedRows implements RowReader {
     this.entities = entities;
     this.views = views;
     this.schema = PointInTimeJoin.outputSchema(entities.schema(), views);
+    this.codec = recordCodec(schema);
     this.run = run;
   }
 
@@ -43,10 +47,35 @@ public final class JoinedRows implements RowReader {
 
   @Override
   public Object[] next() throws IOException {
+    return counted(output().next());
+  }
+
+  /**
+   * The next row as a record of {@link #recordCodec()}, or null at the end: the form to hand to other threads,
+   * one small array instead of a row of boxed values. Its event timestamp slot holds the row's number from 0.
+   * Read a join's rows either with this or with {@link #next()}, not both.
+   */
+  public byte[] nextRecord() throws IOException {
+    return counted(output().nextRecord());
+  }
+
+  /** The encoding of the rows {@link #nextRecord()} returns: the output columns' types, in {@link #schema()} order. */
+  public FeatureRowCodec recordCodec() {
+    return codec;
+  }
+
+  static FeatureRowCodec recordCodec(RowSchema schema) {
+    return new FeatureRowCodec(schema.columns().stream().map(Column::type).toList());
+  }
+
+  private PointInTimeJoin.Output output() throws IOException {
     if (output == null) {
       output = run.start(entities);
     }
-    Object[] row = output.next();
+    return output;
+  }
+
+  private <T> T counted(T row) {
     if (row != null && (++rows & 0xFFF) == 0) {
       run.listener().advance(0x1000);
     }

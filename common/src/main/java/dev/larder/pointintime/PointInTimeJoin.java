@@ -1,6 +1,7 @@
 package dev.larder.pointintime;
 
 import dev.larder.disk.Folders;
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
@@ -104,10 +105,13 @@ public final class PointInTimeJoin {
     return i;
   }
 
-  /** The output rows of a join, in input order. */
+  /** The output rows of a join, in input order, read either as values or as records; not both. */
   interface Output {
     /** The next row, or null at the end. */
     Object[] next() throws IOException;
+
+    /** The next row encoded with {@link JoinedRows#recordCodec}, or null at the end. */
+    byte[] nextRecord() throws IOException;
   }
 
   /** One run of the join: reads the entity rows, joins them block by block, and owns threads and spill files. */
@@ -148,7 +152,7 @@ public final class PointInTimeJoin {
         block.add(row, EntityChunk.time(row, timestamp, timestampColumn, in), n++);
       }
       if (row == null) {
-        return inInputOrder(join(block.take(), "all " + String.format("%,d", n)), out.size());
+        return inInputOrder(join(block.take(), "all " + String.format("%,d", n)), out);
       }
       dir = Files.createTempDirectory(spillDir, ".larder-pit-");
       sorted = new TimeSortedRows(dir, in.schema());
@@ -176,7 +180,17 @@ public final class PointInTimeJoin {
       sorted.close();
       sorted = null;
       listener.step("writing " + String.format("%,d", n) + " joined rows in input order", n);
-      return () -> order.next(join);
+      return new Output() {
+        @Override
+        public Object[] next() throws IOException {
+          return order.next(join);
+        }
+
+        @Override
+        public byte[] nextRecord() throws IOException {
+          return order.nextRecord();
+        }
+      };
     }
 
     private BlockJoin.Block join(EntityChunk c, String what) throws IOException {
@@ -200,14 +214,29 @@ public final class PointInTimeJoin {
       return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, budgetBytes / 2 / Math.max(1, perRow)));
     }
 
-    /** The rows of a block read in input order, emitted in that order. */
-    private Output inInputOrder(BlockJoin.Block b, int width) {
-      RowBatch batch = new RowBatch();
+    /**
+     * The rows of a block read in input order, emitted in that order: as values, or as records encoded on the
+     * lanes (with the row's index in the event timestamp slot, as {@link InputOrder} has it).
+     */
+    private Output inInputOrder(BlockJoin.Block b, RowSchema schema) {
+      FeatureRowCodec codec = JoinedRows.recordCodec(schema);
+      int width = schema.size();
       return new Output() {
+        private final RowBatch<Object[]> rows = new RowBatch<>();
+        private final RowBatch<byte[]> records = new RowBatch<>();
         private int pos;
 
         @Override
         public Object[] next() throws IOException {
+          return next(rows, i -> b.output(i, width));
+        }
+
+        @Override
+        public byte[] nextRecord() throws IOException {
+          return next(records, i -> codec.encode(i, 0, b.output(i, width)));
+        }
+
+        private <T> T next(RowBatch<T> batch, RowBatch.Maker<T> maker) throws IOException {
           if (batch.isEmpty()) {
             if (pos == b.rows().size()) {
               return null;
@@ -215,9 +244,9 @@ public final class PointInTimeJoin {
             int from = pos;
             int n = Math.min(RowBatch.ROWS, b.rows().size() - from);
             batch.fill(join, n, i -> {
-              Object[] o = b.output(from + i, width);
+              T row = maker.make(from + i);
               b.rows().rows[from + i] = null; // the output row has it now; let it go with that
-              return o;
+              return row;
             });
             pos += n;
           }

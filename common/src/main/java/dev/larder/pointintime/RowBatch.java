@@ -4,19 +4,21 @@ import java.io.IOException;
 
 /**
  * Output rows made a batch at a time on all lanes of a {@link BlockJoin} and then handed out one by one: making
- * a row (boxing a block row's winners, or decoding a spilled row) is the costly part of handing out joined rows,
- * and the join threads are idle by then.
+ * a row (boxing a block row's winners, encoding it, or decoding a spilled row) is the costly part of handing out
+ * joined rows, and the join threads are idle by then.
+ *
+ * @param <T> the form of a row: values ({@code Object[]}) or an encoded record ({@code byte[]})
  */
-final class RowBatch {
+final class RowBatch<T> {
   /** Rows made at a time. */
   static final int ROWS = 8192;
 
   /** Makes row {@code i} of a batch; called on several threads at once, each for its own rows. */
-  interface Maker {
-    Object[] make(int i) throws IOException;
+  interface Maker<T> {
+    T make(int i) throws IOException;
   }
 
-  private final Object[][] rows = new Object[ROWS][];
+  private final Object[] rows = new Object[ROWS];
   private int at;
   private int count;
 
@@ -26,7 +28,7 @@ final class RowBatch {
   }
 
   /** Makes rows {@code [0, n)} (at most {@link #ROWS}) on the lanes of {@code lanes}; call when empty. */
-  void fill(BlockJoin lanes, int n, Maker maker) throws IOException {
+  void fill(BlockJoin lanes, int n, Maker<T> maker) throws IOException {
     lanes.inLanes(n, (lane, from, to) -> {
       for (int i = from; i < to; i++) {
         rows[i] = maker.make(i);
@@ -37,9 +39,10 @@ final class RowBatch {
   }
 
   /** The next row made; call when not empty. */
-  Object[] take() {
-    Object[] row = rows[at];
+  @SuppressWarnings("unchecked")
+  T take() {
+    Object row = rows[at];
     rows[at++] = null;
-    return row;
+    return (T) row;
   }
 }

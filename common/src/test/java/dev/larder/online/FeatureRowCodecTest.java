@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.larder.core.v1.Value;
 import dev.larder.core.v1.ValueType;
 import dev.larder.value.Values;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,6 +70,11 @@ class FeatureRowCodecTest {
         assertThat(back[i]).isEqualTo(values[i]);
       }
     }
+    if (types.stream().allMatch(t -> !Values.isList(t))) {
+      assertThat(scalars(codec, encoded)).usingRecursiveComparison().isEqualTo(back);
+    } else {
+      assertThatThrownBy(() -> codec.readScalars(encoded, new Collect(types))).hasMessageContaining("not a scalar");
+    }
     OnlineRow online = codec.decode(encoded);
     assertThat(online.eventTimestampMicros()).isEqualTo(event);
     assertThat(online.createdTimestampMicros()).isEqualTo(created);
@@ -82,6 +88,7 @@ class FeatureRowCodecTest {
     byte[] old = new FeatureRowCodec(List.of(ValueType.INT64)).encode(10, 20, new Object[] {5L});
     FeatureRowCodec now = new FeatureRowCodec(List.of(ValueType.INT64, ValueType.STRING));
     assertThat(now.decodeJava(old)).containsExactly(5L, null);
+    assertThat(scalars(now, old)).containsExactly(5L, null);
     assertThat(now.decode(old).values()).containsExactly(Value.newBuilder().setInt64Val(5).build(), Values.NULL);
   }
 
@@ -119,5 +126,46 @@ class FeatureRowCodecTest {
   @Provide
   Arbitrary<Tuple.Tuple2<Integer, Long>> smallInts() {
     return Arbitraries.integers().between(-64, 63).flatMap(i -> Arbitraries.longs().between(-64, 63).map(l -> Tuple.of(i, l)));
+  }
+
+  /** What {@link FeatureRowCodec#readScalars} hands out, in {@link FeatureRowCodec#decodeJava}'s Java forms. */
+  private static Object[] scalars(FeatureRowCodec codec, byte[] row) {
+    Collect c = new Collect(codec.types());
+    codec.readScalars(row, c);
+    return c.values;
+  }
+
+  private static final class Collect implements FeatureRowCodec.ScalarSink {
+    final List<ValueType> types;
+    final Object[] values;
+
+    Collect(List<ValueType> types) {
+      this.types = types;
+      this.values = new Object[types.size()];
+      Arrays.fill(values, "unset");
+    }
+
+    @Override
+    public void nullValue(int feature) {
+      values[feature] = null;
+    }
+
+    @Override
+    public void raw(int feature, long raw) {
+      values[feature] = switch (types.get(feature)) {
+        case INT32 -> (int) raw;
+        case INT64, TIMESTAMP -> raw;
+        case FLOAT -> Float.intBitsToFloat((int) raw);
+        case DOUBLE -> Double.longBitsToDouble(raw);
+        case BOOL -> raw != 0;
+        default -> throw new AssertionError(types.get(feature) + " has no raw form");
+      };
+    }
+
+    @Override
+    public void bytes(int feature, byte[] array, int offset, int length) {
+      byte[] b = Arrays.copyOfRange(array, offset, offset + length);
+      values[feature] = types.get(feature) == ValueType.STRING ? new String(b, StandardCharsets.UTF_8) : b;
+    }
   }
 }

@@ -10,6 +10,7 @@ import static dev.larder.core.v1.ValueType.STRING;
 import static dev.larder.core.v1.ValueType.TIMESTAMP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
@@ -34,7 +35,8 @@ import net.jqwik.api.Provide;
  * views with the same key and TTL, which share their key groups); and
  * memory budgets small enough to split the entity rows into many blocks, which sends them through the time sort
  * and the input-order spill. History sources return only the rows in the time range asked for (or, as allowed,
- * everything), so a block that asks for too narrow a range gets wrong results.
+ * everything), so a block that asks for too narrow a range gets wrong results. The output is read as rows or,
+ * at random, as records, which must decode to the same rows and carry their row numbers.
  */
 class PointInTimeJoinPropertyTest {
   private static final List<Column> ENTITY_COLUMNS = List.of(new Column("user_id", INT64),
@@ -69,10 +71,18 @@ class PointInTimeJoinPropertyTest {
     List<Object[]> actual = new ArrayList<>();
     JoinSummary summary;
     Path spillDir = Files.createTempDirectory("pit-test");
+    boolean records = rnd.nextBoolean(); // read the output as records, as a Parquet training set does
     try (JoinedRows out = new PointInTimeJoin(entities, "event_timestamp", requests, budget,
         spillDir, JoinListener.NONE).run()) {
-      for (Object[] r = out.next(); r != null; r = out.next()) {
-        actual.add(r);
+      if (records) {
+        for (byte[] r = out.nextRecord(); r != null; r = out.nextRecord()) {
+          assertThat(FeatureRowCodec.eventTimestamp(r)).as("row number in the record").isEqualTo(actual.size());
+          actual.add(out.recordCodec().decodeJava(r));
+        }
+      } else {
+        for (Object[] r = out.next(); r != null; r = out.next()) {
+          actual.add(r);
+        }
       }
       summary = out.summary();
     }
