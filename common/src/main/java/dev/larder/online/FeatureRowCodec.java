@@ -138,16 +138,69 @@ public final class FeatureRowCodec {
     }
     for (int i = 0; i < types.length; i++) {
       if (!nulls[i]) {
-        long v = raw[i];
-        switch (types[i]) {
-          case INT32 -> w.writeVarint(ByteWriter.zigzag32((int) v) & 0xFFFFFFFFL);
-          case INT64 -> w.writeVarint(ByteWriter.zigzag64(v));
-          case FLOAT -> w.writeInt((int) v);
-          case DOUBLE, TIMESTAMP -> w.writeLong(v);
-          case BOOL -> w.write(v != 0 ? 1 : 0);
-          default -> throw new IllegalStateException("feature type " + types[i] + " has no raw form");
-        }
+        writeRaw(types[i], raw[i], w);
       }
+    }
+  }
+
+  private static void writeRaw(ValueType t, long v, ByteWriter w) {
+    switch (t) {
+      case INT32 -> w.writeVarint(ByteWriter.zigzag32((int) v) & 0xFFFFFFFFL);
+      case INT64 -> w.writeVarint(ByteWriter.zigzag64(v));
+      case FLOAT -> w.writeInt((int) v);
+      case DOUBLE, TIMESTAMP -> w.writeLong(v);
+      case BOOL -> w.write(v != 0 ? 1 : 0);
+      default -> throw new IllegalStateException("feature type " + t + " has no raw form");
+    }
+  }
+
+  /** A writer of records value by value; one per thread. */
+  public RecordWriter recordWriter() {
+    return new RecordWriter();
+  }
+
+  /**
+   * Builds a record value by value, for rows whose values are partly boxed and partly raw (a join's winners kept
+   * as raw longs), so that the raw ones need no boxing. The bytes equal {@link #encode} of the boxed values.
+   * After {@link #start}, give each non-null feature's value, in feature order, then {@link #finish}.
+   */
+  public final class RecordWriter {
+    private final ByteWriter w = new ByteWriter(HEADER + 8 * types.length);
+
+    private RecordWriter() {
+    }
+
+    /** Starts a record: {@code nulls[i]} says whether feature i is null (entries past the features are ignored). */
+    public void start(long eventTimestampMicros, long createdTimestampMicros, boolean[] nulls) {
+      w.reset();
+      writeHeader(eventTimestampMicros, createdTimestampMicros, w);
+      for (int base = 0; base < types.length; base += 8) {
+        int bits = 0;
+        for (int j = 0; j < 8 && base + j < types.length; j++) {
+          bits |= nulls[base + j] ? 1 << j : 0;
+        }
+        w.write(bits);
+      }
+    }
+
+    /** The value of feature {@code i}, in its Java form (see {@link Values}). */
+    public void value(int i, Object v) {
+      try {
+        writeValue(types[i], v, w);
+      } catch (ClassCastException e) {
+        throw new IllegalArgumentException("feature at position " + i + " expects " + Values.typeName(types[i])
+            + ", got " + v.getClass().getSimpleName() + " " + v);
+      }
+    }
+
+    /** The value of fixed-width feature {@code i}, in raw form (see {@link #encodeRawTo}). */
+    public void raw(int i, long v) {
+      writeRaw(types[i], v, w);
+    }
+
+    /** The record. */
+    public byte[] finish() {
+      return w.toByteArray();
     }
   }
 

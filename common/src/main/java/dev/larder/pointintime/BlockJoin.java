@@ -1,5 +1,6 @@
 package dev.larder.pointintime;
 
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.tasks.Tasks;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -55,6 +56,33 @@ final class BlockJoin implements AutoCloseable {
         col = m.copyValues(i, out, col);
       }
       return out;
+    }
+
+    /**
+     * The output row of block row {@code i} as a record of {@code out}'s codec, with {@code rowNumber} in its
+     * event timestamp slot: {@link #output} encoded, without boxing the raw winners. {@code nulls} is scratch
+     * space of at least the output's width; both are the calling thread's own.
+     */
+    byte[] record(int i, long rowNumber, FeatureRowCodec.RecordWriter out, boolean[] nulls) {
+      Object[] in = rows.rows[i];
+      for (int c = 0; c < in.length; c++) {
+        nulls[c] = in[c] == null;
+      }
+      int col = in.length;
+      for (ViewMatches m : views) {
+        col = m.nullsOf(i, nulls, col);
+      }
+      out.start(rowNumber, 0, nulls);
+      for (int c = 0; c < in.length; c++) {
+        if (in[c] != null) {
+          out.value(c, in[c]);
+        }
+      }
+      col = in.length;
+      for (ViewMatches m : views) {
+        col = m.writeValues(i, out, col);
+      }
+      return out.finish();
     }
   }
 

@@ -55,9 +55,12 @@ final class InputOrder implements AutoCloseable {
     return dir.resolve("joined-" + range + "-" + lane + ".rows");
   }
 
-  /** Adds the output row of input row {@code rowNumber}; each lane is used by one thread at a time. */
-  void add(int lane, long rowNumber, Object[] row) throws IOException {
-    writers[lane][(int) (rowNumber / rangeRows)].write(codec.encode(rowNumber, 0, row));
+  /**
+   * Adds the output row of input row {@code rowNumber}, a record whose event timestamp slot holds that number;
+   * each lane is used by one thread at a time.
+   */
+  void add(int lane, long rowNumber, byte[] record) throws IOException {
+    writers[lane][(int) (rowNumber / rangeRows)].write(record);
   }
 
   /**
@@ -74,7 +77,7 @@ final class InputOrder implements AutoCloseable {
     // decoded only now, so that a range takes the heap of its bytes, not of its objects
     int from = pos;
     int n = Math.min(RowBatch.ROWS, range.length - from);
-    decoded.fill(lanes, n, i -> {
+    decoded.fill(lanes, n, (lane, i) -> {
       Object[] row = codec.decodeJava(range[from + i]);
       range[from + i] = null;
       return row;

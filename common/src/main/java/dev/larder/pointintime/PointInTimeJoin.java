@@ -167,13 +167,17 @@ public final class PointInTimeJoin {
       long lastBytes = block.rowBytes();
       sorted.addRun(block.take(), lastBytes, join);
       order = new InputOrder(dir, out, n, rangeRows(sorted.averageRowBytes()), join.lanes());
+      FeatureRowCodec codec = JoinedRows.recordCodec(out);
       int blocks = 0;
       for (EntityChunk c; (c = sorted.next(block)) != null; ) {
         BlockJoin.Block b = join(c, "time block " + ++blocks + " (" + String.format("%,d", c.size()) + ")");
         EntityChunk rows = c;
         join.inLanes(c.size(), (lane, from, to) -> {
+          FeatureRowCodec.RecordWriter writer = codec.recordWriter();
+          boolean[] nulls = new boolean[out.size()];
           for (int i = from; i < to; i++) {
-            order.add(lane, rows.rowNumber(i), b.output(i, out.size()));
+            long number = rows.rowNumber(i);
+            order.add(lane, number, b.record(i, number, writer, nulls));
           }
         });
       }
@@ -221,6 +225,11 @@ public final class PointInTimeJoin {
     private Output inInputOrder(BlockJoin.Block b, RowSchema schema) {
       FeatureRowCodec codec = JoinedRows.recordCodec(schema);
       int width = schema.size();
+      FeatureRowCodec.RecordWriter[] writers = new FeatureRowCodec.RecordWriter[join.lanes()];
+      boolean[][] nulls = new boolean[join.lanes()][width];
+      for (int l = 0; l < writers.length; l++) {
+        writers[l] = codec.recordWriter();
+      }
       return new Output() {
         private final RowBatch<Object[]> rows = new RowBatch<>();
         private final RowBatch<byte[]> records = new RowBatch<>();
@@ -228,12 +237,12 @@ public final class PointInTimeJoin {
 
         @Override
         public Object[] next() throws IOException {
-          return next(rows, i -> b.output(i, width));
+          return next(rows, (lane, i) -> b.output(i, width));
         }
 
         @Override
         public byte[] nextRecord() throws IOException {
-          return next(records, i -> codec.encode(i, 0, b.output(i, width)));
+          return next(records, (lane, i) -> b.record(i, i, writers[lane], nulls[lane]));
         }
 
         private <T> T next(RowBatch<T> batch, RowBatch.Maker<T> maker) throws IOException {
@@ -243,8 +252,8 @@ public final class PointInTimeJoin {
             }
             int from = pos;
             int n = Math.min(RowBatch.ROWS, b.rows().size() - from);
-            batch.fill(join, n, i -> {
-              T row = maker.make(from + i);
+            batch.fill(join, n, (lane, i) -> {
+              T row = maker.make(lane, from + i);
               b.rows().rows[from + i] = null; // the output row has it now; let it go with that
               return row;
             });

@@ -13,9 +13,9 @@ final class RowBatch<T> {
   /** Rows made at a time. */
   static final int ROWS = 8192;
 
-  /** Makes row {@code i} of a batch; called on several threads at once, each for its own rows. */
+  /** Makes row {@code i} of a batch on lane {@code lane}; called on several lanes at once, each for its own rows. */
   interface Maker<T> {
-    T make(int i) throws IOException;
+    T make(int lane, int i) throws IOException;
   }
 
   private final Object[] rows = new Object[ROWS];
@@ -31,7 +31,7 @@ final class RowBatch<T> {
   void fill(BlockJoin lanes, int n, Maker<T> maker) throws IOException {
     lanes.inLanes(n, (lane, from, to) -> {
       for (int i = from; i < to; i++) {
-        rows[i] = maker.make(i);
+        rows[i] = maker.make(lane, i);
       }
     });
     at = 0;

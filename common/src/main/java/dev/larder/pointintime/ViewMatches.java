@@ -1,6 +1,7 @@
 package dev.larder.pointintime;
 
 import dev.larder.core.v1.ValueType;
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
@@ -361,6 +362,51 @@ final class ViewMatches {
         long bits = state[s + NULL_BITS];
         for (int f = 0; f < width; f++) {
           out[at + f] = (bits & 1L << f) != 0 ? null : RawBatches.box(types[f], state[s + RAW_VALUES + f]);
+        }
+      }
+    }
+    return at + width;
+  }
+
+  /**
+   * Sets {@code nulls[at..at + width)} to whether each feature of chunk row {@code r}'s winner is null (all, if
+   * it has none); the first half of writing the row as a record, {@link #writeValues} the second.
+   */
+  int nullsOf(int r, boolean[] nulls, int at) {
+    int p = groups.positionOf[r];
+    if (p < 0 || state[p * stride + MATCHED] == 0) {
+      Arrays.fill(nulls, at, at + width, true);
+    } else if (!rawState) {
+      for (int f = 0; f < width; f++) {
+        nulls[at + f] = values[p * width + f] == null;
+      }
+    } else {
+      long bits = state[p * stride + NULL_BITS];
+      for (int f = 0; f < width; f++) {
+        nulls[at + f] = (bits & 1L << f) != 0;
+      }
+    }
+    return at + width;
+  }
+
+  /** Writes the non-null feature values of chunk row {@code r}'s winner as features {@code at...} of a record. */
+  int writeValues(int r, FeatureRowCodec.RecordWriter out, int at) {
+    int p = groups.positionOf[r];
+    if (p >= 0 && state[p * stride + MATCHED] != 0) {
+      if (!rawState) {
+        for (int f = 0; f < width; f++) {
+          Object v = values[p * width + f];
+          if (v != null) {
+            out.value(at + f, v);
+          }
+        }
+      } else {
+        int s = p * stride;
+        long bits = state[s + NULL_BITS];
+        for (int f = 0; f < width; f++) {
+          if ((bits & 1L << f) == 0) {
+            out.raw(at + f, state[s + RAW_VALUES + f]);
+          }
         }
       }
     }

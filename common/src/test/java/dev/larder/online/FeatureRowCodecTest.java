@@ -70,6 +70,20 @@ class FeatureRowCodecTest {
         assertThat(back[i]).isEqualTo(values[i]);
       }
     }
+    FeatureRowCodec.RecordWriter writer = codec.recordWriter();
+    boolean[] nulls = new boolean[values.length];
+    for (int i = 0; i < values.length; i++) {
+      nulls[i] = values[i] == null;
+    }
+    writer.start(event, created, nulls);
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null && FeatureRowCodec.isFixedWidth(types.get(i))) {
+        writer.raw(i, raw(types.get(i), values[i]));
+      } else if (values[i] != null) {
+        writer.value(i, values[i]);
+      }
+    }
+    assertThat(writer.finish()).as("value by value, fixed-width ones raw").isEqualTo(encoded);
     if (types.stream().allMatch(t -> !Values.isList(t))) {
       assertThat(scalars(codec, encoded)).usingRecursiveComparison().isEqualTo(back);
     } else {
@@ -126,6 +140,17 @@ class FeatureRowCodecTest {
   @Provide
   Arbitrary<Tuple.Tuple2<Integer, Long>> smallInts() {
     return Arbitraries.integers().between(-64, 63).flatMap(i -> Arbitraries.longs().between(-64, 63).map(l -> Tuple.of(i, l)));
+  }
+
+  private static long raw(ValueType t, Object v) {
+    return switch (t) {
+      case INT32 -> (Integer) v;
+      case INT64, TIMESTAMP -> (Long) v;
+      case FLOAT -> Float.floatToRawIntBits((Float) v);
+      case DOUBLE -> Double.doubleToRawLongBits((Double) v);
+      case BOOL -> (Boolean) v ? 1 : 0;
+      default -> throw new AssertionError(t + " has no raw form");
+    };
   }
 
   /** What {@link FeatureRowCodec#readScalars} hands out, in {@link FeatureRowCodec#decodeJava}'s Java forms. */
