@@ -30,6 +30,8 @@ final class BlockJoin implements AutoCloseable {
   private final JoinListener listener;
   private final ExecutorService pool;
   private final int threads;
+  /** The last block joined, whose state arrays the next block reuses. */
+  private Block last;
 
   /** @param keyColumns per view, where its join keys are in the entity rows */
   BlockJoin(List<ViewRequest> views, int[][] keyColumns, JoinListener listener) {
@@ -128,14 +130,30 @@ final class BlockJoin implements AutoCloseable {
     return (int) ((long) n * lane / threads);
   }
 
-  /** Each view's winners for the rows of {@code c}. */
+  /**
+   * Each view's winners for the rows of {@code c}. The previous block's winners are overwritten (their arrays
+   * are reused): call once every row of the previous block was handed on.
+   */
   Block join(EntityChunk c) throws IOException {
+    long[][] spare = new long[views.size()][];
+    if (last != null) {
+      for (int v = 0; v < spare.length; v++) {
+        spare[v] = last.views()[v].state();
+      }
+      last = null;
+    }
+    Block b = join(c, spare);
+    last = b;
+    return b;
+  }
+
+  private Block join(EntityChunk c, long[][] spare) throws IOException {
     AtomicLong progress = new AtomicLong();
     Map<List<Object>, FutureTask<KeyGroups>> groups = new ConcurrentHashMap<>();
     ViewMatches[] out = new ViewMatches[views.size()];
     if (pool == null) {
       for (int v = 0; v < out.length; v++) {
-        out[v] = match(v, c, groups, progress);
+        out[v] = match(v, c, groups, spare[v], progress);
         listener.advance(progress.getAndSet(0));
       }
       return new Block(c, out);
@@ -143,7 +161,7 @@ final class BlockJoin implements AutoCloseable {
     List<Future<ViewMatches>> futures = new ArrayList<>();
     for (int v = 0; v < out.length; v++) {
       int view = v;
-      futures.add(pool.submit(() -> match(view, c, groups, progress)));
+      futures.add(pool.submit(() -> match(view, c, groups, spare[view], progress)));
     }
     long reported = 0;
     try {
@@ -170,9 +188,9 @@ final class BlockJoin implements AutoCloseable {
     return new Block(c, out);
   }
 
-  private ViewMatches match(int v, EntityChunk c, Map<List<Object>, FutureTask<KeyGroups>> groups,
+  private ViewMatches match(int v, EntityChunk c, Map<List<Object>, FutureTask<KeyGroups>> groups, long[] spare,
                             AtomicLong progress) throws IOException {
-    ViewMatches m = new ViewMatches(views.get(v), c, keyGroups(v, c, groups));
+    ViewMatches m = new ViewMatches(views.get(v), c, keyGroups(v, c, groups), spare);
     m.join(progress);
     return m;
   }

@@ -60,17 +60,33 @@ final class ViewMatches {
   @SuppressWarnings("unused")
   private long loadedTimes;
 
-  ViewMatches(ViewRequest view, EntityChunk chunk, KeyGroups groups) {
+  /**
+   * @param spare the state array of the same view in the previous block, to reuse if large enough (null if
+   *     none): a block's state arrays are its largest, and allocating new ones each block filled the old
+   *     generation with garbage that took a full collection per block to free
+   */
+  ViewMatches(ViewRequest view, EntityChunk chunk, KeyGroups groups, long[] spare) {
     this.view = view;
     this.rule = view.rule();
     this.chunk = chunk;
     this.groups = groups;
     this.width = view.features().size();
     this.stride = mayBeRaw(view) ? RAW_VALUES + width : STRIDE;
-    this.state = new long[groups.positions() * stride];
+    int size = groups.positions() * stride;
+    if (spare != null && spare.length >= size) {
+      this.state = spare;
+      Arrays.fill(state, 0, size, 0L);
+    } else {
+      this.state = new long[size];
+    }
     for (int p = 0; p < groups.positions(); p++) {
       state[p * stride + TIME] = groups.times[p];
     }
+  }
+
+  /** The state array, for the same view's matches in the next block once this block's rows are written. */
+  long[] state() {
+    return state;
   }
 
   /**
@@ -146,7 +162,7 @@ final class ViewMatches {
    * @param progress counts history rows read, for progress display
    */
   void join(AtomicLong progress) throws IOException {
-    if (state.length == 0) {
+    if (groups.positions() == 0) {
       return; // no row of this chunk has a key for this view
     }
     long from = rule.hasTtl() && chunk.minTime > Long.MIN_VALUE + rule.ttlMicros()
@@ -158,7 +174,7 @@ final class ViewMatches {
       }
       return;
     }
-    values = new Object[state.length / stride * width];
+    values = new Object[groups.positions() * width];
     try (RowReader in = view.history().open(from, chunk.maxTime)) {
       HistoryColumns columns = HistoryColumns.of(in.schema(), view);
       KeyEncoder encoder = new KeyEncoder(columns.keys(), types(view.joinKeys()));
