@@ -2,10 +2,10 @@ package dev.larder.training;
 
 import dev.larder.disk.Folders;
 import dev.larder.offline.FlatParquetWriter;
-import dev.larder.online.FeatureRowCodec;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.RowWriter;
 import dev.larder.offline.RowWriters;
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.tasks.Tasks;
 import dev.larder.value.Column;
 import dev.larder.value.RowSchema;
@@ -107,21 +107,7 @@ final class ParquetParts implements AutoCloseable {
     Path file = dir.resolve("part-" + parts.size() + ".parquet");
     parts.add(pool.submit(() -> {
       try {
-        if (FlatParquetWriter.supports(schema)) {
-          try (FlatParquetWriter w = new FlatParquetWriter(file, schema)) {
-            for (int i = 0; i < count; i++) {
-              w.write(part[i], codec);
-              part[i] = null;
-            }
-          }
-        } else {
-          try (RowWriter w = RowWriters.parquet(file, schema)) {
-            for (int i = 0; i < count; i++) {
-              w.write(codec.decodeJava(part[i]));
-              part[i] = null;
-            }
-          }
-        }
+        writePart(file, part, count);
       } finally {
         inFlight.release();
       }
@@ -129,6 +115,25 @@ final class ParquetParts implements AutoCloseable {
     }));
     batch = new byte[partRows][];
     size = 0;
+  }
+
+  /** Writes records {@code [0, count)} of {@code part} to a part file, dropping each once written. */
+  private void writePart(Path file, byte[][] part, int count) throws IOException {
+    if (!FlatParquetWriter.supports(schema)) {
+      try (RowWriter w = RowWriters.parquet(file, schema)) { // list columns: through the record layer
+        for (int i = 0; i < count; i++) {
+          w.write(codec.decodeJava(part[i]));
+          part[i] = null;
+        }
+      }
+      return;
+    }
+    try (FlatParquetWriter w = new FlatParquetWriter(file, schema)) {
+      for (int i = 0; i < count; i++) {
+        w.write(part[i], codec);
+        part[i] = null;
+      }
+    }
   }
 
   /** Encodes the last part, waits for all, and copies their row groups into the output file. */

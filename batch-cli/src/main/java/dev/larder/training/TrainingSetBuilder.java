@@ -105,7 +105,7 @@ public final class TrainingSetBuilder {
           }
         }
       } else {
-        // records are cheap to hand over: the part threads decode and encode them while this one joins
+        // records are cheap to hand over: the part threads write them into Parquet while this one joins
         try (rows; ParquetParts writer = new ParquetParts(tmp, rows.schema(), rows.recordCodec(),
             ParquetParts.PART_ROWS)) {
           for (byte[] record = rows.nextRecord(); record != null; record = rows.nextRecord()) {

@@ -89,13 +89,18 @@ public final class FeatureRowCodec {
     }
     for (int i = 0; i < types.length; i++) {
       if (values[i] != null) {
-        try {
-          writeValue(types[i], values[i], w);
-        } catch (ClassCastException e) {
-          throw new IllegalArgumentException("feature at position " + i + " expects " + Values.typeName(types[i])
-              + ", got " + values[i].getClass().getSimpleName() + " " + values[i]);
-        }
+        writeFeature(i, values[i], w);
       }
+    }
+  }
+
+  /** Writes feature {@code i}'s Java value, naming the feature when the value has the wrong type. */
+  private void writeFeature(int i, Object v, ByteWriter w) {
+    try {
+      writeValue(types[i], v, w);
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("feature at position " + i + " expects " + Values.typeName(types[i])
+          + ", got " + v.getClass().getSimpleName() + " " + v);
     }
   }
 
@@ -129,17 +134,22 @@ public final class FeatureRowCodec {
       throw new IllegalArgumentException("expected " + types.length + " feature values, got " + raw.length);
     }
     writeHeader(event, created, w);
+    writeNullBits(nulls, w);
+    for (int i = 0; i < types.length; i++) {
+      if (!nulls[i]) {
+        writeRaw(types[i], raw[i], w);
+      }
+    }
+  }
+
+  /** The null bitmap of a row whose feature i is null when {@code nulls[i]}. */
+  private void writeNullBits(boolean[] nulls, ByteWriter w) {
     for (int base = 0; base < types.length; base += 8) {
       int bits = 0;
       for (int j = 0; j < 8 && base + j < types.length; j++) {
         bits |= nulls[base + j] ? 1 << j : 0;
       }
       w.write(bits);
-    }
-    for (int i = 0; i < types.length; i++) {
-      if (!nulls[i]) {
-        writeRaw(types[i], raw[i], w);
-      }
     }
   }
 
@@ -174,23 +184,12 @@ public final class FeatureRowCodec {
     public void start(long eventTimestampMicros, long createdTimestampMicros, boolean[] nulls) {
       w.reset();
       writeHeader(eventTimestampMicros, createdTimestampMicros, w);
-      for (int base = 0; base < types.length; base += 8) {
-        int bits = 0;
-        for (int j = 0; j < 8 && base + j < types.length; j++) {
-          bits |= nulls[base + j] ? 1 << j : 0;
-        }
-        w.write(bits);
-      }
+      writeNullBits(nulls, w);
     }
 
     /** The value of feature {@code i}, in its Java form (see {@link Values}). */
     public void value(int i, Object v) {
-      try {
-        writeValue(types[i], v, w);
-      } catch (ClassCastException e) {
-        throw new IllegalArgumentException("feature at position " + i + " expects " + Values.typeName(types[i])
-            + ", got " + v.getClass().getSimpleName() + " " + v);
-      }
+      writeFeature(i, v, w);
     }
 
     /** The value of fixed-width feature {@code i}, in raw form (see {@link #encodeRawTo}). */

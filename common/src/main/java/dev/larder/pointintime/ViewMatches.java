@@ -253,9 +253,9 @@ final class ViewMatches {
         if (available > chunk.maxTime || !rule.isFresh(Math.max(available, chunk.minTime), ets)) {
           continue; // no row of the chunk can see it
         }
-        int length = 8;
-        if (groups.oneInteger ? keyNull[r] : (length = encoder.encodeRaw(raw, nulls, r)) < 0) {
-          continue;
+        int length = groups.oneInteger ? (keyNull[r] ? -1 : 8) : encoder.encodeRaw(raw, nulls, r);
+        if (length < 0) {
+          continue; // a null key
         }
         int hash = groups.oneInteger ? KeyEncoder.hash(keys[r]) : KeyEncoder.hash(encoder.buffer(), length);
         slicesFor(ets, available);
@@ -367,11 +367,17 @@ final class ViewMatches {
     return matchedRows;
   }
 
+  /** The position of chunk row {@code r} if a history row matched it, else -1. */
+  private int winner(int r) {
+    int p = groups.positionOf[r];
+    return p >= 0 && state[p * stride + MATCHED] != 0 ? p : -1;
+  }
+
   /** Copies the winner's feature values of chunk row {@code r} into {@code out} from {@code at} (nulls if none). */
   int copyValues(int r, Object[] out, int at) {
-    int p = groups.positionOf[r];
+    int p = winner(r);
     int s = p * stride;
-    if (p >= 0 && state[s + MATCHED] != 0) {
+    if (p >= 0) {
       if (!rawState) {
         System.arraycopy(values, p * width, out, at, width);
       } else {
@@ -389,8 +395,8 @@ final class ViewMatches {
    * it has none); the first half of writing the row as a record, {@link #writeValues} the second.
    */
   int nullsOf(int r, boolean[] nulls, int at) {
-    int p = groups.positionOf[r];
-    if (p < 0 || state[p * stride + MATCHED] == 0) {
+    int p = winner(r);
+    if (p < 0) {
       Arrays.fill(nulls, at, at + width, true);
     } else if (!rawState) {
       for (int f = 0; f < width; f++) {
@@ -407,8 +413,8 @@ final class ViewMatches {
 
   /** Writes the non-null feature values of chunk row {@code r}'s winner as features {@code at...} of a record. */
   int writeValues(int r, FeatureRowCodec.RecordWriter out, int at) {
-    int p = groups.positionOf[r];
-    if (p >= 0 && state[p * stride + MATCHED] != 0) {
+    int p = winner(r);
+    if (p >= 0) {
       if (!rawState) {
         for (int f = 0; f < width; f++) {
           Object v = values[p * width + f];
