@@ -197,6 +197,15 @@ public final class FeatureRowCodec {
       writeRaw(types[i], v, w);
     }
 
+    /**
+     * The values of the first features, already encoded: {@code buf[from, to)} holds the values of a row of a
+     * codec whose types are this codec's first types, from its {@link #valuesOffset} to its end. Call it right
+     * after {@link #start}, whose nulls must agree with that row's.
+     */
+    public void encodedValues(byte[] buf, int from, int to) {
+      w.write(buf, from, to - from);
+    }
+
     /** The record. */
     public byte[] finish() {
       return w.toByteArray();
@@ -279,17 +288,98 @@ public final class FeatureRowCodec {
 
   /** Decodes a row's features to their Java form (see {@link Values}); for merging, tools and tests. */
   public Object[] decodeJava(byte[] row) {
-    ByteReader r = header(row);
+    return decodeJava(row, 0, row.length);
+  }
+
+  /** {@link #decodeJava(byte[])} of the row in {@code buf[off, off + len)}. */
+  public Object[] decodeJava(byte[] buf, int off, int len) {
+    ByteReader r = header(buf, off, len);
     int stored = (int) r.readVarint();
     int bitmapAt = r.position();
     r.skip((stored + 7) / 8);
     Object[] out = new Object[types.length];
     for (int i = 0; i < types.length && i < stored; i++) {
-      if (!isNull(row, bitmapAt, i)) {
+      if (!isNull(buf, bitmapAt, i)) {
         out[i] = readJava(types[i], r);
       }
     }
     return out;
+  }
+
+  /*
+   * Reading one feature, or copying all of them, from a row that sits inside a larger array (a page of rows
+   * kept in memory) without decoding the rest: for rows that are stored this way only to be passed on.
+   */
+
+  /** Sets {@code nulls[i]} for each feature i of the row at {@code buf[off...]}: whether it is null. */
+  public void nulls(byte[] buf, int off, boolean[] nulls) {
+    ByteReader r = header(buf, off, buf.length - off);
+    int stored = (int) r.readVarint();
+    int bitmapAt = r.position();
+    for (int i = 0; i < types.length; i++) {
+      nulls[i] = i >= stored || isNull(buf, bitmapAt, i);
+    }
+  }
+
+  /** Whether feature {@code i} of the row at {@code buf[off...]} is null. */
+  public boolean isNullAt(byte[] buf, int off, int i) {
+    ByteReader r = header(buf, off, buf.length - off);
+    int stored = (int) r.readVarint();
+    return i >= stored || isNull(buf, r.position(), i);
+  }
+
+  /**
+   * Feature {@code i} of the row in {@code buf[off, off + len)} in raw form (see {@link #encodeRawTo}), for a
+   * fixed-width feature that is not null.
+   *
+   * @throws IllegalArgumentException when the feature is null or not fixed-width
+   */
+  public long raw(byte[] buf, int off, int len, int i) {
+    if (!isFixedWidth(types[i])) {
+      throw new IllegalArgumentException("feature " + i + " is a " + types[i] + ", which has no raw form");
+    }
+    ByteReader r = header(buf, off, len);
+    int stored = (int) r.readVarint();
+    int bitmapAt = r.position();
+    if (i >= stored || isNull(buf, bitmapAt, i)) {
+      throw new IllegalArgumentException("feature " + i + " is null");
+    }
+    r.skip((stored + 7) / 8);
+    for (int f = 0; f < i; f++) {
+      if (!isNull(buf, bitmapAt, f)) {
+        skipValue(types[f], r);
+      }
+    }
+    return switch (types[i]) {
+      case INT32 -> ByteReader.unzigzag32((int) r.readVarint());
+      case INT64 -> ByteReader.unzigzag64(r.readVarint());
+      case FLOAT -> r.readInt();
+      case DOUBLE, TIMESTAMP -> r.readLong();
+      default -> r.readByte() != 0 ? 1 : 0;
+    };
+  }
+
+  /** Where the first feature value of the row at {@code buf[off...]} starts: the row's values run from there to its end. */
+  public static int valuesOffset(byte[] buf, int off) {
+    ByteReader r = new ByteReader(buf, off + HEADER, buf.length);
+    int stored = (int) r.readVarint();
+    return r.position() + (stored + 7) / 8;
+  }
+
+  private static void skipValue(ValueType t, ByteReader r) {
+    switch (t) {
+      case INT32, INT64 -> r.readVarint();
+      case FLOAT -> r.skip(4);
+      case DOUBLE, TIMESTAMP -> r.skip(8);
+      case BOOL -> r.skip(1);
+      case STRING, BYTES -> r.skip(r.readLength());
+      default -> {
+        ValueType element = ValueType.forNumber(t.getNumber() - 10);
+        for (int n = r.readLength(); n > 0; n--) {
+          skipValue(element, r);
+        }
+      }
+    }
   }
 
   /**
@@ -339,13 +429,17 @@ public final class FeatureRowCodec {
   }
 
   private static ByteReader header(byte[] row) {
-    if (row.length < HEADER + 1) {
-      throw new IllegalArgumentException("online row of " + row.length + " bytes is too short");
+    return header(row, 0, row.length);
+  }
+
+  private static ByteReader header(byte[] buf, int off, int len) {
+    if (len < HEADER + 1) {
+      throw new IllegalArgumentException("online row of " + len + " bytes is too short");
     }
-    if (row[0] != FORMAT) {
-      throw new IllegalArgumentException("online row has format " + row[0] + "; this version reads format " + FORMAT);
+    if (buf[off] != FORMAT) {
+      throw new IllegalArgumentException("online row has format " + buf[off] + "; this version reads format " + FORMAT);
     }
-    return new ByteReader(row, HEADER, row.length);
+    return new ByteReader(buf, off + HEADER, off + len);
   }
 
   private static boolean isNull(byte[] row, int bitmapAt, int i) {

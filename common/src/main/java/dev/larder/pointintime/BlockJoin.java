@@ -50,9 +50,8 @@ final class BlockJoin implements AutoCloseable {
   record Block(EntityChunk rows, ViewMatches[] views) {
     /** The output row of block row {@code i}: the entity row, then each view's features (nulls if none). */
     Object[] output(int i, int width) {
-      Object[] in = rows.rows[i];
-      Object[] out = new Object[width];
-      System.arraycopy(in, 0, out, 0, in.length);
+      Object[] in = rows.row(i);
+      Object[] out = Arrays.copyOf(in, width);
       int col = in.length;
       for (ViewMatches m : views) {
         col = m.copyValues(i, out, col);
@@ -62,25 +61,19 @@ final class BlockJoin implements AutoCloseable {
 
     /**
      * The output row of block row {@code i} as a record of {@code out}'s codec, with {@code rowNumber} in its
-     * event timestamp slot: {@link #output} encoded, without boxing the raw winners. {@code nulls} is scratch
-     * space of at least the output's width; both are the calling thread's own.
+     * event timestamp slot: {@link #output} encoded, with the entity values copied as they are encoded and
+     * without boxing the raw winners. {@code nulls} is scratch space of at least the output's width; both are
+     * the calling thread's own.
      */
     byte[] record(int i, long rowNumber, FeatureRowCodec.RecordWriter out, boolean[] nulls) {
-      Object[] in = rows.rows[i];
-      for (int c = 0; c < in.length; c++) {
-        nulls[c] = in[c] == null;
-      }
-      int col = in.length;
+      rows.nullsOf(i, nulls);
+      int col = rows.width();
       for (ViewMatches m : views) {
         col = m.nullsOf(i, nulls, col);
       }
       out.start(rowNumber, 0, nulls);
-      for (int c = 0; c < in.length; c++) {
-        if (in[c] != null) {
-          out.value(c, in[c]);
-        }
-      }
-      col = in.length;
+      rows.writeValues(i, out);
+      col = rows.width();
       for (ViewMatches m : views) {
         col = m.writeValues(i, out, col);
       }

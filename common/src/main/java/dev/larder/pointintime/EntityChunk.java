@@ -1,6 +1,9 @@
 package dev.larder.pointintime;
 
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.value.RowReader;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,32 +12,94 @@ import java.util.List;
  * output rows), their timestamps, their input row numbers, and their order by time, which every view's matching
  * needs. A block is either consecutive input rows or, when the input needs several blocks, a time range of them
  * read back from {@link TimeSortedRows}.
+ *
+ * <p>The rows are kept encoded ({@link FeatureRowCodec} records of the entity columns, time and row number in
+ * the timestamp slots), back to back in large pages that the {@link Filler} reuses for its next block. The join
+ * reads only their keys and copies the rest into the output unchanged, so it never needs them as objects: kept
+ * as boxed rows, a block was millions of small objects that every young collection copied and that then filled
+ * the old generation, a full collection per block.
  */
 final class EntityChunk {
-  final Object[][] rows;
   final long[] times;
   /** Row indices ordered by time (stable). */
   final int[] byTime;
   final long minTime;
   final long maxTime;
+  private final FeatureRowCodec codec;
+  private final byte[][] pages;
+  /** Where each row's record is: page index in the high 32 bits, offset in the page in the low ones. */
+  private final long[] at;
+  private final int[] lengths;
   /** The input row number (from 0) of each row. */
   private final long[] rowNumbers;
 
-  private EntityChunk(Object[][] rows, long[] times, long[] rowNumbers) {
-    this.rows = rows;
+  private EntityChunk(FeatureRowCodec codec, byte[][] pages, long[] at, int[] lengths, long[] times,
+                      long[] rowNumbers) {
+    this.codec = codec;
+    this.pages = pages;
+    this.at = at;
+    this.lengths = lengths;
     this.times = times;
     this.rowNumbers = rowNumbers;
     this.byTime = sortByTime(times);
-    this.minTime = rows.length == 0 ? 0 : times[byTime[0]];
-    this.maxTime = rows.length == 0 ? 0 : times[byTime[rows.length - 1]];
+    this.minTime = times.length == 0 ? 0 : times[byTime[0]];
+    this.maxTime = times.length == 0 ? 0 : times[byTime[times.length - 1]];
   }
 
   int size() {
-    return rows.length;
+    return times.length;
   }
 
   long rowNumber(int i) {
     return rowNumbers[i];
+  }
+
+  /** Entity columns. */
+  int width() {
+    return codec.types().size();
+  }
+
+  /** Row {@code i}'s values, in the entity columns' Java form. */
+  Object[] row(int i) {
+    return codec.decodeJava(page(i), offset(i), lengths[i]);
+  }
+
+  /** Whether column {@code c} of row {@code i} is null. */
+  boolean isNull(int i, int c) {
+    return codec.isNullAt(page(i), offset(i), c);
+  }
+
+  /** Column {@code c} of row {@code i}, a fixed-width column that is not null there, in raw form. */
+  long raw(int i, int c) {
+    return codec.raw(page(i), offset(i), lengths[i], c);
+  }
+
+  /** Row {@code i}'s record, in the form {@link TimeSortedRows} spills. */
+  void writeTo(int i, RecordFile.Writer out) throws IOException {
+    out.write(page(i), offset(i), lengths[i]);
+  }
+
+  /**
+   * Sets {@code nulls[c]} for each entity column c of row {@code i}: the start of an output record's nulls, whose
+   * first values {@link #writeValues} then copies.
+   */
+  void nullsOf(int i, boolean[] nulls) {
+    codec.nulls(page(i), offset(i), nulls);
+  }
+
+  /** Copies row {@code i}'s encoded values into {@code out}, just started with {@link #nullsOf}'s nulls. */
+  void writeValues(int i, FeatureRowCodec.RecordWriter out) {
+    byte[] page = page(i);
+    int off = offset(i);
+    out.encodedValues(page, FeatureRowCodec.valuesOffset(page, off), off + lengths[i]);
+  }
+
+  private byte[] page(int i) {
+    return pages[(int) (at[i] >>> 32)];
+  }
+
+  private int offset(int i) {
+    return (int) at[i];
   }
 
   /**
@@ -42,19 +107,37 @@ final class EntityChunk {
    * the budget, or until {@code maxRows}.
    */
   static final class Filler {
+    /** Heap per row besides its record: time, row number, place, length, and its slot in the time order. */
+    static final long BYTES_PER_ROW = 8 + 8 + 8 + 4 + 4;
+
+    private final FeatureRowCodec codec;
     private final int maxRows;
     private final long budgetBytes;
     private final long bytesPerRow;
-    private Object[][] rows = new Object[1024][];
+    /**
+     * Bytes per page of records, a small part of the budget (what a block leaves empty in its last page, and
+     * each page at its end, is not counted); a larger record gets a page of its own size.
+     */
+    private final int pageBytes;
+    private final List<byte[]> pages = new ArrayList<>();
+    /** The page being filled, -1 before the first record of a block; and its bytes used. */
+    private int page = -1;
+    private int used;
+    private long[] at = new long[1024];
+    private int[] lengths = new int[1024];
     private long[] times = new long[1024];
     private long[] rowNumbers = new long[1024];
     private int n;
     private long bytes;
+    private long recordBytes;
 
-    Filler(int maxRows, long budgetBytes, long bytesPerRow) {
+    /** @param codec the encoding of the entity columns */
+    Filler(FeatureRowCodec codec, int maxRows, long budgetBytes, long bytesPerRow) {
+      this.codec = codec;
       this.maxRows = maxRows;
       this.budgetBytes = budgetBytes;
       this.bytesPerRow = bytesPerRow;
+      this.pageBytes = (int) Math.max(4096, Math.min(1 << 20, budgetBytes / 64));
     }
 
     /** Whether the block is full; never while it is empty. */
@@ -66,33 +149,61 @@ final class EntityChunk {
       return n;
     }
 
-    /** The heap the rows are estimated to take, besides what the join keeps per row. */
+    /** The heap the rows' records take, besides what the join keeps per row. */
     long rowBytes() {
-      return bytes - n * bytesPerRow;
+      return recordBytes;
     }
 
+    /** Adds a row of values of the codec's types. */
     void add(Object[] row, long time, long rowNumber) {
-      if (n == rows.length) {
-        rows = Arrays.copyOf(rows, n * 2);
+      addRecord(codec.encode(time, rowNumber, row), time, rowNumber);
+    }
+
+    /** Adds a row encoded with the codec, with {@code time} and {@code rowNumber} in its timestamp slots. */
+    void addRecord(byte[] record, long time, long rowNumber) {
+      if (n == at.length) {
+        at = Arrays.copyOf(at, n * 2);
+        lengths = Arrays.copyOf(lengths, n * 2);
         times = Arrays.copyOf(times, n * 2);
         rowNumbers = Arrays.copyOf(rowNumbers, n * 2);
       }
-      rows[n] = row;
+      if (page < 0 || used + record.length > pages.get(page).length) {
+        nextPage(record.length);
+      }
+      System.arraycopy(record, 0, pages.get(page), used, record.length);
+      at[n] = ((long) page << 32) | used;
+      lengths[n] = record.length;
       times[n] = time;
       rowNumbers[n] = rowNumber;
+      used += record.length;
       n++;
-      bytes += bytesPerRow + heapBytes(row);
+      bytes += bytesPerRow + record.length;
+      recordBytes += record.length;
+    }
+
+    /** Moves on to the next page, reusing the previous block's if it is large enough. */
+    private void nextPage(int atLeast) {
+      page++;
+      used = 0;
+      if (page == pages.size()) {
+        pages.add(new byte[Math.max(pageBytes, atLeast)]);
+      } else if (pages.get(page).length < atLeast) {
+        pages.set(page, new byte[Math.max(pageBytes, atLeast)]);
+      }
     }
 
     /**
-     * The block of the rows added so far, sorted by time; the filler is empty again afterwards, and keeps its
-     * arrays for the next block instead of growing them again.
+     * The block of the rows added so far, sorted by time; the filler is empty again afterwards. The block's
+     * records stay in the filler's pages, which its next rows overwrite: use the block before adding more.
      */
     EntityChunk take() {
-      EntityChunk c = new EntityChunk(Arrays.copyOf(rows, n), Arrays.copyOf(times, n), Arrays.copyOf(rowNumbers, n));
-      Arrays.fill(rows, 0, n, null);
+      EntityChunk c = new EntityChunk(codec, pages.toArray(new byte[0][]), Arrays.copyOf(at, n),
+          Arrays.copyOf(lengths, n), Arrays.copyOf(times, n), Arrays.copyOf(rowNumbers, n));
       n = 0;
       bytes = 0;
+      recordBytes = 0;
+      page = -1;
+      used = 0;
       return c;
     }
   }
@@ -109,32 +220,6 @@ final class EntityChunk {
           + "' is null; every entity row needs a timestamp");
     }
     return ((Number) t).longValue();
-  }
-
-  /** A rough size of a row and its values in the heap. */
-  static long heapBytes(Object[] row) {
-    long b = 16 + 4L * row.length;
-    for (Object v : row) {
-      b += valueBytes(v);
-    }
-    return b;
-  }
-
-  private static long valueBytes(Object v) {
-    if (v == null || v instanceof Boolean) {
-      return 0;
-    } else if (v instanceof String s) {
-      return 40 + s.length();
-    } else if (v instanceof byte[] b) {
-      return 16 + b.length;
-    } else if (v instanceof List<?> l) {
-      long b = 40 + 4L * l.size();
-      for (Object e : l) {
-        b += valueBytes(e);
-      }
-      return b;
-    }
-    return 16;
   }
 
   /**

@@ -54,11 +54,11 @@ final class KeyGroups {
       KeyIndex index = new KeyIndex(i - from);
       for (int j = from; j < i; j++) {
         int id;
+        int r = chunk.byTime[j];
         if (oneInteger) {
-          Object key = chunk.rows[chunk.byTime[j]][keyColumns[0]];
-          id = key == null ? -1 : groups + index.addLong(((Number) key).longValue());
+          id = chunk.isNull(r, keyColumns[0]) ? -1 : groups + index.addLong(chunk.raw(r, keyColumns[0]));
         } else {
-          int length = encoder.encodeInPlace(chunk.rows[chunk.byTime[j]]);
+          int length = encoder.encodeInPlace(chunk.row(r));
           id = length < 0 ? -1
               : groups + index.add(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length));
         }

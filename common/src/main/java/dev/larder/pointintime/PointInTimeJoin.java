@@ -74,7 +74,7 @@ public final class PointInTimeJoin {
       int ts = requireColumn(schema, timestampColumn, "entity rows");
       int[][] keyColumns = new int[views.size()][];
       int maxWidth = 1;
-      long bytesPerRow = 8 + 8 + 4 + 8;
+      long bytesPerRow = EntityChunk.Filler.BYTES_PER_ROW;
       Set<List<Object>> groups = new HashSet<>(); // views with the same key and TTL share key groups
       for (int v = 0; v < views.size(); v++) {
         ViewRequest view = views.get(v);
@@ -144,7 +144,8 @@ public final class PointInTimeJoin {
     /** Reads all entity rows from {@code in} and joins them; the output is then read from the result. */
     Output start(RowReader in) throws IOException {
       RowSchema out = outputSchema(in.schema(), views);
-      EntityChunk.Filler block = new EntityChunk.Filler(maxRows, budgetBytes, bytesPerRow);
+      FeatureRowCodec entityCodec = JoinedRows.recordCodec(in.schema());
+      EntityChunk.Filler block = new EntityChunk.Filler(entityCodec, maxRows, budgetBytes, bytesPerRow);
       listener.step("reading entity rows", -1);
       long n = 0;
       Object[] row;
@@ -155,18 +156,19 @@ public final class PointInTimeJoin {
         return inInputOrder(join(block.take(), "all " + String.format("%,d", n)), out);
       }
       dir = Files.createTempDirectory(spillDir, ".larder-pit-");
-      sorted = new TimeSortedRows(dir, in.schema());
+      sorted = new TimeSortedRows(dir);
+      long recordBytes = 0;
       do {
         if (block.full()) {
           listener.step("sorting entity rows by time: writing rows up to " + String.format("%,d", n), -1);
-          long bytes = block.rowBytes();
-          sorted.addRun(block.take(), bytes, join);
+          recordBytes += block.rowBytes();
+          sorted.addRun(block.take(), join);
         }
         block.add(row, EntityChunk.time(row, timestamp, timestampColumn, in), n++);
       } while ((row = in.next()) != null);
-      long lastBytes = block.rowBytes();
-      sorted.addRun(block.take(), lastBytes, join);
-      order = new InputOrder(dir, out, n, rangeRows(sorted.averageRowBytes()), join.lanes());
+      recordBytes += block.rowBytes();
+      sorted.addRun(block.take(), join);
+      order = new InputOrder(dir, out, n, rangeRows(recordBytes / n), join.lanes());
       FeatureRowCodec codec = JoinedRows.recordCodec(out);
       int blocks = 0;
       for (EntityChunk c; (c = sorted.next(block)) != null; ) {
@@ -208,10 +210,11 @@ public final class PointInTimeJoin {
 
     /**
      * Rows of output per range of {@link InputOrder}, so that one range fits half the budget: while a range is
-     * written out, the writer holds rows and buffers of its own.
+     * written out, the writer holds rows and buffers of its own. {@code entityRecordBytes} is the average
+     * size of an entity row's record, which starts the output row's.
      */
-    private int rangeRows(long entityRowBytes) {
-      long perRow = entityRowBytes;
+    private int rangeRows(long entityRecordBytes) {
+      long perRow = 16 + entityRecordBytes;
       for (ViewRequest v : views) {
         perRow += v.features().size() * ViewMatches.BYTES_PER_VALUE;
       }
@@ -253,9 +256,7 @@ public final class PointInTimeJoin {
             int from = pos;
             int n = Math.min(RowBatch.ROWS, b.rows().size() - from);
             batch.fill(join, n, (lane, i) -> {
-              T row = maker.make(lane, from + i);
-              b.rows().rows[from + i] = null; // the output row has it now; let it go with that
-              return row;
+              return maker.make(lane, from + i);
             });
             pos += n;
           }

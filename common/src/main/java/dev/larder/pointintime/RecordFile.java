@@ -37,24 +37,29 @@ final class RecordFile {
     }
 
     void write(byte[] record) throws IOException {
+      write(record, 0, record.length);
+    }
+
+    /** Writes the record in {@code b[off, off + len)}. */
+    void write(byte[] b, int off, int len) throws IOException {
       if (out == null) {
         if (written) {
           throw new IllegalStateException(file + " is closed");
         }
         written = true;
-        buf = new byte[Math.max(bufferBytes, 4 + record.length)];
+        buf = new byte[Math.max(bufferBytes, 4 + len)];
         out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE);
       }
-      int n = 4 + record.length;
+      int n = 4 + len;
       if (size + n > buf.length) {
         flush();
         if (n > buf.length) {
           buf = new byte[n];
         }
       }
-      INT.set(buf, size, record.length);
-      System.arraycopy(record, 0, buf, size + 4, record.length);
+      INT.set(buf, size, len);
+      System.arraycopy(b, off, buf, size + 4, len);
       size += n;
     }
 

@@ -1,8 +1,6 @@
 package dev.larder.pointintime;
 
 import dev.larder.online.FeatureRowCodec;
-import dev.larder.value.Column;
-import dev.larder.value.RowSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,56 +23,40 @@ final class TimeSortedRows implements AutoCloseable {
   private static final int WRITE_BUFFER = 1 << 20;
 
   private final Path dir;
-  private final FeatureRowCodec codec;
   private final List<Path> runs = new ArrayList<>();
   private final List<RecordFile.Reader> readers = new ArrayList<>();
   private PriorityQueue<Head> heads;
   private long rows;
-  private long rowBytes;
 
-  /** Rows of {@code schema}, spilled to files in {@code dir} (which the caller deletes). */
-  TimeSortedRows(Path dir, RowSchema schema) {
+  /** Rows spilled to files in {@code dir} (which the caller deletes). */
+  TimeSortedRows(Path dir) {
     this.dir = dir;
-    this.codec = new FeatureRowCodec(schema.columns().stream().map(Column::type).toList());
   }
 
   /**
    * Writes the rows of a block, in time order, as sorted runs: one per lane of {@code lanes}, each the next
-   * stretch of the block's time order. The rows are encoded first, in input order and on all lanes, and then
-   * written in time order: encoding them in time order visited a row and its boxed values at random, a cache
-   * miss each, which made encoding most of the time of sorting.
+   * stretch of the block's time order.
    */
-  void addRun(EntityChunk c, long heapBytes, BlockJoin lanes) throws IOException {
+  void addRun(EntityChunk c, BlockJoin lanes) throws IOException {
     Path[] files = new Path[lanes.lanes()];
     for (int l = 0; l < files.length; l++) {
       files[l] = dir.resolve("entities-" + runs.size() + ".run");
       runs.add(files[l]);
     }
-    byte[][] records = new byte[c.size()][];
-    lanes.inLanes(c.size(), (lane, from, to) -> {
-      for (int i = from; i < to; i++) {
-        records[i] = codec.encode(c.times[i], c.rowNumber(i), c.rows[i]);
-      }
-    });
     lanes.inLanes(c.size(), (lane, from, to) -> {
       try (RecordFile.Writer w = new RecordFile.Writer(files[lane], WRITE_BUFFER)) {
         for (int k = from; k < to; k++) {
-          w.write(records[c.byTime[k]]);
+          c.writeTo(c.byTime[k], w);
         }
       }
     });
     rows += c.size();
-    rowBytes += heapBytes;
   }
 
   long rows() {
     return rows;
   }
 
-  /** The estimated heap of an entity row, on average. */
-  long averageRowBytes() {
-    return rows == 0 ? 0 : rowBytes / rows;
-  }
 
   /** The next block in time order (equal times by row number), filled to the filler's budget; null at the end. */
   EntityChunk next(EntityChunk.Filler filler) throws IOException {
@@ -91,7 +73,7 @@ final class TimeSortedRows implements AutoCloseable {
     }
     while (!filler.full() && !heads.isEmpty()) {
       Head h = heads.poll();
-      filler.add(codec.decodeJava(h.record), h.time, h.rowNumber);
+      filler.addRecord(h.record, h.time, h.rowNumber);
       advance(h);
     }
     return filler.size() == 0 ? null : filler.take();

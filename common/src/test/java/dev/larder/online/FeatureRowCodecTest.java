@@ -97,6 +97,55 @@ class FeatureRowCodecTest {
     }
   }
 
+  /**
+   * A row inside a larger array (a page of rows) reads in place as on its own; and its values, copied encoded
+   * into a wider row that starts with its columns, give that row's encoding.
+   */
+  @Property(tries = 300)
+  void readsInPlaceAndCopiesValuesIntoAWiderRow(@ForAll("rows") List<Typed> row, @ForAll("rows") List<Typed> more,
+                                                @ForAll long event) {
+    List<ValueType> types = row.stream().map(Typed::type).toList();
+    Object[] values = row.stream().map(Typed::value).toArray();
+    FeatureRowCodec codec = new FeatureRowCodec(types);
+    byte[] alone = codec.encode(event, 7, values);
+    byte[] page = new byte[alone.length + 13];
+    int off = 5;
+    System.arraycopy(alone, 0, page, off, alone.length);
+    Arrays.fill(page, off + alone.length, page.length, (byte) 0x7F);
+
+    assertThat(codec.decodeJava(page, off, alone.length)).usingRecursiveComparison().isEqualTo(codec.decodeJava(alone));
+    boolean[] nulls = new boolean[types.size() + more.size()];
+    codec.nulls(page, off, nulls);
+    for (int i = 0; i < values.length; i++) {
+      assertThat(nulls[i]).as("null %d", i).isEqualTo(values[i] == null);
+      assertThat(codec.isNullAt(page, off, i)).isEqualTo(values[i] == null);
+      if (values[i] != null && FeatureRowCodec.isFixedWidth(types.get(i))) {
+        assertThat(codec.raw(page, off, alone.length, i)).as("raw %d", i).isEqualTo(raw(types.get(i), values[i]));
+      } else if (values[i] == null && !types.isEmpty()) {
+        int feature = i;
+        assertThatThrownBy(() -> codec.raw(page, off, alone.length, feature)).isInstanceOf(IllegalArgumentException.class);
+      }
+    }
+
+    List<ValueType> wideTypes = new ArrayList<>(types);
+    more.forEach(t -> wideTypes.add(t.type()));
+    Object[] wideValues = Arrays.copyOf(values, wideTypes.size());
+    for (int i = 0; i < more.size(); i++) {
+      wideValues[values.length + i] = more.get(i).value();
+      nulls[values.length + i] = more.get(i).value() == null;
+    }
+    FeatureRowCodec wide = new FeatureRowCodec(wideTypes);
+    FeatureRowCodec.RecordWriter writer = wide.recordWriter();
+    writer.start(event, 9, nulls);
+    writer.encodedValues(page, FeatureRowCodec.valuesOffset(page, off), off + alone.length);
+    for (int i = values.length; i < wideValues.length; i++) {
+      if (wideValues[i] != null) {
+        writer.value(i, wideValues[i]);
+      }
+    }
+    assertThat(writer.finish()).isEqualTo(wide.encode(event, 9, wideValues));
+  }
+
   @Test
   void aRowWrittenBeforeAFeatureWasAppendedDecodesItAsNull() {
     byte[] old = new FeatureRowCodec(List.of(ValueType.INT64)).encode(10, 20, new Object[] {5L});
