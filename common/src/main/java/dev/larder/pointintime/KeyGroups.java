@@ -45,20 +45,27 @@ final class KeyGroups {
     this.oneInteger = KeyEncoder.oneInteger(keyTypes);
     int[] groupOf = new int[n];
     int[] counts = new int[n + 1];
+    // one integer: the keys in time order (null ones flagged in nullKey), so that each slice knows its range
+    long[] keys = oneInteger ? new long[n] : null;
+    boolean[] nullKey = oneInteger ? new boolean[n] : null;
+    for (int j = 0; oneInteger && j < n; j++) {
+      int r = chunk.byTime[j];
+      nullKey[j] = chunk.isNull(r, keyColumns[0]);
+      keys[j] = nullKey[j] ? 0 : chunk.raw(r, keyColumns[0]);
+    }
     int groups = 0;
     for (int s = 0, i = 0; s < count; s++) {
       int from = i;
       while (i < n && (s == count - 1 || sliceOf(chunk.times[chunk.byTime[i]]) == s)) {
         i++;
       }
-      KeyIndex index = new KeyIndex(i - from);
+      KeyIndex index = oneInteger ? integerIndex(keys, nullKey, from, i) : new KeyIndex(i - from);
       for (int j = from; j < i; j++) {
         int id;
-        int r = chunk.byTime[j];
         if (oneInteger) {
-          id = chunk.isNull(r, keyColumns[0]) ? -1 : groups + index.addLong(chunk.raw(r, keyColumns[0]));
+          id = nullKey[j] ? -1 : groups + index.addLong(keys[j]);
         } else {
-          int length = encoder.encodeInPlace(chunk.row(r));
+          int length = encoder.encodeInPlace(chunk.row(chunk.byTime[j]));
           id = length < 0 ? -1
               : groups + index.add(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length));
         }
@@ -90,6 +97,19 @@ final class KeyGroups {
         times[p] = chunk.times[r];
       }
     }
+  }
+
+  /** A table for the integer keys {@code keys[from, to)}: indexed by key if they are dense enough, else hashed. */
+  private static KeyIndex integerIndex(long[] keys, boolean[] nullKey, int from, int to) {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (int j = from; j < to; j++) {
+      if (!nullKey[j]) {
+        min = Math.min(min, keys[j]);
+        max = Math.max(max, keys[j]);
+      }
+    }
+    return KeyIndex.indexesByKey(min, max, to - from) ? new KeyIndex(min, max) : new KeyIndex(to - from);
   }
 
   /** Positions: block rows with a non-null key. */

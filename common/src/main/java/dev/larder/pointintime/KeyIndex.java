@@ -13,6 +13,12 @@ import java.util.Arrays;
  * {@link #seal} shrinks the table to its keys and adds a filter of about a byte per key (two bits of one word per
  * key, as a blocked Bloom filter), small enough to stay in the cache, that turns most absent keys away before
  * the table is read.
+ *
+ * <p>Integer keys that are dense, as ids handed out in sequence usually are, get a table without hashing instead:
+ * an array indexed by key minus the smallest key (DuckDB's "perfect hash join"), either from the start when the
+ * caller knows the keys' range ({@link #KeyIndex(long, long)}) or when sealed. Adding or finding a key is then one
+ * access to an array several times smaller than the slots, and needs no filter: the slots, sized for a block's
+ * rows, were tens of megabytes, and filling them a cache miss per row.
  */
 final class KeyIndex {
   /** Most keys; ids fit in 26 bits of a slot. */
@@ -30,6 +36,13 @@ final class KeyIndex {
   private int[] offsets = new int[1025];
   private byte[] bytes = new byte[8 * 1024];
   private int size;
+  /** Whether every key was added as an integer, and the smallest and largest so far. */
+  private boolean onlyLongs = true;
+  private long minKey = Long.MAX_VALUE;
+  private long maxKey = Long.MIN_VALUE;
+  /** If the keys are dense integers: id + 1 at index key - {@link #minKey}, 0 if absent; else null. */
+  private int[] direct;
+  private boolean sealed;
 
   /** An index for at most {@code maxKeys} distinct keys. */
   KeyIndex(int maxKeys) {
@@ -39,6 +52,26 @@ final class KeyIndex {
     int capacity = capacity(maxKeys);
     this.slots = new long[2 * capacity];
     this.mask = capacity - 1;
+  }
+
+  /**
+   * An index of integer keys in {@code [min, max]} (see {@link #indexesByKey}), which only {@link #addLong} may add
+   * to.
+   */
+  KeyIndex(long min, long max) {
+    this.direct = new int[(int) (max - min + 1)];
+    this.minKey = min;
+    this.maxKey = max;
+    this.onlyLongs = true;
+  }
+
+  /**
+   * Whether integer keys in {@code [min, max]}, for {@code rows} rows, get a table indexed by key: when it
+   * takes at most 4 entries per row, so at most the memory the slots would ({@link #bytesPerKey}).
+   */
+  static boolean indexesByKey(long min, long max, int rows) {
+    long range = max - min; // negative if it overflows
+    return rows > 0 && range >= 0 && range < 4L * rows && range < Integer.MAX_VALUE - 8;
   }
 
   /** Slots for {@code keys} keys: a power of two, at most half full. */
@@ -56,7 +89,21 @@ final class KeyIndex {
    * the filter that finds consult first. Ids stay as they were.
    */
   void seal() {
-    if (filter != null) {
+    if (sealed) {
+      return;
+    }
+    sealed = true;
+    if (direct != null) {
+      return;
+    }
+    if (dense()) {
+      direct = new int[(int) (maxKey - minKey + 1)];
+      for (int s = 1; s < slots.length; s += 2) {
+        if (slots[s] != 0) {
+          direct[(int) (slots[s - 1] - minKey)] = (int) (slots[s] & ID_MASK);
+        }
+      }
+      slots = null;
       return;
     }
     int capacity = capacity(size);
@@ -87,6 +134,16 @@ final class KeyIndex {
     }
   }
 
+  /** Whether the keys are integers whose range is at most four times their number (see the class comment). */
+  private boolean dense() {
+    return onlyLongs && indexesByKey(minKey, maxKey, size);
+  }
+
+  /** Whether the index was sealed into a table indexed by key (see the class comment). */
+  boolean isDirect() {
+    return direct != null;
+  }
+
   /** Whether a key of this hash may be in the sealed table: false means it is certainly absent. */
   private boolean mayContain(int hash) {
     long h = filterHash(hash);
@@ -114,6 +171,10 @@ final class KeyIndex {
   /** The id of the first {@code length} bytes of {@code key}, added if new. */
   int add(byte[] key, int length, int hash) {
     requireOpen();
+    if (direct != null) {
+      throw new IllegalStateException("an index of integer keys by key takes only addLong");
+    }
+    onlyLongs = false;
     long prefix = prefix(key, length);
     long tag = tag(hash, length);
     int slot = slotOf(key, length, hash, prefix, tag);
@@ -145,6 +206,16 @@ final class KeyIndex {
    */
   int addLong(long key) {
     requireOpen();
+    if (direct != null) {
+      long d = key - minKey;
+      if (d < 0 || d >= direct.length) {
+        throw new IllegalArgumentException("key " + key + " is outside the index's range " + minKey + ".." + maxKey);
+      }
+      if (direct[(int) d] == 0) {
+        direct[(int) d] = ++size;
+      }
+      return direct[(int) d] - 1;
+    }
     int hash = KeyEncoder.hash(key);
     long tag = tag(hash, 8);
     int slot = slotOfLong(key, tag, hash);
@@ -157,6 +228,8 @@ final class KeyIndex {
     }
     offsets[size + 1] = offsets[size];
     size++;
+    minKey = Math.min(minKey, key);
+    maxKey = Math.max(maxKey, key);
     slots[2 * slot] = key;
     slots[2 * slot + 1] = tag | size;
     return size - 1;
@@ -164,6 +237,10 @@ final class KeyIndex {
 
   /** The id of a key that is one integer, or -1 if absent; {@code hash} is {@link KeyEncoder#hash(long)}. */
   int findLong(long key, int hash) {
+    if (direct != null) {
+      long d = key - minKey;
+      return d >= 0 && d < direct.length ? direct[(int) d] - 1 : -1;
+    }
     if (filter != null && !mayContain(hash)) {
       return -1;
     }
@@ -184,6 +261,9 @@ final class KeyIndex {
 
   /** The id of the first {@code length} bytes of {@code key}, or -1 if absent. */
   int find(byte[] key, int length, int hash) {
+    if (direct != null) {
+      return length == 8 ? findLong(prefix(key, 8), hash) : -1; // an integer key's encoding is its 8 bytes
+    }
     if (filter != null && !mayContain(hash)) {
       return -1;
     }
@@ -216,7 +296,7 @@ final class KeyIndex {
   }
 
   private void requireOpen() {
-    if (filter != null) {
+    if (sealed) {
       throw new IllegalStateException("the key index is sealed");
     }
   }

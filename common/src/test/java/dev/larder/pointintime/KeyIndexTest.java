@@ -74,4 +74,59 @@ class KeyIndexTest {
       assertThatThrownBy(() -> index.addLong(1)).isInstanceOf(IllegalStateException.class);
     }
   }
+
+  @Test
+  void denseIntegerKeysSealIntoATableIndexedByKeyWithTheSameIds() {
+    KeyEncoder encoder = new KeyEncoder(new int[] {0}, List.of(ValueType.INT64));
+    for (long base : new long[] {0, -1_000, 1L << 40, Long.MAX_VALUE - 4_000, Long.MIN_VALUE}) {
+      for (int spread : new int[] {1, 4, 5}) { // keys over [base, base + spread * n): direct up to 4 per key
+        Random rnd = new Random(spread);
+        int n = 1_000;
+        KeyIndex index = new KeyIndex(2 * n);
+        Map<Long, Integer> ids = new HashMap<>();
+        long first = base;
+        long last = base + (long) spread * n - 1;
+        // the same keys in an index by key from the start, when the range is known first: the same ids
+        KeyIndex byRange = KeyIndex.indexesByKey(first, last, 2 * n) ? new KeyIndex(first, last) : null;
+        assertThat(byRange != null).isEqualTo(spread <= 8);
+        for (long key : new long[] {first, last}) {
+          ids.put(key, index.addLong(key));
+          if (byRange != null) {
+            assertThat(byRange.addLong(key)).isEqualTo(ids.get(key));
+          }
+        }
+        while (ids.size() < n) {
+          long key = base + rnd.nextInt(spread * n);
+          int id = index.addLong(key);
+          assertThat(ids.computeIfAbsent(key, k -> id)).isEqualTo(id);
+          if (byRange != null) {
+            assertThat(byRange.addLong(key)).isEqualTo(id);
+          }
+        }
+        if (byRange != null) {
+          assertThatThrownBy(() -> byRange.addLong(first - 1)).isInstanceOf(IllegalArgumentException.class);
+          assertThatThrownBy(() -> byRange.add(new byte[8], 8, 0)).isInstanceOf(IllegalStateException.class);
+          byRange.seal();
+          ids.forEach((key, id) -> assertThat(byRange.findLong(key, KeyEncoder.hash(key))).isEqualTo(id));
+          assertThat(byRange.findLong(last + 1, KeyEncoder.hash(last + 1))).isEqualTo(-1);
+          assertThat(byRange.size()).isEqualTo(n);
+        }
+        index.seal();
+        assertThat(index.isDirect()).as("base %d spread %d", base, spread).isEqualTo(spread <= 4);
+        ids.forEach((key, id) -> {
+          assertThat(index.findLong(key, KeyEncoder.hash(key))).isEqualTo(id);
+          int length = encoder.encodeInPlace(new Object[] {key});
+          assertThat(index.find(encoder.buffer(), length, KeyEncoder.hash(encoder.buffer(), length))).isEqualTo(id);
+        });
+        for (long d = -3; d <= (long) spread * n + 3; d++) {
+          long key = base + d;
+          if (!ids.containsKey(key)) {
+            assertThat(index.findLong(key, KeyEncoder.hash(key))).as("absent %d", key).isEqualTo(-1);
+          }
+        }
+        assertThat(index.find(new byte[] {1, 2, 3}, 3, KeyEncoder.hash(new byte[] {1, 2, 3}))).isEqualTo(-1);
+        assertThatThrownBy(() -> index.addLong(base)).isInstanceOf(IllegalStateException.class);
+      }
+    }
+  }
 }

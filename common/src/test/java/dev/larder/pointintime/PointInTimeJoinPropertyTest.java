@@ -49,7 +49,9 @@ class PointInTimeJoinPropertyTest {
     Random rnd = new Random(seed);
     int rawBatch = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(9); // 0: rows only; else raw batches of this size
     boolean exactRange = rnd.nextBoolean();
-    List<Object[]> entityRows = entityRows(rnd);
+    // user ids: dense (key tables indexed by key, some negative) or sparse (hashed key tables)
+    long userScale = new long[] {1, -1, 1_000_000_007L}[rnd.nextInt(3)];
+    List<Object[]> entityRows = entityRows(rnd, userScale);
     ViewRequest stats = request(rnd, "stats", List.of(new Column("user_id", INT64)),
         List.of(new Column("clicks", INT64), new Column("score", DOUBLE)), createdBeforeRow);
     List<View> views = List.of(
@@ -63,7 +65,7 @@ class PointInTimeJoinPropertyTest {
             List.of(new Column("rating", FLOAT)), createdBeforeRow)));
     List<ViewRequest> requests = new ArrayList<>();
     for (View v : views) {
-      v.history = history(rnd, v.request);
+      v.history = history(rnd, v.request, userScale);
       requests.add(withHistory(v.request, v.history, rawBatch, exactRange));
     }
     InMemoryRows entities = new InMemoryRows(ENTITY_COLUMNS, entityRows);
@@ -177,7 +179,7 @@ class PointInTimeJoinPropertyTest {
     throw new AssertionError(name);
   }
 
-  private static List<Object[]> entityRows(Random rnd) {
+  private static List<Object[]> entityRows(Random rnd, long userScale) {
     int n = rnd.nextInt(40);
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -186,7 +188,7 @@ class PointInTimeJoinPropertyTest {
         continue;
       }
       rows.add(new Object[] {
-          rnd.nextInt(16) == 0 ? null : (long) rnd.nextInt(6),
+          rnd.nextInt(16) == 0 ? null : rnd.nextInt(6) * userScale,
           rnd.nextInt(16) == 0 ? null : rnd.nextBoolean() ? "de" : "fr",
           rnd.nextInt(16) == 0 ? null : rnd.nextInt(4),
           (long) rnd.nextInt(26),
@@ -282,7 +284,7 @@ class PointInTimeJoinPropertyTest {
     public void close() {}
   }
 
-  private static List<Object[]> history(Random rnd, ViewRequest r) {
+  private static List<Object[]> history(Random rnd, ViewRequest r, long userScale) {
     int n = rnd.nextInt(60);
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -291,7 +293,8 @@ class PointInTimeJoinPropertyTest {
       for (int k = 0; k < keys; k++) {
         h[k] = switch (r.joinKeys().get(k).type()) {
           case STRING -> rnd.nextInt(20) == 0 ? null : rnd.nextBoolean() ? "de" : "fr";
-          default -> rnd.nextInt(20) == 0 ? null : (long) rnd.nextInt(7);
+          default -> rnd.nextInt(20) == 0 ? null
+              : rnd.nextInt(7) * (r.joinKeys().get(k).name().equals("user_id") ? userScale : 1);
         };
       }
       long ets = rnd.nextInt(26);
