@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -124,29 +125,31 @@ final class BlockJoin implements AutoCloseable {
   }
 
   /**
-   * Each view's winners for the rows of {@code c}. The previous block's winners are overwritten (their arrays
-   * are reused): call once every row of the previous block was handed on.
+   * Each view's winners for the rows of {@code c}. The previous block's winners and key groups are overwritten
+   * (their arrays are reused): call once every row of the previous block was handed on.
    */
   Block join(EntityChunk c) throws IOException {
-    long[][] spare = new long[views.size()][];
-    if (last != null) {
-      for (int v = 0; v < spare.length; v++) {
-        spare[v] = last.views()[v].state();
+    ViewMatches[] previous = last != null ? last.views() : new ViewMatches[views.size()];
+    Map<List<Object>, KeyGroups> previousGroups = new HashMap<>();
+    for (int v = 0; v < previous.length; v++) {
+      if (previous[v] != null) {
+        previousGroups.put(groupKey(views.get(v), keyColumns[v]), previous[v].groups());
       }
-      last = null;
     }
-    Block b = join(c, spare);
+    last = null;
+    Block b = join(c, previous, previousGroups);
     last = b;
     return b;
   }
 
-  private Block join(EntityChunk c, long[][] spare) throws IOException {
+  private Block join(EntityChunk c, ViewMatches[] previous, Map<List<Object>, KeyGroups> previousGroups)
+      throws IOException {
     AtomicLong progress = new AtomicLong();
     Map<List<Object>, FutureTask<KeyGroups>> groups = new ConcurrentHashMap<>();
     ViewMatches[] out = new ViewMatches[views.size()];
     if (pool == null) {
       for (int v = 0; v < out.length; v++) {
-        out[v] = match(v, c, groups, spare[v], progress);
+        out[v] = match(v, c, groups, previous[v], previousGroups, progress);
         listener.advance(progress.getAndSet(0));
       }
       return new Block(c, out);
@@ -154,7 +157,7 @@ final class BlockJoin implements AutoCloseable {
     List<Future<ViewMatches>> futures = new ArrayList<>();
     for (int v = 0; v < out.length; v++) {
       int view = v;
-      futures.add(pool.submit(() -> match(view, c, groups, spare[view], progress)));
+      futures.add(pool.submit(() -> match(view, c, groups, previous[view], previousGroups, progress)));
     }
     long reported = 0;
     try {
@@ -181,9 +184,10 @@ final class BlockJoin implements AutoCloseable {
     return new Block(c, out);
   }
 
-  private ViewMatches match(int v, EntityChunk c, Map<List<Object>, FutureTask<KeyGroups>> groups, long[] spare,
-                            AtomicLong progress) throws IOException {
-    ViewMatches m = new ViewMatches(views.get(v), c, keyGroups(v, c, groups), spare);
+  private ViewMatches match(int v, EntityChunk c, Map<List<Object>, FutureTask<KeyGroups>> groups,
+                            ViewMatches previous, Map<List<Object>, KeyGroups> previousGroups, AtomicLong progress)
+      throws IOException {
+    ViewMatches m = new ViewMatches(views.get(v), c, keyGroups(v, c, groups, previousGroups), previous);
     m.join(progress);
     return m;
   }
@@ -192,11 +196,12 @@ final class BlockJoin implements AutoCloseable {
    * The key groups of view {@code v}, built by the first view with the same key columns and TTL and shared by
    * the others (which wait for it if it is still being built).
    */
-  private KeyGroups keyGroups(int v, EntityChunk c, Map<List<Object>, FutureTask<KeyGroups>> groups)
-      throws IOException {
+  private KeyGroups keyGroups(int v, EntityChunk c, Map<List<Object>, FutureTask<KeyGroups>> groups,
+                              Map<List<Object>, KeyGroups> previousGroups) throws IOException {
     ViewRequest view = views.get(v);
     List<Object> key = groupKey(view, keyColumns[v]);
-    FutureTask<KeyGroups> task = new FutureTask<>(() -> ViewMatches.keyGroups(view, c, keyColumns[v]));
+    FutureTask<KeyGroups> task = new FutureTask<>(
+        () -> ViewMatches.keyGroups(view, c, keyColumns[v], previousGroups.get(key)));
     FutureTask<KeyGroups> first = groups.putIfAbsent(key, task);
     if (first == null) {
       task.run();

@@ -33,21 +33,26 @@ final class EntityChunk {
   /** The input row number (from 0) of each row. */
   private final long[] rowNumbers;
 
+  private final int size;
+
+  /** Rows {@code [0, size)} of the arrays; {@code identity} holds at least 0..size-1 (see {@link #sortByTime}). */
   private EntityChunk(FeatureRowCodec codec, byte[][] pages, long[] at, int[] lengths, long[] times,
-                      long[] rowNumbers) {
+                      long[] rowNumbers, int size, int[] identity) {
     this.codec = codec;
     this.pages = pages;
     this.at = at;
     this.lengths = lengths;
     this.times = times;
     this.rowNumbers = rowNumbers;
-    this.byTime = sortByTime(times);
-    this.minTime = times.length == 0 ? 0 : times[byTime[0]];
-    this.maxTime = times.length == 0 ? 0 : times[byTime[times.length - 1]];
+    this.size = size;
+    this.byTime = sortByTime(times, size, identity);
+    this.minTime = size == 0 ? 0 : times[byTime[0]];
+    this.maxTime = size == 0 ? 0 : times[byTime[size - 1]];
   }
 
+  /** Rows; the arrays may be longer. */
   int size() {
-    return times.length;
+    return size;
   }
 
   long rowNumber(int i) {
@@ -127,6 +132,8 @@ final class EntityChunk {
     private int[] lengths = new int[1024];
     private long[] times = new long[1024];
     private long[] rowNumbers = new long[1024];
+    /** 0, 1, 2...: the time order of a block whose rows come in time order, shared by every such block. */
+    private int[] identity = new int[0];
     private int n;
     private long bytes;
     private long recordBytes;
@@ -193,12 +200,17 @@ final class EntityChunk {
     }
 
     /**
-     * The block of the rows added so far, sorted by time; the filler is empty again afterwards. The block's
-     * records stay in the filler's pages, which its next rows overwrite: use the block before adding more.
+     * The block of the rows added so far, sorted by time; the filler is empty again afterwards. The block lives
+     * in the filler's pages and arrays, which its next rows overwrite: use the block before adding more. (Fresh
+     * arrays for each block were garbage that the collector first promoted, then freed with full collections.)
      */
     EntityChunk take() {
-      EntityChunk c = new EntityChunk(codec, pages.toArray(new byte[0][]), Arrays.copyOf(at, n),
-          Arrays.copyOf(lengths, n), Arrays.copyOf(times, n), Arrays.copyOf(rowNumbers, n));
+      if (identity.length < n) {
+        identity = new int[at.length];
+        Arrays.setAll(identity, i -> i);
+      }
+      EntityChunk c = new EntityChunk(codec, pages.toArray(new byte[0][]), at, lengths, times, rowNumbers, n,
+          identity);
       n = 0;
       bytes = 0;
       recordBytes = 0;
@@ -229,23 +241,30 @@ final class EntityChunk {
    * up through its index instead cost a cache miss per row and pass (a second a block at 1.6M rows).
    */
   static int[] sortByTime(long[] times) {
-    int n = times.length;
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
+    int[] identity = new int[times.length];
+    Arrays.setAll(identity, i -> i);
+    return sortByTime(times, times.length, identity);
+  }
+
+  /**
+   * {@link #sortByTime(long[])} of {@code times[0, n)}: {@code identity} itself (0, 1, 2... for at least
+   * {@code n} entries, and never written) when those times already are in order, as in blocks merged from
+   * time-sorted runs; else a new array of {@code n} indices.
+   */
+  static int[] sortByTime(long[] times, int n, int[] identity) {
     boolean sorted = true;
     for (int i = 1; i < n && sorted; i++) {
       sorted = times[i - 1] <= times[i];
     }
     if (sorted) {
-      return order; // blocks merged from time-sorted runs already are
+      return identity;
     }
+    int[] order = Arrays.copyOf(identity, n);
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
-    for (long t : times) {
-      min = Math.min(min, t);
-      max = Math.max(max, t);
+    for (int i = 0; i < n; i++) {
+      min = Math.min(min, times[i]);
+      max = Math.max(max, times[i]);
     }
     long range = max - min; // unsigned: the difference of any two longs fits in 64 unsigned bits
     long[] keys = new long[n];

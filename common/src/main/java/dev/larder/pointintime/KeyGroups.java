@@ -20,10 +20,11 @@ final class KeyGroups {
   final int[] sliceBase;
   /** Where each group's (slice and key) rows start in position order; one more entry for the end. */
   final int[] groupStart;
-  /** The position of each block row, -1 when its key is null. */
+  /** The position of each block row, -1 when its key is null (the array may be longer than the block). */
   final int[] positionOf;
-  /** The row time at each position. */
+  /** The row time at each position (the array may be longer than {@link #positions}). */
   final long[] times;
+  private final int positions;
   /** Whether the join key is one integer: then keys are longs, never encoded to bytes (see KeyIndex.addLong). */
   final boolean oneInteger;
   private final long sliceWidth;
@@ -32,8 +33,11 @@ final class KeyGroups {
   /**
    * @param keyColumns where the join key is in the block's rows
    * @param ttlMicros the views' TTL, {@link Long#MAX_VALUE} for none
+   * @param previous the same views' groups of the previous block, whose arrays these reuse if large enough
+   *     (null if none; it is unusable afterwards): fresh ones for each block were garbage that the collector
+   *     first promoted, then freed with full collections
    */
-  KeyGroups(EntityChunk chunk, int[] keyColumns, List<ValueType> keyTypes, long ttlMicros) {
+  KeyGroups(EntityChunk chunk, int[] keyColumns, List<ValueType> keyTypes, long ttlMicros, KeyGroups previous) {
     int n = chunk.size();
     this.minTime = chunk.minTime;
     long range = chunk.maxTime - chunk.minTime; // may overflow for absurd times: then one slice
@@ -79,15 +83,18 @@ final class KeyGroups {
       sliceBase[s] = groups;
       groups += index.size();
     }
-    this.groupStart = new int[groups + 1];
+    this.groupStart = previous != null && previous.groupStart.length > groups ? previous.groupStart
+        : new int[groups + 1];
+    groupStart[0] = 0;
     for (int g = 0; g < groups; g++) {
       groupStart[g + 1] = groupStart[g] + counts[g + 1];
     }
     int[] next = counts; // reused as each group's fill position
     System.arraycopy(groupStart, 0, next, 0, groups);
-    this.times = new long[groupStart[groups]];
-    this.positionOf = new int[n];
-    Arrays.fill(positionOf, -1);
+    this.positions = groupStart[groups];
+    this.times = previous != null && previous.times.length >= positions ? previous.times : new long[positions];
+    this.positionOf = previous != null && previous.positionOf.length >= n ? previous.positionOf : new int[n];
+    Arrays.fill(positionOf, 0, n, -1);
     for (int i = 0; i < n; i++) {
       int g = groupOf[i];
       if (g >= 0) {
@@ -114,7 +121,7 @@ final class KeyGroups {
 
   /** Positions: block rows with a non-null key. */
   int positions() {
-    return times.length;
+    return positions;
   }
 
   /** The time slice of an entity row time within the block's range. */

@@ -61,11 +61,11 @@ final class ViewMatches {
   private long loadedTimes;
 
   /**
-   * @param spare the state array of the same view in the previous block, to reuse if large enough (null if
-   *     none): a block's state arrays are its largest, and allocating new ones each block filled the old
-   *     generation with garbage that took a full collection per block to free
+   * @param previous the same view's matches in the previous block, whose arrays these reuse if large enough
+   *     (null if none; it is unusable afterwards): a block's state arrays are its largest, and allocating new
+   *     ones each block filled the old generation with garbage that took a full collection per block to free
    */
-  ViewMatches(ViewRequest view, EntityChunk chunk, KeyGroups groups, long[] spare) {
+  ViewMatches(ViewRequest view, EntityChunk chunk, KeyGroups groups, ViewMatches previous) {
     this.view = view;
     this.rule = view.rule();
     this.chunk = chunk;
@@ -73,21 +73,21 @@ final class ViewMatches {
     this.width = view.features().size();
     this.stride = mayBeRaw(view) ? RAW_VALUES + width : STRIDE;
     int size = groups.positions() * stride;
-    if (spare != null && spare.length >= size) {
-      this.state = spare;
+    if (previous != null && previous.state.length >= size) {
+      this.state = previous.state;
       Arrays.fill(state, 0, size, 0L);
     } else {
       this.state = new long[size];
+    }
+    if (previous != null && previous.values != null) {
+      Arrays.fill(previous.values, null); // let the previous winners go, even if the array is not reused
+      this.values = previous.values;
     }
     for (int p = 0; p < groups.positions(); p++) {
       state[p * stride + TIME] = groups.times[p];
     }
   }
 
-  /** The state array, for the same view's matches in the next block once this block's rows are written. */
-  long[] state() {
-    return state;
-  }
 
   /**
    * Heap bytes per entity row of this view's state: its winner's times and, when its history may come in raw
@@ -105,9 +105,14 @@ final class ViewMatches {
   }
 
   /** The key groups of a block for views with this view's join key and TTL. */
-  static KeyGroups keyGroups(ViewRequest view, EntityChunk chunk, int[] keyColumns) {
+  static KeyGroups keyGroups(ViewRequest view, EntityChunk chunk, int[] keyColumns, KeyGroups previous) {
     return new KeyGroups(chunk, keyColumns, types(view.joinKeys()),
-        view.rule().hasTtl() ? view.rule().ttlMicros() : Long.MAX_VALUE);
+        view.rule().hasTtl() ? view.rule().ttlMicros() : Long.MAX_VALUE, previous);
+  }
+
+  /** The key groups these matches use, for the next block's groups to reuse. */
+  KeyGroups groups() {
+    return groups;
   }
 
   /**
@@ -174,7 +179,9 @@ final class ViewMatches {
       }
       return;
     }
-    values = new Object[groups.positions() * width];
+    if (values == null || values.length < groups.positions() * width) {
+      values = new Object[groups.positions() * width];
+    }
     try (RowReader in = view.history().open(from, chunk.maxTime)) {
       HistoryColumns columns = HistoryColumns.of(in.schema(), view);
       KeyEncoder encoder = new KeyEncoder(columns.keys(), types(view.joinKeys()));
