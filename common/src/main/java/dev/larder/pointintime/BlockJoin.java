@@ -210,6 +210,11 @@ final class BlockJoin implements AutoCloseable {
     return Tasks.await(first, "grouping entity rows by key");
   }
 
+  /** Lets go of the last block's arrays, once its rows were handed on and no block follows. */
+  void forgetLast() {
+    last = null;
+  }
+
   /** What views that share key groups have in common: where their keys are, the keys, and the TTL. */
   static List<Object> groupKey(ViewRequest view, int[] keyColumns) {
     return List.of(Arrays.toString(keyColumns), view.joinKeys(), view.rule().ttlMicros());

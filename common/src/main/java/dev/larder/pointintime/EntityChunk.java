@@ -32,7 +32,6 @@ final class EntityChunk {
   private final int[] lengths;
   /** The input row number (from 0) of each row. */
   private final long[] rowNumbers;
-
   private final int size;
 
   /** Rows {@code [0, size)} of the arrays; {@code identity} holds at least 0..size-1 (see {@link #sortByTime}). */

@@ -59,7 +59,7 @@ final class KeyIndex {
    * to.
    */
   KeyIndex(long min, long max) {
-    this.direct = new int[(int) (max - min + 1)];
+    this.direct = new int[(int) (max - min + 2)]; // one more for keys outside the range, always 0
     this.minKey = min;
     this.maxKey = max;
     this.onlyLongs = true;
@@ -97,7 +97,7 @@ final class KeyIndex {
       return;
     }
     if (dense()) {
-      direct = new int[(int) (maxKey - minKey + 1)];
+      direct = new int[(int) (maxKey - minKey + 2)];
       for (int s = 1; s < slots.length; s += 2) {
         if (slots[s] != 0) {
           direct[(int) (slots[s - 1] - minKey)] = (int) (slots[s] & ID_MASK);
@@ -208,7 +208,7 @@ final class KeyIndex {
     requireOpen();
     if (direct != null) {
       long d = key - minKey;
-      if (d < 0 || d >= direct.length) {
+      if (d < 0 || d > maxKey - minKey) {
         throw new IllegalArgumentException("key " + key + " is outside the index's range " + minKey + ".." + maxKey);
       }
       if (direct[(int) d] == 0) {
@@ -238,8 +238,13 @@ final class KeyIndex {
   /** The id of a key that is one integer, or -1 if absent; {@code hash} is {@link KeyEncoder#hash(long)}. */
   int findLong(long key, int hash) {
     if (direct != null) {
-      long d = key - minKey;
-      return d >= 0 && d < direct.length ? direct[(int) d] - 1 : -1;
+      // Without branches: a key outside the range reads the last entry, which is 0. A branch the join rarely
+      // takes (a history key outside a slice's range) was compiled as a trap, and taking it threw the whole
+      // compiled join loop back to the interpreter until it was compiled again, several times a run.
+      long d = key - minKey; // may overflow, but then it is greater than the range (KeyIndexTest)
+      long range = direct.length - 2;
+      long outside = (d | (range - d)) >> 63; // -1 if d < 0 or d > range, else 0
+      return direct[(int) ((d & ~outside) | ((range + 1) & outside))] - 1;
     }
     if (filter != null && !mayContain(hash)) {
       return -1;

@@ -183,6 +183,7 @@ public final class PointInTimeJoin {
           }
         });
       }
+      join.forgetLast(); // the output is read from the range files: the last block's state is garbage
       sorted.close();
       sorted = null;
       listener.step("writing " + String.format("%,d", n) + " joined rows in input order", n);

@@ -109,6 +109,9 @@ class KeyIndexTest {
           byRange.seal();
           ids.forEach((key, id) -> assertThat(byRange.findLong(key, KeyEncoder.hash(key))).isEqualTo(id));
           assertThat(byRange.findLong(last + 1, KeyEncoder.hash(last + 1))).isEqualTo(-1);
+          assertThat(byRange.findLong(first - 1, KeyEncoder.hash(first - 1))).isEqualTo(-1);
+          assertThat(byRange.findLong(Long.MIN_VALUE + 5, 0)).isEqualTo(ids.getOrDefault(Long.MIN_VALUE + 5, -1));
+          assertThat(byRange.findLong(Long.MAX_VALUE - 5, 0)).isEqualTo(ids.getOrDefault(Long.MAX_VALUE - 5, -1));
           assertThat(byRange.size()).isEqualTo(n);
         }
         index.seal();
@@ -122,6 +125,13 @@ class KeyIndexTest {
           long key = base + d;
           if (!ids.containsKey(key)) {
             assertThat(index.findLong(key, KeyEncoder.hash(key))).as("absent %d", key).isEqualTo(-1);
+          }
+        }
+        // far away, where key minus the smallest key overflows
+        for (long far : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 7, Long.MAX_VALUE, Long.MAX_VALUE - 7, 0, -1,
+            base + (1L << 40), base - (1L << 40), base + Integer.MAX_VALUE, base - Integer.MAX_VALUE}) {
+          if (!ids.containsKey(far)) {
+            assertThat(index.findLong(far, KeyEncoder.hash(far))).as("far %d", far).isEqualTo(-1);
           }
         }
         assertThat(index.find(new byte[] {1, 2, 3}, 3, KeyEncoder.hash(new byte[] {1, 2, 3}))).isEqualTo(-1);
