@@ -311,9 +311,9 @@ public final class FeatureRowCodec {
    * kept in memory) without decoding the rest: for rows that are stored this way only to be passed on.
    */
 
-  /** Sets {@code nulls[i]} for each feature i of the row at {@code buf[off...]}: whether it is null. */
-  public void nulls(byte[] buf, int off, boolean[] nulls) {
-    ByteReader r = header(buf, off, buf.length - off);
+  /** Sets {@code nulls[i]} for each feature i of the row in {@code buf[off, off + len)}: whether it is null. */
+  public void nulls(byte[] buf, int off, int len, boolean[] nulls) {
+    ByteReader r = header(buf, off, len);
     int stored = (int) r.readVarint();
     int bitmapAt = r.position();
     for (int i = 0; i < types.length; i++) {
@@ -321,9 +321,9 @@ public final class FeatureRowCodec {
     }
   }
 
-  /** Whether feature {@code i} of the row at {@code buf[off...]} is null. */
-  public boolean isNullAt(byte[] buf, int off, int i) {
-    ByteReader r = header(buf, off, buf.length - off);
+  /** Whether feature {@code i} of the row in {@code buf[off, off + len)} is null. */
+  public boolean isNullAt(byte[] buf, int off, int len, int i) {
+    ByteReader r = header(buf, off, len);
     int stored = (int) r.readVarint();
     return i >= stored || isNull(buf, r.position(), i);
   }
@@ -350,12 +350,18 @@ public final class FeatureRowCodec {
         skipValue(types[f], r);
       }
     }
-    return switch (types[i]) {
+    return readRaw(types[i], r);
+  }
+
+  /** Reads a fixed-width value in raw form: the inverse of {@link #writeRaw}. */
+  private static long readRaw(ValueType t, ByteReader r) {
+    return switch (t) {
       case INT32 -> ByteReader.unzigzag32((int) r.readVarint());
       case INT64 -> ByteReader.unzigzag64(r.readVarint());
       case FLOAT -> r.readInt();
       case DOUBLE, TIMESTAMP -> r.readLong();
-      default -> r.readByte() != 0 ? 1 : 0;
+      case BOOL -> r.readByte() != 0 ? 1 : 0;
+      default -> throw new IllegalStateException("feature type " + t + " has no raw form");
     };
   }
 
@@ -412,18 +418,12 @@ public final class FeatureRowCodec {
         sink.nullValue(i);
         continue;
       }
-      switch (types[i]) {
-        case INT32 -> sink.raw(i, ByteReader.unzigzag32((int) r.readVarint()));
-        case INT64 -> sink.raw(i, ByteReader.unzigzag64(r.readVarint()));
-        case FLOAT -> sink.raw(i, r.readInt());
-        case DOUBLE, TIMESTAMP -> sink.raw(i, r.readLong());
-        case BOOL -> sink.raw(i, r.readByte() != 0 ? 1 : 0);
-        case STRING, BYTES -> {
-          int n = r.readLength();
-          sink.bytes(i, row, r.position(), n);
-          r.skip(n);
-        }
-        default -> throw new IllegalStateException(types[i].name());
+      if (types[i] == ValueType.STRING || types[i] == ValueType.BYTES) {
+        int n = r.readLength();
+        sink.bytes(i, row, r.position(), n);
+        r.skip(n);
+      } else {
+        sink.raw(i, readRaw(types[i], r));
       }
     }
   }

@@ -70,7 +70,7 @@ final class EntityChunk {
 
   /** Whether column {@code c} of row {@code i} is null. */
   boolean isNull(int i, int c) {
-    return codec.isNullAt(page(i), offset(i), c);
+    return codec.isNullAt(page(i), offset(i), lengths[i], c);
   }
 
   /** Column {@code c} of row {@code i}, a fixed-width column that is not null there, in raw form. */
@@ -88,7 +88,7 @@ final class EntityChunk {
    * first values {@link #writeValues} then copies.
    */
   void nullsOf(int i, boolean[] nulls) {
-    codec.nulls(page(i), offset(i), nulls);
+    codec.nulls(page(i), offset(i), lengths[i], nulls);
   }
 
   /** Copies row {@code i}'s encoded values into {@code out}, just started with {@link #nullsOf}'s nulls. */

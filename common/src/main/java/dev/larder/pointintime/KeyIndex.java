@@ -59,10 +59,14 @@ final class KeyIndex {
    * to.
    */
   KeyIndex(long min, long max) {
-    this.direct = new int[(int) (max - min + 2)]; // one more for keys outside the range, always 0
+    this.direct = directTable(min, max);
     this.minKey = min;
     this.maxKey = max;
-    this.onlyLongs = true;
+  }
+
+  /** An empty table indexed by key for keys in {@code [min, max]}, and one entry more for keys outside it. */
+  private static int[] directTable(long min, long max) {
+    return new int[(int) (max - min + 2)];
   }
 
   /**
@@ -97,7 +101,7 @@ final class KeyIndex {
       return;
     }
     if (dense()) {
-      direct = new int[(int) (maxKey - minKey + 2)];
+      direct = directTable(minKey, maxKey);
       for (int s = 1; s < slots.length; s += 2) {
         if (slots[s] != 0) {
           direct[(int) (slots[s - 1] - minKey)] = (int) (slots[s] & ID_MASK);

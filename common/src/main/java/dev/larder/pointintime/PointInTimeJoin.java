@@ -256,9 +256,7 @@ public final class PointInTimeJoin {
             }
             int from = pos;
             int n = Math.min(RowBatch.ROWS, b.rows().size() - from);
-            batch.fill(join, n, (lane, i) -> {
-              return maker.make(lane, from + i);
-            });
+            batch.fill(join, n, (lane, i) -> maker.make(lane, from + i));
             pos += n;
           }
           return batch.take();

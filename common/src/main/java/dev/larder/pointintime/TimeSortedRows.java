@@ -26,7 +26,6 @@ final class TimeSortedRows implements AutoCloseable {
   private final List<Path> runs = new ArrayList<>();
   private final List<RecordFile.Reader> readers = new ArrayList<>();
   private PriorityQueue<Head> heads;
-  private long rows;
 
   /** Rows spilled to files in {@code dir} (which the caller deletes). */
   TimeSortedRows(Path dir) {
@@ -50,13 +49,7 @@ final class TimeSortedRows implements AutoCloseable {
         }
       }
     });
-    rows += c.size();
   }
-
-  long rows() {
-    return rows;
-  }
-
 
   /** The next block in time order (equal times by row number), filled to the filler's budget; null at the end. */
   EntityChunk next(EntityChunk.Filler filler) throws IOException {

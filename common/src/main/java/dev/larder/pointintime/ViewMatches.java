@@ -88,7 +88,6 @@ final class ViewMatches {
     }
   }
 
-
   /**
    * Heap bytes per entity row of this view's state: its winner's times and, when its history may come in raw
    * batches, raw values in the state; else boxed values beside it. A view whose history then is not raw

@@ -115,10 +115,10 @@ class FeatureRowCodecTest {
 
     assertThat(codec.decodeJava(page, off, alone.length)).usingRecursiveComparison().isEqualTo(codec.decodeJava(alone));
     boolean[] nulls = new boolean[types.size() + more.size()];
-    codec.nulls(page, off, nulls);
+    codec.nulls(page, off, alone.length, nulls);
     for (int i = 0; i < values.length; i++) {
       assertThat(nulls[i]).as("null %d", i).isEqualTo(values[i] == null);
-      assertThat(codec.isNullAt(page, off, i)).isEqualTo(values[i] == null);
+      assertThat(codec.isNullAt(page, off, alone.length, i)).isEqualTo(values[i] == null);
       if (values[i] != null && FeatureRowCodec.isFixedWidth(types.get(i))) {
         assertThat(codec.raw(page, off, alone.length, i)).as("raw %d", i).isEqualTo(raw(types.get(i), values[i]));
       } else if (values[i] == null && !types.isEmpty()) {
