@@ -76,7 +76,7 @@ public final class ComputeCommand implements Callable<Integer> {
       throw UserError.usage(e.getMessage());
     }
     try {
-      new Compute(config, System.err).run(new Compute.Request(views, asOfs, policy));
+      new Compute(config, System.err, Progress::start).run(new Compute.Request(views, asOfs, policy));
     } catch (RepoLock.LockedException e) {
       throw UserError.failure(e.getMessage());
     } catch (Catalog.UnknownReferenceException e) {

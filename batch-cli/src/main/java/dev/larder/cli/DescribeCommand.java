@@ -1,7 +1,7 @@
 package dev.larder.cli;
 
 import dev.larder.registry.Catalog;
-import dev.larder.registry.Description;
+import dev.larder.describe.Description;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -49,7 +49,7 @@ public final class Larder implements Runnable {
     m.put("plan", PlanCommand::new);
     m.put("list", ListCommand::new);
     m.put("describe", DescribeCommand::new);
-    m.put("history", HistoryCommand::new);
+    m.put("log", LogCommand::new);
     m.put("sample", SampleCommand::new);
     m.put("compute", ComputeCommand::new);
     m.put("training-set", TrainingSetCommand::new);

@@ -2,7 +2,7 @@ package dev.larder.cli;
 
 import dev.larder.core.v1.Registry;
 import dev.larder.registry.ProjectConfig;
-import dev.larder.registry.RegistryListing;
+import dev.larder.describe.RegistryListing;
 import dev.larder.registry.RegistryStore;
 import java.io.IOException;
 import java.util.concurrent.Callable;

@@ -64,7 +64,7 @@ public final class MaterializeCommand implements Callable<Integer> {
   static void run(ProjectConfig config, Materializer.Request request, PrintWriter out) {
     long t0 = System.nanoTime();
     try {
-      Materializer materializer = Materializer.of(config);
+      Materializer materializer = Materializer.of(config, Progress::start);
       List<Materializer.ViewResult> results = materializer.run(request, r -> {
         out.println(MaterializationReport.line(r));
         out.flush();

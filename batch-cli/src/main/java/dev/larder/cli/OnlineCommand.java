@@ -8,7 +8,7 @@ import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Registry;
 import dev.larder.lock.RepoLock;
 import dev.larder.materialize.OnlineStats;
-import dev.larder.online.OnlineHousekeeping;
+import dev.larder.materialize.OnlineHousekeeping;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryStore;

@@ -1,5 +1,6 @@
 package dev.larder.cli;
 
+import dev.larder.tasks.ProgressReporter;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -7,7 +8,7 @@ import java.util.Locale;
  * Progress of a long batch step on stderr: a redrawn bar on a terminal, and plain periodic log lines
  * otherwise (cron, CI, pipes), so that logs stay readable. Not thread-safe; call from the driving thread.
  */
-public final class Progress implements AutoCloseable {
+public final class Progress implements ProgressReporter.Step {
   private static final long LOG_EVERY_NANOS = 10_000_000_000L;
   private static final long DRAW_EVERY_NANOS = 200_000_000L;
   private static final long LOG_DONE_AFTER_NANOS = 1_000_000_000L;
@@ -19,6 +20,11 @@ public final class Progress implements AutoCloseable {
   private final long start = System.nanoTime();
   private long last = start;
   private long done;
+
+  /** Starts a step drawn on stderr; the CLI hands this to the engines as their {@link ProgressReporter}. */
+  public static Progress start(String label, long total) {
+    return new Progress(label, total);
+  }
 
   /** @param total expected units, or -1 when unknown */
   public Progress(String label, long total) {

@@ -1,6 +1,6 @@
 package dev.larder.cli;
 
-import dev.larder.pointintime.JoinListener;
+import dev.larder.join.JoinListener;
 import dev.larder.registry.Catalog;
 import dev.larder.stats.TrainingSetStats;
 import dev.larder.training.TrainingSetBuilder;

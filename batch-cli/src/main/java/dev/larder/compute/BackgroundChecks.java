@@ -1,6 +1,6 @@
 package dev.larder.compute;
 
-import dev.larder.cli.Progress;
+import dev.larder.tasks.ProgressReporter;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.registry.Catalog;
 import dev.larder.tasks.Tasks;
@@ -21,7 +21,7 @@ final class BackgroundChecks implements AutoCloseable {
   private final Map<String, CompletableFuture<Compute.ViewSummary>> results = new LinkedHashMap<>();
   private final Thread thread;
 
-  BackgroundChecks(Catalog catalog, List<FeatureView> views, Path repoDir, BadRowPolicy policy) {
+  BackgroundChecks(Catalog catalog, List<FeatureView> views, Path repoDir, BadRowPolicy policy, ProgressReporter progress) {
     List<FeatureView> checks = views.stream().filter(v -> !Catalog.isAggregation(v)).toList();
     for (FeatureView v : checks) {
       results.put(v.getName(), new CompletableFuture<>());
@@ -29,9 +29,9 @@ final class BackgroundChecks implements AutoCloseable {
     thread = new Thread(() -> {
       for (FeatureView v : checks) {
         CompletableFuture<Compute.ViewSummary> result = results.get(v.getName());
-        try (Progress progress = new Progress("validating " + v.getName(), -1)) {
+        try (ProgressReporter.Step step = progress.start("validating " + v.getName(), -1)) {
           BadRows bad = new BadRows(policy);
-          long good = PassthroughCheck.run(catalog, v, repoDir, bad, progress::advance);
+          long good = PassthroughCheck.run(catalog, v, repoDir, bad, step::advance);
           result.complete(new Compute.ViewSummary(v.getName(), false, good, 0, 0, 0, 0, bad.counts()));
         } catch (Throwable t) {
           result.completeExceptionally(t);

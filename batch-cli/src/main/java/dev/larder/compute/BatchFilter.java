@@ -4,7 +4,7 @@ import dev.larder.aggregate.Filter;
 import dev.larder.core.v1.ValueType;
 import dev.larder.offline.SourceColumns;
 import dev.larder.offline.StringCodes;
-import dev.larder.pointintime.RawBatches;
+import dev.larder.join.RawBatches;
 import dev.larder.value.RowSchema;
 import java.util.Arrays;
 

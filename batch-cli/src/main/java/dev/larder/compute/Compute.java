@@ -1,6 +1,6 @@
 package dev.larder.compute;
 
-import dev.larder.cli.Progress;
+import dev.larder.tasks.ProgressReporter;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Registry;
 import dev.larder.disk.Folders;
@@ -78,6 +78,7 @@ public final class Compute {
 
   private final ProjectConfig config;
   private final PrintStream log;
+  private final ProgressReporter progress;
 
   /**
    * As-of times {@code start, start + step, ...} up to and including {@code end} (micros).
@@ -90,8 +91,13 @@ public final class Compute {
   }
 
   public Compute(ProjectConfig config, PrintStream log) {
+    this(config, log, ProgressReporter.SILENT);
+  }
+
+  public Compute(ProjectConfig config, PrintStream log, ProgressReporter progress) {
     this.config = config;
     this.log = log;
+    this.progress = progress;
   }
 
   /**
@@ -124,7 +130,7 @@ public final class Compute {
         locks.add(RepoLock.acquire(store.viewDir(v.getName()).resolve(".lock"),
             "compute of view '" + v.getName() + "'"));
       }
-      checks = new BackgroundChecks(catalog, views, config.repoDir(), request.onBadRow());
+      checks = new BackgroundChecks(catalog, views, config.repoDir(), request.onBadRow(), progress);
       for (FeatureView v : views) {
         if (Catalog.isAggregation(v)) {
           try {
@@ -183,9 +189,9 @@ public final class Compute {
     SnapshotSet out = new SnapshotSet(store, job, asOfs, created);
     pending.add(out);
     ViewComputation.Result r;
-    try (Progress progress = new Progress("computing " + v.getName(), -1)) {
+    try (ProgressReporter.Step step = progress.start("computing " + v.getName(), -1)) {
       r = new ViewComputation(job, config.repoDir(), spillDir.resolve(Long.toString(ProcessHandle.current().pid())),
-          budget).run(asOfs, out, bad, progress::advance);
+          budget).run(asOfs, out, bad, step::advance);
     } finally {
       Folders.deleteTree(spillDir);
     }

@@ -1,6 +1,5 @@
 package dev.larder.materialize;
 
-import dev.larder.online.OnlineWriter;
 import dev.larder.time.Timestamps;
 import java.util.List;
 import java.util.Locale;

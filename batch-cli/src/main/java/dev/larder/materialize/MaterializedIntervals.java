@@ -63,7 +63,7 @@ public final class MaterializedIntervals {
           .setVersion(version)
           .setUpdatedAt(at)
           .putViewStates(view, state.toBuilder().addMaterialized(interval).build())
-          .addHistory(RegistryVersion.newBuilder().setVersion(version).setAppliedAt(at)
+          .addVersions(RegistryVersion.newBuilder().setVersion(version).setAppliedAt(at)
               .addChanges(RegistryChange.newBuilder()
                   .setKind(RegistryChange.Kind.MATERIALIZED)
                   .setObjectType("feature_view")

@@ -1,10 +1,9 @@
 package dev.larder.materialize;
 
-import dev.larder.cli.Progress;
+import dev.larder.tasks.ProgressReporter;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Registry;
 import dev.larder.online.OnlineOptions;
-import dev.larder.online.OnlineWriter;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryStore;
@@ -27,9 +26,10 @@ import java.util.function.Consumer;
  */
 public final class Materializer {
   private final ProjectConfig config;
-  private final HistorySource history;
+  private final MaterializeSource history;
   private final OnlineOptions options;
   private final Clock clock;
+  private final ProgressReporter progress;
 
   /**
    * @param startMicros empty for an incremental run: each view starts where its last recorded interval ended
@@ -41,7 +41,13 @@ public final class Materializer {
   public record ViewResult(String view, long viewVersion, long startMicros, long endMicros,
                            OnlineWriter.Summary summary, boolean recorded, String note) {}
 
-  public Materializer(ProjectConfig config, HistorySource history, OnlineOptions options, Clock clock) {
+  public Materializer(ProjectConfig config, MaterializeSource history, OnlineOptions options, Clock clock) {
+    this(config, history, options, clock, ProgressReporter.SILENT);
+  }
+
+  public Materializer(ProjectConfig config, MaterializeSource history, OnlineOptions options, Clock clock,
+                      ProgressReporter progress) {
+    this.progress = progress;
     this.config = config;
     this.history = history;
     this.options = options;
@@ -49,9 +55,9 @@ public final class Materializer {
   }
 
   /** A materializer over the project's offline store and sources, with options from larder.properties. */
-  public static Materializer of(ProjectConfig config) {
-    return new Materializer(config, HistorySource.offline(config), OnlineOptions.fromSettings(config.settings()),
-        Clock.systemUTC());
+  public static Materializer of(ProjectConfig config, ProgressReporter progress) {
+    return new Materializer(config, MaterializeSource.offline(config), OnlineOptions.fromSettings(config.settings()),
+        Clock.systemUTC(), progress);
   }
 
   /**
@@ -99,8 +105,8 @@ public final class Materializer {
       start = last.isPresent() ? last.getAsLong() : ttl == null ? Long.MIN_VALUE : end - Durations.toMicros(ttl);
     }
     ViewMaterialization.Outcome outcome;
-    try (Progress progress = new Progress("materializing " + name, -1)) {
-      outcome = materialization.run(catalog, view, start, end, history, progress::advance);
+    try (ProgressReporter.Step step = progress.start("materializing " + name, -1)) {
+      outcome = materialization.run(catalog, view, start, end, history, step::advance);
     }
     long recordedStart = start == Long.MIN_VALUE ? outcome.firstEventMicros() : start;
     boolean recorded = MaterializedIntervals.record(store, name, version, recordedStart, end,

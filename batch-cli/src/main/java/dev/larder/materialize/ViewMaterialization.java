@@ -7,7 +7,6 @@ import dev.larder.core.v1.ValueType;
 import dev.larder.online.FeatureLayout;
 import dev.larder.online.FeatureRowCodec;
 import dev.larder.online.OnlineOptions;
-import dev.larder.online.OnlineWriter;
 import dev.larder.offline.RawHistory;
 import dev.larder.registry.Catalog;
 import dev.larder.value.RowReader;
@@ -34,7 +33,7 @@ final class ViewMaterialization {
   /** The outcome; {@code firstEventMicros} is the earliest event timestamp read (end when none). */
   record Outcome(OnlineWriter.Summary summary, long firstEventMicros) {}
 
-  Outcome run(Catalog catalog, FeatureView view, long start, long end, HistorySource history,
+  Outcome run(Catalog catalog, FeatureView view, long start, long end, MaterializeSource history,
               LongConsumer progress) throws IOException {
     List<Field> keys = catalog.joinKeys(view);
     List<ValueType> types = view.getFeaturesList().stream().map(Feature::getType).toList();

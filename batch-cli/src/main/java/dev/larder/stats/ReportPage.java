@@ -204,7 +204,7 @@ public final class ReportPage {
       double lo = Math.min(ref.min(), cur.min());
       double hi = Math.max(ref.quantile(0.99), cur.quantile(0.99));
       boolean clipped = hi < Math.max(ref.max(), cur.max());
-      double[] edges = Histogram.edges(lo, hi, ref.integral(), 24);
+      double[] edges = ValueHistogram.edges(lo, hi, ref.integral(), 24);
       boolean unitBins = ref.integral() && edges[edges.length - 1] - edges[0] == edges.length - 1;
       double first = unitBins ? edges[0] + 0.5 : edges[0];
       double last = unitBins ? edges[edges.length - 1] - 0.5 : edges[edges.length - 1];

@@ -114,7 +114,7 @@ public final class StatsStore {
 
   private static Object[] row(PeriodStats p, FeatureStats f, long now) {
     FeatureProfile pr = f.profile();
-    Histogram h = pr.histogram(HISTOGRAM_BINS);
+    ValueHistogram h = pr.histogram(HISTOGRAM_BINS);
     List<TopValues.Entry> top = pr.topValues(TOP);
     Object[] row = new Object[SCHEMA.size()];
     int i = 0;

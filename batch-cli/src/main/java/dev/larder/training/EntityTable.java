@@ -2,7 +2,7 @@ package dev.larder.training;
 
 import dev.larder.core.v1.ValueType;
 import dev.larder.offline.TableFiles;
-import dev.larder.pointintime.RowSource;
+import dev.larder.join.RowSource;
 import dev.larder.time.Timestamps;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;

@@ -1,6 +1,6 @@
 package dev.larder.training;
 
-import dev.larder.pointintime.JoinSummary;
+import dev.larder.join.JoinSummary;
 import java.nio.file.Path;
 import java.util.Locale;
 

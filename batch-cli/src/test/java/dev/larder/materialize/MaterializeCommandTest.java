@@ -62,7 +62,7 @@ class MaterializeCommandTest {
     assertThat(Timestamps.fromProto(state.getMaterialized(0).getStart())).isEqualTo(START);
     assertThat(Timestamps.fromProto(state.getMaterialized(0).getEnd())).isEqualTo(START + DAY);
     assertThat(repo.registry().getVersion()).isEqualTo(2);
-    RegistryChange change = repo.registry().getHistory(repo.registry().getHistoryCount() - 1).getChanges(0);
+    RegistryChange change = repo.registry().getVersions(repo.registry().getVersionsCount() - 1).getChanges(0);
     assertThat(change.getKind()).isEqualTo(RegistryChange.Kind.MATERIALIZED);
     assertThat(change.getName()).isEqualTo("profile");
 

@@ -27,7 +27,7 @@ class MaterializerTest {
   Path dir;
 
   /** Serves fixed rows per view and remembers the [start, end] each open asked for. */
-  private static final class Recording implements HistorySource {
+  private static final class Recording implements MaterializeSource {
     final Map<String, List<Object[]>> rows;
     final List<String> asked = new ArrayList<>();
 
@@ -97,7 +97,7 @@ class MaterializerTest {
   void anIntervalIsNotRecordedWhenTheViewChangedVersionDuringTheRun() throws Exception {
     MaterializeRepo repo = MaterializeRepo.create(dir, "");
     Recording history = new Recording(Map.of("profile", List.<Object[]>of(new Object[] {1L, START, null, 30L, "x"})));
-    HistorySource bumpsVersion = (catalog, view, start, end) -> {
+    MaterializeSource bumpsVersion = (catalog, view, start, end) -> {
       var registry = repo.registry();
       dev.larder.registry.RegistryFile.write(repo.config.registryPath(), registry.toBuilder()
           .setVersion(registry.getVersion() + 1)

@@ -137,7 +137,7 @@ class RawHistoryMaterializeTest {
 
   /** Materializes [START + 1h, START + 4h]: rows at START and START + 5h are outside. */
   private static void run(ProjectConfig config, boolean raw) throws IOException {
-    new Materializer(config, HistorySource.offline(config, raw), OnlineOptions.fromSettings(config.settings()),
+    new Materializer(config, MaterializeSource.offline(config, raw), OnlineOptions.fromSettings(config.settings()),
         Clock.systemUTC())
         .run(new Materializer.Request(List.of("stats"), OptionalLong.of(START + HOUR), START + 4 * HOUR), r -> {});
   }

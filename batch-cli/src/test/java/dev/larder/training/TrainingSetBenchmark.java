@@ -6,7 +6,7 @@ import dev.larder.core.v1.ValueType;
 import dev.larder.offline.OfflineStore;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.SnapshotWriter;
-import dev.larder.pointintime.JoinListener;
+import dev.larder.join.JoinListener;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryFile;

@@ -3,7 +3,7 @@ package dev.larder.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.larder.cli.Larder;
-import dev.larder.pointintime.JoinListener;
+import dev.larder.join.JoinListener;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * A growable byte buffer the codecs append to. It exists so that materialization can encode millions of
  * keys and rows straight into one reused buffer (or a sort arena) without a {@code byte[]} per field.
  */
-final class ByteWriter {
+public final class ByteWriter {
   /** Big-endian 4- and 8-byte stores in one instruction instead of a loop of byte stores (hot in bulk loads). */
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -17,38 +17,38 @@ final class ByteWriter {
   private byte[] buf;
   private int size;
 
-  ByteWriter(int initialCapacity) {
+  public ByteWriter(int initialCapacity) {
     this(initialCapacity, Integer.MAX_VALUE - 16);
   }
 
   /** A buffer that grows by doubling but not beyond {@code maxCapacity} (unless one write needs more). */
-  ByteWriter(int initialCapacity, int maxCapacity) {
+  public ByteWriter(int initialCapacity, int maxCapacity) {
     this.maxCapacity = maxCapacity;
     buf = new byte[Math.max(16, Math.min(initialCapacity, maxCapacity))];
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
-  byte[] array() {
+  public byte[] array() {
     return buf;
   }
 
-  void reset() {
+  public void reset() {
     size = 0;
   }
 
   /** Drops everything after {@code newSize}; used to undo a partly encoded record. */
-  void truncate(int newSize) {
+  public void truncate(int newSize) {
     size = newSize;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }
 
-  byte[] copy(int from, int to) {
+  public byte[] copy(int from, int to) {
     return Arrays.copyOfRange(buf, from, to);
   }
 
@@ -62,35 +62,35 @@ final class ByteWriter {
     }
   }
 
-  void write(int b) {
+  public void write(int b) {
     ensure(1);
     buf[size++] = (byte) b;
   }
 
-  void write(byte[] b, int off, int len) {
+  public void write(byte[] b, int off, int len) {
     ensure(len);
     System.arraycopy(b, off, buf, size, len);
     size += len;
   }
 
-  void writeInt(int v) {
+  public void writeInt(int v) {
     ensure(4);
     INT.set(buf, size, v);
     size += 4;
   }
 
   /** Overwrites 4 bytes at {@code pos} (a length written as a placeholder earlier). */
-  void putInt(int pos, int v) {
+  public void putInt(int pos, int v) {
     INT.set(buf, pos, v);
   }
 
-  void writeLong(long v) {
+  public void writeLong(long v) {
     ensure(8);
     LONG.set(buf, size, v);
     size += 8;
   }
 
-  void writeVarint(long v) {
+  public void writeVarint(long v) {
     ensure(10);
     while ((v & ~0x7FL) != 0) {
       buf[size++] = (byte) ((v & 0x7F) | 0x80);
@@ -100,7 +100,7 @@ final class ByteWriter {
   }
 
   /** Writes a UTF-8 string prefixed by its byte length, without an intermediate byte array for ASCII. */
-  void writeString(String s) {
+  public void writeString(String s) {
     int n = s.length();
     boolean ascii = true;
     for (int i = 0; i < n; i++) {
@@ -123,16 +123,16 @@ final class ByteWriter {
     }
   }
 
-  void writeBytes(byte[] b) {
+  public void writeBytes(byte[] b) {
     writeVarint(b.length);
     write(b, 0, b.length);
   }
 
-  static int zigzag32(int v) {
+  public static int zigzag32(int v) {
     return (v << 1) ^ (v >> 31);
   }
 
-  static long zigzag64(long v) {
+  public static long zigzag64(long v) {
     return (v << 1) ^ (v >> 63);
   }
 }

@@ -112,7 +112,7 @@ public final class EntityKeyCodec {
     return w.toByteArray();
   }
 
-  void encodeTo(Object[] keyValues, ByteWriter w) {
+  public void encodeTo(Object[] keyValues, ByteWriter w) {
     checkCount(keyValues.length);
     for (int i = 0; i < types.length; i++) {
       Object v = keyValues[i];
@@ -172,7 +172,7 @@ public final class EntityKeyCodec {
    * Encodes fixed-width key values given in raw form ({@link FeatureRowCodec#encodeRawTo}): the same bytes as
    * {@link #encode(Object[])} of the boxed values, without boxing them. Only when {@link #fixedWidth()}.
    */
-  void encodeRawTo(long[] raw, ByteWriter w) {
+  public void encodeRawTo(long[] raw, ByteWriter w) {
     checkCount(raw.length);
     for (int i = 0; i < types.length; i++) {
       switch (types[i]) {

@@ -35,7 +35,7 @@ public record FeatureLayout(List<String> names, List<ValueType> types) {
     return new FeatureLayout(null, types);
   }
 
-  void write(Path runDir) throws IOException {
+  public void write(Path runDir) throws IOException {
     if (names == null) {
       return;
     }
@@ -71,7 +71,7 @@ public record FeatureLayout(List<String> names, List<ValueType> types) {
    * For each feature of this layout, its position in {@code older} (same name and type), or -1 when
    * {@code older} lacks it; null when rows of {@code older} can be used as they are.
    */
-  int[] positionsIn(FeatureLayout older) {
+  public int[] positionsIn(FeatureLayout older) {
     if (names == null || older.names == null || equals(older)) {
       return null;
     }

@@ -42,8 +42,8 @@ public final class FeatureRowCodec {
   public static final int FORMAT = 1;
   /** Stored when a row has no created timestamp; sorts before every real one. */
   public static final long NO_CREATED_TIMESTAMP = Long.MIN_VALUE;
-  static final int EVENT_OFFSET = 1;
-  static final int CREATED_OFFSET = 9;
+  public static final int EVENT_OFFSET = 1;
+  public static final int CREATED_OFFSET = 9;
   private static final int HEADER = 17;
 
   private final ValueType[] types;
@@ -75,7 +75,7 @@ public final class FeatureRowCodec {
     return w.toByteArray();
   }
 
-  void encodeTo(long event, long created, Object[] values, ByteWriter w) {
+  public void encodeTo(long event, long created, Object[] values, ByteWriter w) {
     if (values.length != types.length) {
       throw new IllegalArgumentException("expected " + types.length + " feature values, got " + values.length);
     }
@@ -129,7 +129,7 @@ public final class FeatureRowCodec {
    *
    * @param nulls {@code nulls[i]} means feature i is null ({@code raw[i]} is then ignored)
    */
-  void encodeRawTo(long event, long created, long[] raw, boolean[] nulls, ByteWriter w) {
+  public void encodeRawTo(long event, long created, long[] raw, boolean[] nulls, ByteWriter w) {
     if (raw.length != types.length || nulls.length != types.length) {
       throw new IllegalArgumentException("expected " + types.length + " feature values, got " + raw.length);
     }
@@ -259,7 +259,7 @@ public final class FeatureRowCodec {
     return readLong(row, CREATED_OFFSET);
   }
 
-  static long readLong(byte[] b, int off) {
+  public static long readLong(byte[] b, int off) {
     long v = 0;
     for (int i = 0; i < 8; i++) {
       v = (v << 8) | (b[off + i] & 0xFF);

@@ -51,11 +51,11 @@ public final class OnlineLayout {
     return versionDir.resolve("run-" + runId);
   }
 
-  static Path tmpDir(Path versionDir, long runId) {
+  public static Path tmpDir(Path versionDir, long runId) {
     return versionDir.resolve("run-" + runId + ".tmp");
   }
 
-  static Path lockFile(Path onlineDir, String view) {
+  public static Path lockFile(Path onlineDir, String view) {
     return viewDir(onlineDir, view).resolve(".lock");
   }
 
@@ -76,7 +76,7 @@ public final class OnlineLayout {
   }
 
   /** Points CURRENT at {@code runId}: temp file, fsync, atomic rename, directory fsync. */
-  static void writeCurrent(Path versionDir, long runId) throws IOException {
+  public static void writeCurrent(Path versionDir, long runId) throws IOException {
     RegistryFile.writeAtomically(versionDir.resolve(CURRENT), (runId + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
@@ -104,12 +104,12 @@ public final class OnlineLayout {
   }
 
   /** Ids of complete or partial run folders ({@code run-<id>}) in a version folder, ascending. */
-  static List<Long> runIds(Path versionDir) throws IOException {
+  public static List<Long> runIds(Path versionDir) throws IOException {
     return numbered(versionDir, RUN, false);
   }
 
   /** Ids of leftover temp folders ({@code run-<id>.tmp}) in a version folder. */
-  static List<Long> tmpIds(Path versionDir) throws IOException {
+  public static List<Long> tmpIds(Path versionDir) throws IOException {
     return numbered(versionDir, RUN, true);
   }
 
@@ -131,7 +131,7 @@ public final class OnlineLayout {
   }
 
   /** Deletes a directory tree; missing is fine. */
-  static void deleteTree(Path dir) throws IOException {
+  public static void deleteTree(Path dir) throws IOException {
     Folders.deleteTree(dir);
   }
 

@@ -17,7 +17,7 @@ import org.rocksdb.RocksDB;
  * bloom filters, a hash index inside data blocks, small blocks, filters and indexes held in memory for the
  * life of the open files. The reasons are in docs/online-store.md.
  */
-final class RocksTuning {
+public final class RocksTuning {
   static {
     RocksDB.loadLibrary();
   }
@@ -31,7 +31,7 @@ final class RocksTuning {
    * Options for writing SSTs, ingesting them, and opening a run read-only. The caller closes the returned
    * options after the DB or writer that uses them; {@code cache} may be null (no block cache: writers).
    */
-  static Options options(OnlineOptions o, Cache cache) {
+  public static Options options(OnlineOptions o, Cache cache) {
     BlockBasedTableConfig table = new BlockBasedTableConfig()
         .setBlockSize(o.blockSizeBytes())
         .setFormatVersion(6)

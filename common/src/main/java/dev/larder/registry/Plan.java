@@ -90,7 +90,7 @@ public final class Plan {
    * larger than any version the view had, because a view's version is at most the registry version that set it.
    */
   private static boolean everApplied(Registry current, String view) {
-    return current.getHistoryList().stream().flatMap(h -> h.getChangesList().stream())
+    return current.getVersionsList().stream().flatMap(h -> h.getChangesList().stream())
         .anyMatch(c -> c.getObjectType().equals("feature_view") && c.getName().equals(view));
   }
 
@@ -123,8 +123,8 @@ public final class Plan {
         .addAllSources(desired.getSourcesList())
         .addAllFeatureViews(desired.getFeatureViewsList())
         .addAllFeatureServices(desired.getFeatureServicesList())
-        .addAllHistory(current.getHistoryList())
-        .addHistory(RegistryVersion.newBuilder().setVersion(version).setAppliedAt(at).addAllChanges(changes));
+        .addAllVersions(current.getVersionsList())
+        .addVersions(RegistryVersion.newBuilder().setVersion(version).setAppliedAt(at).addAllChanges(changes));
     for (FeatureView view : desired.getFeatureViewsList()) {
       Long bumped = newViewVersions.get(view.getName());
       ViewState old = current.getViewStatesMap().get(view.getName());

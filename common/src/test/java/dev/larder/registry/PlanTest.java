@@ -65,7 +65,7 @@ class PlanTest {
     assertThat(r.getViewStatesMap()).containsOnlyKeys("activity", "profile");
     assertThat(r.getViewStatesMap().get("activity")).isEqualTo(ViewState.newBuilder().setVersion(1)
         .setSinceRegistryVersion(1).build());
-    assertThat(r.getHistory(0).getChangesList()).extracting(RegistryChange::getKind)
+    assertThat(r.getVersions(0).getChangesList()).extracting(RegistryChange::getKind)
         .containsOnly(RegistryChange.Kind.ADDED).hasSize(6);
   }
 
@@ -89,7 +89,7 @@ class PlanTest {
     assertThat(after.getViewStatesMap().get("profile")).isEqualTo(ViewState.newBuilder().setVersion(2)
         .setSinceRegistryVersion(2).build());
     assertThat(after.getViewStatesMap().get("activity")).isEqualTo(before.getViewStatesMap().get("activity"));
-    assertThat(after.getHistoryList()).hasSize(2);
+    assertThat(after.getVersionsList()).hasSize(2);
   }
 
   @Test

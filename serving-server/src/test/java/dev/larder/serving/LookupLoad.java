@@ -11,7 +11,7 @@ import dev.larder.core.v1.Value;
 import dev.larder.core.v1.ValueType;
 import dev.larder.online.FeatureRowCodec;
 import dev.larder.online.OnlineOptions;
-import dev.larder.online.OnlineWriter;
+import dev.larder.materialize.OnlineWriter;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryFile;
 import dev.larder.serving.v1.FeatureList;

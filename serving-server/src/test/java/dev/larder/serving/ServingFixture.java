@@ -12,7 +12,7 @@ import dev.larder.core.v1.ValueType;
 import dev.larder.core.v1.ViewState;
 import dev.larder.online.FeatureRowCodec;
 import dev.larder.online.OnlineOptions;
-import dev.larder.online.OnlineWriter;
+import dev.larder.materialize.OnlineWriter;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.RegistryFile;
 import dev.larder.time.Timestamps;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** init, apply, plan, list, describe and history on a real repository in a temp folder. */
+/** init, apply, plan, list, describe and log on a real repository in a temp folder. */
 class RegistryCommandsTest {
   @TempDir
   Path tmp;
@@ -85,7 +85,7 @@ class RegistryCommandsTest {
     assertThat(reg.getProject()).isEqualTo("shop");
     assertThat(reg.getFeatureViewsList()).extracting("name").containsExactly("user_activity", "user_profile");
     assertThat(reg.getViewStatesMap().get("user_activity").getVersion()).isEqualTo(1);
-    assertThat(reg.getHistoryList()).singleElement().satisfies(h -> assertThat(h.getChangesCount()).isEqualTo(6));
+    assertThat(reg.getVersionsList()).singleElement().satisfies(h -> assertThat(h.getChangesCount()).isEqualTo(6));
   }
 
   @Test
@@ -135,7 +135,7 @@ class RegistryCommandsTest {
     assertThat(reg.getViewStatesMap().get("user_profile").getVersion()).isEqualTo(1);
     assertThat(larder("list", "views", "--repo", repo.toString()).out())
         .containsPattern("user_activity\\s+aggregation.*\\s2\\n");
-    Run history = larder("history", "--repo", repo.toString());
+    Run history = larder("log", "--repo", repo.toString());
     assertThat(history.out()).containsSubsequence("version 2", "! BREAKING feature_view user_activity",
         "version 1", "+ entity user");
     assertThat(larder("history", "--output", "json", "--repo", repo.toString()).out())
@@ -259,7 +259,7 @@ class RegistryCommandsTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String c : new String[] {"init", "apply", "plan", "list", "describe", "history"}) {
+    for (String c : new String[] {"init", "apply", "plan", "list", "describe", "log"}) {
       Run r = larder(c, "--help");
       assertThat(r.code()).as(c).isZero();
       assertThat(r.out()).as(c).contains("Usage: larder " + c);

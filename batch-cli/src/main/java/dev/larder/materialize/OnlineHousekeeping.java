@@ -1,0 +1,110 @@
+package dev.larder.materialize;
+
+import dev.larder.online.OnlineLayout;
+import dev.larder.lock.RepoLock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Explicit maintenance of the online store ({@code larder online cleanup} and {@code rollback}). Runs already
+ * remove what they replace; this removes what no run will touch again: folders of views the registry
+ * dropped or took offline, versions older than the registry's, and leftovers of killed runs. Every change
+ * to a view happens under that view's materialization lock, so it never races a run.
+ */
+public final class OnlineHousekeeping {
+  private OnlineHousekeeping() {}
+
+  /** One folder that was (or, in a dry run, would be) removed, and why. */
+  public record Removal(Path path, long bytes, String reason) {}
+
+  /**
+   * @param servedVersions for each online view in the registry, its current version; everything else goes
+   * @param dryRun         only report
+   * @throws RepoLock.LockedException when a materialization of one of the views is running
+   */
+  @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
+  public static List<Removal> clean(Path onlineDir, Map<String, Long> servedVersions, boolean dryRun) throws IOException {
+    List<Removal> out = new ArrayList<>();
+    for (String view : OnlineLayout.views(onlineDir)) {
+      try (RepoLock lock = RepoLock.acquire(OnlineLayout.lockFile(onlineDir, view),
+          "online materialization of view '" + view + "'")) {
+        Long keep = servedVersions.get(view);
+        for (long version : OnlineLayout.versions(onlineDir, view)) {
+          Path dir = OnlineLayout.versionDir(onlineDir, view, version);
+          if (keep == null) {
+            remove(out, dir, "view '" + view + "' is not an online view in the registry", dryRun);
+          } else if (version != keep) {
+            remove(out, dir, "view '" + view + "' is at version " + keep + " in the registry", dryRun);
+          } else {
+            cleanVersion(out, dir, dryRun);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Keeps CURRENT's run and the newest run before it; removes other runs and temp folders. */
+  private static void cleanVersion(List<Removal> out, Path dir, boolean dryRun) throws IOException {
+    OptionalLong current = OnlineLayout.readCurrent(dir);
+    long previous = current.isPresent() ? previousRun(dir, current.getAsLong()) : -1;
+    for (long id : OnlineLayout.runIds(dir)) {
+      if (current.isEmpty() || id > current.getAsLong()) {
+        remove(out, OnlineLayout.runDir(dir, id), "left by an interrupted run", dryRun);
+      } else if (id != current.getAsLong() && id != previous) {
+        remove(out, OnlineLayout.runDir(dir, id), "older than the retained previous run", dryRun);
+      }
+    }
+    for (long id : OnlineLayout.tmpIds(dir)) {
+      remove(out, OnlineLayout.tmpDir(dir, id), "temporary files of an interrupted run", dryRun);
+    }
+  }
+
+  private static long previousRun(Path versionDir, long current) throws IOException {
+    long previous = -1;
+    for (long id : OnlineLayout.runIds(versionDir)) {
+      if (id < current) {
+        previous = Math.max(previous, id);
+      }
+    }
+    return previous;
+  }
+
+  private static void remove(List<Removal> out, Path dir, String reason, boolean dryRun) throws IOException {
+    out.add(new Removal(dir, OnlineLayout.sizeOnDisk(dir), reason));
+    if (!dryRun) {
+      OnlineLayout.deleteTree(dir);
+    }
+  }
+
+  /**
+   * Serves the retained previous run of a view version again, e.g. after publishing bad data. The next
+   * materialization merges with it and removes the newer run.
+   *
+   * @return the run id now served
+   * @throws IOException when nothing is published or no previous run is retained
+   */
+  @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
+  public static long rollback(Path onlineDir, String view, long viewVersion) throws IOException {
+    try (RepoLock lock = RepoLock.acquire(OnlineLayout.lockFile(onlineDir, view),
+        "online materialization of view '" + view + "'")) {
+      Path dir = OnlineLayout.versionDir(onlineDir, view, viewVersion);
+      OptionalLong current = OnlineLayout.readCurrent(dir);
+      if (current.isEmpty()) {
+        throw new IOException("view '" + view + "' v" + viewVersion + " has no published run (" + dir + ")");
+      }
+      long previous = previousRun(dir, current.getAsLong());
+      if (previous < 0 || !Files.isDirectory(OnlineLayout.runDir(dir, previous))) {
+        throw new IOException("view '" + view + "' v" + viewVersion + " keeps no run older than run "
+            + current.getAsLong() + "; nothing to roll back to");
+      }
+      OnlineLayout.writeCurrent(dir, previous);
+      return previous;
+    }
+  }
+}

@@ -1,8 +1,0 @@
-package dev.larder.online;
-
-import java.io.IOException;
-
-/** Where the merge delivers a run's rows, in key order. */
-interface RowSink {
-  void put(byte[] key, byte[] row) throws IOException;
-}
