@@ -1,6 +1,7 @@
 package dev.larder.join;
 
 import dev.larder.core.v1.ValueType;
+import dev.larder.value.JoinKeyTypes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +25,9 @@ final class KeyEncoder {
     if (columns.length != types.size()) {
       throw new IllegalArgumentException(columns.length + " key columns but " + types.size() + " key types");
     }
+    for (int i = 0; i < types.size(); i++) {
+      JoinKeyTypes.require("number " + (i + 1), types.get(i));
+    }
     this.columns = columns.clone();
     this.types = types.toArray(new ValueType[0]);
   }
@@ -45,11 +49,9 @@ final class KeyEncoder {
       switch (types[i]) {
         case INT32, INT64, TIMESTAMP -> putLong(((Number) v).longValue());
         case BOOL -> putByte((Boolean) v ? 1 : 0);
-        case FLOAT -> putLong(Float.floatToIntBits((Float) v));
-        case DOUBLE -> putLong(Double.doubleToLongBits((Double) v));
         case STRING -> putVar(((String) v).getBytes(StandardCharsets.UTF_8));
         case BYTES -> putVar((byte[]) v);
-        default -> throw new IllegalArgumentException("join keys of type " + types[i] + " are not supported");
+        default -> throw new IllegalStateException("join key type " + types[i]); // refused by the constructor
       }
     }
     return len;

@@ -4,6 +4,7 @@ import dev.larder.core.v1.Field;
 import dev.larder.core.v1.Value;
 import dev.larder.core.v1.ValueType;
 import dev.larder.time.Timestamps;
+import dev.larder.value.JoinKeyTypes;
 import dev.larder.value.Values;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -38,12 +39,8 @@ public final class EntityKeyCodec {
     this.joinKeys = List.copyOf(joinKeys);
     this.types = new ValueType[joinKeys.size()];
     for (int i = 0; i < types.length; i++) {
-      ValueType t = joinKeys.get(i).getType();
-      switch (t) {
-        case INT32, INT64, TIMESTAMP, STRING, BYTES, BOOL -> types[i] = t;
-        default -> throw new IllegalArgumentException("join key '" + joinKeys.get(i).getName() + "' has type "
-            + Values.typeName(t) + "; join keys must be int32, int64, string, bytes, bool or timestamp");
-      }
+      JoinKeyTypes.require(joinKeys.get(i).getName(), joinKeys.get(i).getType());
+      types[i] = joinKeys.get(i).getType();
     }
   }
 

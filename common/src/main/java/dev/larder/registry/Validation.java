@@ -8,6 +8,7 @@ import dev.larder.core.v1.Field;
 import dev.larder.core.v1.Source;
 import dev.larder.core.v1.ValueType;
 import dev.larder.value.Column;
+import dev.larder.value.JoinKeyTypes;
 import dev.larder.value.RowSchema;
 import dev.larder.value.Values;
 import java.io.IOException;
@@ -124,11 +125,11 @@ public final class Validation {
         }
       }
       if (k.getType() == ValueType.VALUE_TYPE_UNSPECIFIED) {
-        problem(kw.at(), "join key '" + k.getName() + "' has no type; expected type: INT64, STRING or another"
-            + " scalar type");
-      } else if (Values.isList(k.getType())) {
-        problem(kw.field("type"), "join key '" + k.getName() + "' has list type " + k.getType()
-            + "; expected a scalar type such as INT64 or STRING");
+        problem(kw.at(), "join key '" + k.getName() + "' has no type; expected type: " + JoinKeyTypes.EXPECTED);
+      } else if (!JoinKeyTypes.isSupported(k.getType())) {
+        problem(kw.field("type"), "join key '" + k.getName() + "' has type " + k.getType()
+            + "; expected " + JoinKeyTypes.EXPECTED + (Values.isList(k.getType()) ? " (a list is not a key)"
+            : " (floating-point keys do not compare reliably for equality)"));
       }
     }
   }
