@@ -1,5 +1,6 @@
 package dev.larder.join;
 
+import dev.larder.spill.RecordFile;
 import dev.larder.online.FeatureRowCodec;
 import dev.larder.value.RowSchema;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import dev.larder.pointintime.PointInTimeRule;
 import dev.larder.disk.Folders;
 import dev.larder.online.FeatureRowCodec;
 import dev.larder.value.Column;
+import dev.larder.tasks.RowsAhead;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class PointInTimeJoin {
    * @throws IllegalArgumentException when the entity rows lack the timestamp column or a join key column
    */
   public JoinedRows run() throws IOException {
-    RowReader in = new PrefetchingReader(entities.open());
+    RowReader in = new RowsAhead(entities.open(), "larder-prefetch", e -> false);
     try {
       RowSchema schema = in.schema();
       int ts = requireColumn(schema, timestampColumn, "entity rows");

@@ -1,5 +1,6 @@
 package dev.larder.join;
 
+import dev.larder.spill.RecordFile;
 import dev.larder.online.FeatureRowCodec;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.larder.offline;
 
+import dev.larder.tasks.ReadAhead;
 import dev.larder.core.v1.Source;
 import dev.larder.core.v1.ValueType;
 import dev.larder.value.Column;

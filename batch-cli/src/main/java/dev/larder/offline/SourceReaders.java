@@ -4,6 +4,7 @@ import dev.larder.core.v1.Field;
 import dev.larder.core.v1.Source;
 import dev.larder.core.v1.ValueType;
 import dev.larder.value.Column;
+import dev.larder.tasks.RowsAhead;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
@@ -66,7 +67,7 @@ public final class SourceReaders {
       fileNames.add(toFile.getOrDefault(n, n));
     }
     SourceRows rows = new SourceRows(files, new RowSchema(out), fileNames, List.copyOf(partitionKeys(files)));
-    return files.isEmpty() ? rows : new PrefetchRows(rows, source.getName());
+    return files.isEmpty() ? rows : new RowsAhead(rows, "larder-read-" + source.getName(), e -> e instanceof BadCellException);
   }
 
   private static Optional<RowSchema> schema(Source source, List<SourceFiles.DataFile> files) throws IOException {

@@ -1,5 +1,6 @@
 package dev.larder.offline;
 
+import dev.larder.tasks.RowsAhead;
 import dev.larder.core.v1.ValueType;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
@@ -15,7 +16,7 @@ import java.util.Map;
  * names to feature-facing names, read in the source's types, and partition folder values are filled in.
  * Only one file is open at a time.
  */
-final class SourceRows implements FileRowStream {
+final class SourceRows implements RowsAhead.Positioned {
   private final List<SourceFiles.DataFile> files;
   private final RowSchema schema;
   private final String[] fileNames;

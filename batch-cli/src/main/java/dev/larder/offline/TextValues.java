@@ -3,12 +3,6 @@ package dev.larder.offline;
 import dev.larder.core.v1.ValueType;
 import dev.larder.time.Timestamps;
 import dev.larder.value.Values;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -37,7 +31,7 @@ final class TextValues {
         case BOOL -> parseBool(t);
         case STRING -> t;
         case BYTES -> Base64.getDecoder().decode(t);
-        case TIMESTAMP -> parseTimestamp(t);
+        case TIMESTAMP -> Timestamps.parseMicros(t);
         default -> throw new IllegalArgumentException("unsupported type " + type);
       };
     } catch (NumberFormatException e) {
@@ -62,49 +56,7 @@ final class TextValues {
     throw new IllegalArgumentException("'" + t + "' is not a bool; expected true, false, 1 or 0");
   }
 
-  /** Parses a timestamp in any of the forms this class accepts, to micros since the epoch. */
-  static long parseTimestamp(String t) {
-    char first = t.isEmpty() ? ' ' : t.charAt(0);
-    if ((first == '-' || Character.isDigit(first)) && t.indexOf('-', 1) < 0 && t.indexOf(':') < 0) {
-      return parseEpoch(t);
-    }
-    String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
-    try {
-      if (iso.endsWith("Z") || iso.endsWith("z")) {
-        return Timestamps.toMicros(Instant.parse(iso.substring(0, iso.length() - 1) + "Z"));
-      }
-      if (iso.length() > 10) {
-        char c = iso.charAt(iso.length() - 6);
-        if (c == '+' || c == '-') {
-          return Timestamps.toMicros(OffsetDateTime.parse(iso).toInstant());
-        }
-        return Timestamps.toMicros(LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC));
-      }
-      return Timestamps.toMicros(LocalDate.parse(iso).atStartOfDay(ZoneOffset.UTC).toInstant());
-    } catch (DateTimeParseException | ArithmeticException e) {
-      throw new IllegalArgumentException("'" + t + "' is not a timestamp; expected an ISO-8601 time such as "
-          + "2026-11-01T12:00:00Z, a date such as 2026-11-01, or epoch seconds/millis/micros");
-    }
-  }
 
-  private static long parseEpoch(String t) {
-    try {
-      if (t.indexOf('.') >= 0 || t.indexOf('e') >= 0 || t.indexOf('E') >= 0) {
-        double d = Double.parseDouble(t);
-        double abs = Math.abs(d);
-        double micros = abs < 1e11 ? d * 1e6 : abs < 1e14 ? d * 1e3 : abs < 1e17 ? d : d / 1e3;
-        return Math.round(micros);
-      }
-      long v = Long.parseLong(t);
-      long abs = Math.abs(v);
-      return abs < 100_000_000_000L ? v * 1_000_000L
-          : abs < 100_000_000_000_000L ? v * 1000L
-          : abs < 100_000_000_000_000_000L ? v : Math.floorDiv(v, 1000L);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + t + "' is not a timestamp; expected an ISO-8601 time such as "
-          + "2026-11-01T12:00:00Z, a date such as 2026-11-01, or epoch seconds/millis/micros");
-    }
-  }
 
   private static List<Object> parseList(ValueType element, String text) {
     String t = text.trim();

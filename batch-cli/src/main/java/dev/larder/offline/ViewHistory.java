@@ -6,6 +6,7 @@ import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.time.Timestamps;
 import dev.larder.value.Column;
+import dev.larder.tasks.RowsAhead;
 import dev.larder.value.RowReader;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
@@ -43,7 +44,7 @@ public final class ViewHistory {
         }
       }
       SnapshotRows rows = new SnapshotRows(files, schema, config.offlineDir());
-      return files.isEmpty() ? rows : new PrefetchRows(rows, view.getName());
+      return files.isEmpty() ? rows : new RowsAhead(rows, "larder-read-" + view.getName(), e -> e instanceof BadCellException);
     }
     Source source = catalog.source(view.getSource()).orElseThrow(() -> new IOException(
         "feature view '" + view.getName() + "' names unknown source '" + view.getSource() + "'"));
@@ -146,7 +147,7 @@ public final class ViewHistory {
   }
 
   /** Snapshot files read one after another; feature columns missing from older snapshots read as null. */
-  private static final class SnapshotRows implements FileRowStream {
+  private static final class SnapshotRows implements RowsAhead.Positioned {
     private final List<OfflineStore.Snapshot> files;
     private final RowSchema schema;
     private final java.nio.file.Path root;

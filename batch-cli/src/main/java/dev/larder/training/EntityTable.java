@@ -100,7 +100,7 @@ final class EntityTable implements RowSource {
         }
         if (t instanceof String text) {
           try {
-            row[timestamp] = Timestamps.toMicros(Timestamps.parseInstant(text));
+            row[timestamp] = Timestamps.parseMicros(text);
           } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IOException(in.position() + ", column '" + column + "': " + e.getMessage());
           }

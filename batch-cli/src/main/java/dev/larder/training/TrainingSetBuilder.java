@@ -8,13 +8,13 @@ import dev.larder.join.JoinListener;
 import dev.larder.join.JoinedRows;
 import dev.larder.join.PointInTimeJoin;
 import dev.larder.pointintime.PointInTimeRule;
-import dev.larder.join.PrefetchingReader;
 import dev.larder.join.ViewRequest;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.Catalog.FeatureRef;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryFile;
 import dev.larder.value.Column;
+import dev.larder.tasks.RowsAhead;
 import dev.larder.value.RowReader;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -99,7 +99,7 @@ public final class TrainingSetBuilder {
           work.path(), listener).run();
       if (extension.equals(".csv")) {
         // joined rows are made on another thread while this one formats them
-        try (RowReader ahead = new PrefetchingReader(rows); RowWriter writer = RowWriters.create(tmp, rows.schema())) {
+        try (RowReader ahead = new RowsAhead(rows, "larder-join-output", e -> false); RowWriter writer = RowWriters.create(tmp, rows.schema())) {
           for (Object[] row = ahead.next(); row != null; row = ahead.next()) {
             writer.write(row);
           }

@@ -246,7 +246,7 @@ final class FilterParser {
     if (d == Domain.TIMESTAMP && t.domain == Domain.STRING) {
       String s = (String) ((Literal) t.operand).constant();
       try {
-        return new Literal(Timestamps.toMicros(Timestamps.parseInstant(s)));
+        return new Literal(Timestamps.parseMicros(s));
       } catch (IllegalArgumentException e) {
         throw error(e.getMessage(), tokenAt(t.offset));
       }

@@ -103,6 +103,6 @@ class EntityKeyCodecTest {
   @Test
   void rejectsUnsupportedKeyTypes() {
     assertThatThrownBy(() -> new EntityKeyCodec(List.of(key("score", ValueType.DOUBLE))))
-        .hasMessageContaining("join key 'score' has type double");
+        .hasMessageContaining("join key 'score' has type DOUBLE; join keys must be INT64, INT32, STRING, BYTES, BOOL or TIMESTAMP");
   }
 }

@@ -258,7 +258,7 @@ class ValidationTest {
     assertThat(problems("entities {\n  name: \"shop\"\n  join_keys { name: \"shop_id\" }\n}\n"
         + "entities {\n  name: \"empty\"\n}\n"))
         .containsExactly(
-            "bad.textproto:3:3: join key 'shop_id' has no type; expected type: INT64, STRING or another scalar type",
+            "bad.textproto:3:3: join key 'shop_id' has no type; expected type: INT64, INT32, STRING, BYTES, BOOL or TIMESTAMP",
             "bad.textproto:5:1: entity 'empty' has no join keys; expected at least one join_keys { name: \"..._id\""
                 + " type: INT64 }");
   }

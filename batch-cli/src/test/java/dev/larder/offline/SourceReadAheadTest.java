@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Source readers decode on a background thread; rows, positions and errors must still arrive in order. */
-class PrefetchRowsTest {
+class SourceReadAheadTest {
   @TempDir Path repo;
 
   private Path csv(int rows, int badAt) throws IOException {

@@ -1,4 +1,4 @@
-package dev.larder.offline;
+package dev.larder.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
