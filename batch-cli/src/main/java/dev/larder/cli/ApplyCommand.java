@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     description = {"Reads every *.textproto definitions file of the repository, validates them (reporting every "
         + "problem as file:line:column), prints the plan and writes the new registry version atomically.",
         "Exit 0 when applied or nothing changed, 2 when the definitions are invalid, 1 on other failures."})
-public final class ApplyCommand implements Callable<Integer> {
+final class ApplyCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         "Computes aggregation features into the offline store: one Parquet snapshot per view and as-of time T,",
         "aggregating events with T - window <= event_timestamp < T. Passthrough views' sources are validated.",
         "Nothing is visible until the whole run succeeded."})
-public final class ComputeCommand implements Callable<Integer> {
+final class ComputeCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     description = {"Shows an entity, source, feature view, feature service or feature (view:feature, or a bare "
         + "feature name) with its lineage: for a feature its source, entities, view and services; for a view "
         + "its source, entities, features, services, version and materialized intervals."})
-public final class DescribeCommand implements Callable<Integer> {
+final class DescribeCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         + "example (entity user, sources user_events and user_profiles, views user_activity and user_profile, "
         + "service user_model).",
         "Writes no data; fill the sources with `larder sample events|profiles`."})
-public final class InitCommand implements Callable<Integer> {
+final class InitCommand implements Callable<Integer> {
   /** The template files, copied from the resources next to this class. */
   static final List<String> TEMPLATES = List.of("entities.textproto", "sources.textproto",
       "user_activity.textproto", "user_profile.textproto", "services.textproto");

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code larder list KIND}: the applied objects of one kind. */
 @Command(name = "list", mixinStandardHelpOptions = true,
     description = "Lists the applied entities, sources, views, services or features of the registry.")
-public final class ListCommand implements Callable<Integer> {
+final class ListCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

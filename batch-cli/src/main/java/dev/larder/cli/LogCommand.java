@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code larder log} (formerly {@code history}, still accepted): the registry's versions and what each changed. */
 @Command(name = "log", aliases = "history", mixinStandardHelpOptions = true,
     description = "Lists the registry's versions, newest first, with the changes each one applied.")
-public final class LogCommand implements Callable<Integer> {
+final class LogCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

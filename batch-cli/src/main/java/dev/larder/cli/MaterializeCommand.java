@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         "lies in [--start, --end] (aggregation views: their snapshots; passthrough views: their source).",
         "Never goes backwards: a served row with a newer event_timestamp is kept. Rows older than the view's",
         "TTL before --end are dropped. Each view is published atomically; servers pick it up on refresh."})
-public final class MaterializeCommand implements Callable<Integer> {
+final class MaterializeCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         "Like materialize, with each view's start taken from the registry: the end of its last recorded",
         "interval for the view's current version; on a view's first run, --end minus its TTL, or its whole",
         "history when it has no TTL."})
-public final class MaterializeIncrementalCommand implements Callable<Integer> {
+final class MaterializeIncrementalCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "online", mixinStandardHelpOptions = true,
     description = "Inspects and maintains the online store (see docs/online-store.md).",
     subcommands = {OnlineCommand.Stats.class, OnlineCommand.Cleanup.class, OnlineCommand.Rollback.class})
-public final class OnlineCommand implements Runnable {
+final class OnlineCommand implements Runnable {
   @Spec
   CommandSpec spec;
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "plan", mixinStandardHelpOptions = true,
     description = {"Validates the definitions and prints what `larder apply` would add, change and remove; "
         + "breaking changes show the view's version bump. Writes nothing."})
-public final class PlanCommand implements Callable<Integer> {
+final class PlanCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

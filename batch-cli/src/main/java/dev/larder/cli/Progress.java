@@ -8,7 +8,7 @@ import java.util.Locale;
  * Progress of a long batch step on stderr: a redrawn bar on a terminal, and plain periodic log lines
  * otherwise (cron, CI, pipes), so that logs stay readable. Not thread-safe; call from the driving thread.
  */
-public final class Progress implements ProgressReporter.Step {
+final class Progress implements ProgressReporter.Step {
   private static final long LOG_EVERY_NANOS = 10_000_000_000L;
   private static final long DRAW_EVERY_NANOS = 200_000_000L;
   private static final long LOG_DONE_AFTER_NANOS = 1_000_000_000L;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The {@code --repo DIR} option shared by every command that reads a feature repository. */
-public final class RepoOption {
+final class RepoOption {
   @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".",
       description = "Feature repository directory (default: the current directory).")
   Path repo;

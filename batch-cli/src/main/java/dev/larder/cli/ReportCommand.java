@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         + "`larder stats` stored: a summary with drifted features first, then per view its freshness and per feature "
         + "its numbers, histogram over the reference, mean and null rate over time, and drift scores.",
         "Without --reference/--current: the last 7 days of stored periods against the 21 days before."})
-public final class ReportCommand implements Callable<Integer> {
+final class ReportCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sample", mixinStandardHelpOptions = true,
     description = "Generate sample data (deterministic for a seed) to try Larder and to benchmark it.",
     subcommands = {SampleCommand.Events.class, SampleCommand.Profiles.class, SampleCommand.Labels.class})
-public final class SampleCommand implements Runnable {
+final class SampleCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         "rows, nulls, distinct values, min/max/mean/stddev, quantiles, a histogram or top values, and mergeable sketches.",
         "Aggregation views: one period per snapshot in [--start, --end]; passthrough views: one per UTC day of "
             + "event_timestamp. Re-running replaces the periods of the range."})
-public final class StatsCommand implements Callable<Integer> {
+final class StatsCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "training-set", mixinStandardHelpOptions = true,
     description = {"Builds a training set: each entity row gets the feature values as of its timestamp.",
         "Output rows are the input rows, in input order, followed by one column per feature."})
-public final class TrainingSetCommand implements Callable<Integer> {
+final class TrainingSetCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
 

@@ -4,7 +4,7 @@ package dev.larder.cli;
  * A failure the user can fix, reported as one clear message without a stack trace. Exit code 2 for usage
  * and validation problems, 1 for everything else (bad data, locks, I/O).
  */
-public final class UserError extends RuntimeException {
+final class UserError extends RuntimeException {
   private final int exitCode;
 
   public UserError(int exitCode, String message) {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * tests pass rows they build in memory.
  */
 @FunctionalInterface
-public interface MaterializeSource {
+interface MaterializeSource {
   /** Rows of {@code view} whose event timestamp lies in {@code [startMicros, endMicros]}. */
   RowReader open(Catalog catalog, FeatureView view, long startMicros, long endMicros) throws IOException;
 

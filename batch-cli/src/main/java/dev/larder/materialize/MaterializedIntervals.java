@@ -18,7 +18,7 @@ import java.util.OptionalLong;
  * version's {@link ViewState#getMaterializedList()} as a new registry version, so that incremental runs know
  * where to start and {@code larder describe} shows how fresh the online data is.
  */
-public final class MaterializedIntervals {
+final class MaterializedIntervals {
   private MaterializedIntervals() {}
 
   /** The end of the last interval recorded for the view's given version, if any. */

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * Writes rows as RFC 4180 CSV with a header line, in the text forms {@link SourceReaders} reads back:
  * timestamps as ISO-8601 instants, bytes as base64, lists as {@code [..]}, null as an empty cell.
  */
-public final class CsvRowWriter implements RowWriter {
+final class CsvRowWriter implements RowWriter {
   private final BufferedWriter out;
   private final Path file;
   private final ValueType[] types;

@@ -12,7 +12,7 @@ import java.util.Set;
  * registers (16 KB, standard error 0.81%) estimated with Ertl's improved raw estimator, which needs no
  * empirical bias tables and is unbiased from small to huge cardinalities.
  */
-public final class DistinctSketch {
+final class DistinctSketch {
   static final int EXACT_LIMIT = 1024;
   private static final int P = 14;
   private static final int M = 1 << P;

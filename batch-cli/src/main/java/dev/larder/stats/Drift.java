@@ -12,7 +12,7 @@ import java.util.Set;
  * strings and booleans get Jensen-Shannon over their top values plus an "other" bucket; every feature gets the
  * change of its null rate.
  */
-public final class Drift {
+final class Drift {
   /** Probability floor for empty bins, so that PSI stays finite (a common convention). */
   static final double FLOOR = 1e-4;
   static final int MAX_VALUE_BINS = 20;

@@ -15,7 +15,7 @@ import java.util.List;
  * (strings, booleans). Profiles merge, so that the profile of a month is the merge of its days; their
  * {@link #toBytes() bytes} are what the statistics files store. NaN counts as a null.
  */
-public final class FeatureProfile {
+final class FeatureProfile {
   private static final int FORMAT = 1;
 
   /** How a feature's values are summarised. */

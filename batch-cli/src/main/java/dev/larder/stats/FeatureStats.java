@@ -3,4 +3,4 @@ package dev.larder.stats;
 import dev.larder.core.v1.ValueType;
 
 /** One feature's profile in one period, with the feature's declared type. */
-public record FeatureStats(String feature, ValueType type, FeatureProfile profile) {}
+record FeatureStats(String feature, ValueType type, FeatureProfile profile) {}

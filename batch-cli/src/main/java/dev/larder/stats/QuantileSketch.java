@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * quantiles measured 0.6-0.7%, and {@code SketchAccuracyTest} holds it below 1%. Coin flips come from a fixed
  * seed, so the same input gives the same sketch bytes.
  */
-public final class QuantileSketch {
+final class QuantileSketch {
   public static final int DEFAULT_K = 200;
   private static final double SHRINK = 2.0 / 3.0;
 

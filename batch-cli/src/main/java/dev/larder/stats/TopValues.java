@@ -15,7 +15,7 @@ import java.util.Map;
  * counts are exact while a feature has at most {@link #CAPACITY} distinct values (booleans, tiers,
  * countries). Mergeable, so that the top values of several periods combine.
  */
-public final class TopValues {
+final class TopValues {
   public static final int CAPACITY = 64;
   /** Longer values are cut to this many characters, so that one huge string cannot blow up the summary. */
   static final int MAX_CHARS = 120;

@@ -6,7 +6,7 @@ package dev.larder.stats;
  * that a count feature reads naturally; otherwise bins have equal width from the minimum to the maximum.
  * Counts are estimated from the quantile sketch.
  */
-public record ValueHistogram(double[] edges, long[] counts) {
+record ValueHistogram(double[] edges, long[] counts) {
   public static final ValueHistogram EMPTY = new ValueHistogram(new double[0], new long[0]);
 
   /** The histogram of {@code p} with about {@code bins} bins. */

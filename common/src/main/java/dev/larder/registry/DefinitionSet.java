@@ -13,7 +13,7 @@ import java.util.List;
  * Every object of a feature repository's definition files, each with its location, in file order. It is the
  * input of validation; {@link #toDefinitions()} is what gets applied once validation found nothing.
  */
-public record DefinitionSet(List<Located<Entity>> entities, List<Located<Source>> sources,
+record DefinitionSet(List<Located<Entity>> entities, List<Located<Source>> sources,
                             List<Located<FeatureView>> views, List<Located<FeatureService>> services) {
 
   public static DefinitionSet empty() {

@@ -3,4 +3,4 @@ package dev.larder.registry;
 import com.google.protobuf.Message;
 
 /** A parsed definition together with where its fields were written. */
-public record Located<T extends Message>(T value, Locator where) {}
+record Located<T extends Message>(T value, Locator where) {}

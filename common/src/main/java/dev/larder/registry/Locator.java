@@ -11,7 +11,7 @@ import java.util.List;
  * the n-th value of a repeated field) so that a problem points at the exact token; a field that was not
  * written at all is reported at the object itself.
  */
-public final class Locator {
+final class Locator {
   private final String file;
   private final Descriptor type;
   private final TextFormatParseInfoTree tree;

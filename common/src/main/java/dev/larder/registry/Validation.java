@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * here; feature views in {@link ViewValidation}, with the aggregation type rules and the filter language of
  * {@code dev.larder.aggregate}.
  */
-public final class Validation {
+final class Validation {
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
   private static final int MAX_LISTED = 12;
 

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param namesField {@code names} as the response's serialized {@code feature_names} field
  * @param fullNamesField {@code fullNames} as the response's serialized {@code feature_names} field
  */
-public record LookupPlan(List<ViewRead> reads, List<String> names, List<String> fullNames,
+record LookupPlan(List<ViewRead> reads, List<String> names, List<String> fullNames,
                          byte[] namesField, byte[] fullNamesField) {
 
   /**

@@ -16,7 +16,7 @@ import java.util.List;
  * join key names. Requests never touch
  * the registry proto or parse a duration.
  */
-public record ViewSpec(FeatureView view, long version, List<Field> joinKeys, EntityKeyCodec keyCodec,
+record ViewSpec(FeatureView view, long version, List<Field> joinKeys, EntityKeyCodec keyCodec,
                        FeatureRowCodec rowCodec, PointInTimeRule freshness) {
 
   /** Builds the spec of an online view; fails with a message naming the view when it cannot be served. */
