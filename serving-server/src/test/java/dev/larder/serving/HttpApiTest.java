@@ -166,6 +166,49 @@ class HttpApiTest {
   }
 
   @Test
+  void pipelinedRequestsOnAPoolAreAnsweredInOrder() throws Exception {
+    ServerConfig pool = new ServerConfig("shop", fixture.registryPath, fixture.onlineDir, 0, 0, 1000,
+        Duration.ofMinutes(10), 100, 4 << 20, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(2),
+        false, 2);
+    try (LarderServer s = LarderServer.start(pool.withHttpPort(freePort()), ServingFixture.ONLINE);
+         java.net.Socket socket = new java.net.Socket("localhost", s.httpPort())) {
+      // Twenty requests written at once, before any answer is read (HTTP/1.1 pipelining), alternating two users.
+      StringBuilder requests = new StringBuilder();
+      for (int i = 0; i < 20; i++) {
+        String body = "{\"features\":{\"refs\":[\"user_profile:country\"]},\"entities\":{\"user_id\":"
+            + "{\"values\":[{\"int64_val\":\"" + (i % 2 + 1) + "\"}]}}}";
+        requests.append("POST /v1/features:get HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n")
+            .append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+      }
+      socket.getOutputStream().write(requests.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      socket.setSoTimeout(10_000);
+      java.io.InputStream in = socket.getInputStream();
+      StringBuilder answers = new StringBuilder();
+      byte[] buf = new byte[8192];
+      while (countOf(answers, "\"string_val\"") < 20) {
+        int n = in.read(buf);
+        assertThat(n).as("connection closed after: " + answers).isPositive();
+        answers.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      List<String> countries = new java.util.ArrayList<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"string_val\":\"(\\w+)\"").matcher(answers);
+      while (m.find()) {
+        countries.add(m.group(1));
+      }
+      List<String> expected = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        expected.add(i % 2 == 0 ? "DE" : "FR");
+      }
+      assertThat(countries).isEqualTo(expected);
+    }
+  }
+
+  private static int countOf(CharSequence text, String part) {
+    return text.toString().split(java.util.regex.Pattern.quote(part), -1).length - 1;
+  }
+
+  @Test
   void offUnlessAPortIsSet() {
     assertThat(fixture.config(10).httpPort()).isZero();
   }

@@ -33,6 +33,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -121,11 +122,16 @@ public final class HttpEndpoint implements AutoCloseable {
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  /** One connection's requests: decode, answer through {@link JsonApi}, count, write. */
+  /**
+   * One connection's requests: decode, answer through {@link JsonApi}, count, write. One handler per connection;
+   * on a pool, its requests run one after another, so that pipelined requests are answered in order as HTTP/1.1
+   * requires.
+   */
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final JsonApi api;
     private final ServingMetrics metrics;
     private final Executor executor;
+    private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
 
     Handler(JsonApi api, ServingMetrics metrics, Executor executor) {
       this.api = api;
@@ -158,7 +164,8 @@ public final class HttpEndpoint implements AutoCloseable {
       if (executor == null) {
         work.run();
       } else {
-        executor.execute(work);
+        // A rejected task (the pool is shutting down) must not stop the connection's later requests.
+        previous = previous.thenRunAsync(work, executor).exceptionally(e -> null);
       }
     }
 
