@@ -263,6 +263,36 @@ class HttpApiTest {
     }
   }
 
+  @Test
+  void mutualTlsRequiresAClientCertificateOnTheHttpPortToo(@TempDir Path certDir) throws Exception {
+    TestCertificates ca = new TestCertificates(certDir, "larder");
+    TestCertificates.Issued cert = ca.issue("server");
+    TestCertificates.Issued client = ca.issue("client");
+    TestCertificates.Issued stranger = new TestCertificates(certDir, "other").issue("stranger");
+    ServingFixture f = new ServingFixture(certDir.resolve("repo"));
+    f.writeRegistry(ServingFixture.registry(1));
+    f.materialize("user_profile", List.<Object[]>of(new Object[] {42L, minutesAgo(1), "NL", true}));
+    SecurityConfig security = new SecurityConfig(cert.cert(), cert.key(), ca.caFile, null, Set.of("grpc.health.v1.Health"));
+    try (LarderServer secured = LarderServer.start(f.config(100).withSecurity(security).withHttpPort(freePort()),
+        ServingFixture.ONLINE)) {
+      URI info = URI.create("https://localhost:" + secured.httpPort() + "/v1/info");
+      for (TestCertificates.Issued refused : new TestCertificates.Issued[] {null, stranger}) {
+        HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .sslContext(tls(ca.caFile, refused)).build();
+        try {
+          https.send(HttpRequest.newBuilder(info).build(), HttpResponse.BodyHandlers.ofString());
+          throw new AssertionError("a client without an accepted certificate got an answer: " + refused);
+        } catch (java.io.IOException expected) {
+          // the handshake fails
+        }
+      }
+      HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .sslContext(tls(ca.caFile, client)).build();
+      assertThat(https.send(HttpRequest.newBuilder(info).build(), HttpResponse.BodyHandlers.ofString()).body())
+          .contains("\"project\":\"shop\"");
+    }
+  }
+
   private static HttpResponse<String> post(String json) throws Exception {
     return HTTP.send(post("http://localhost:" + server.httpPort(), json, null), HttpResponse.BodyHandlers.ofString());
   }
@@ -297,6 +327,32 @@ class HttpApiTest {
   }
 
   private static SSLContext trusting(Path caPem) throws Exception {
+    return tls(caPem, null);
+  }
+
+  /** Trusts {@code caPem}; presents {@code clientCert} (PEM chain and PKCS#8 EC key) when given. */
+  private static SSLContext tls(Path caPem, TestCertificates.Issued clientCert) throws Exception {
+    javax.net.ssl.KeyManager[] keyManagers = null;
+    if (clientCert != null) {
+      String pem = Files.readString(clientCert.key()).replaceAll("-----[A-Z ]+-----|\\s", "");
+      java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
+          .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+      java.security.cert.Certificate certificate;
+      try (InputStream in = Files.newInputStream(clientCert.cert())) {
+        certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
+      }
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("client", key, new char[0], new java.security.cert.Certificate[] {certificate});
+      javax.net.ssl.KeyManagerFactory kmf =
+          javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, new char[0]);
+      keyManagers = kmf.getKeyManagers();
+    }
+    return withTrust(caPem, keyManagers);
+  }
+
+  private static SSLContext withTrust(Path caPem, javax.net.ssl.KeyManager[] keyManagers) throws Exception {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
     try (InputStream in = Files.newInputStream(caPem)) {
@@ -305,7 +361,7 @@ class HttpApiTest {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, tmf.getTrustManagers(), null);
+    ssl.init(keyManagers, tmf.getTrustManagers(), null);
     return ssl;
   }
 
