@@ -137,6 +137,11 @@ def certificates(workdir):
     (d / "ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
     run(openssl, "x509", "-req", "-in", str(d / "server.csr"), "-CA", str(d / "ca.crt"), "-CAkey", str(d / "ca.key"),
         "-CAcreateserial", "-days", "2", "-extfile", str(d / "ext"), "-out", str(d / "server.crt"))
+    # A client certificate for mutual TLS.
+    run(openssl, *key, str(d / "client.key"))
+    run(openssl, "req", "-new", "-key", str(d / "client.key"), "-subj", "/CN=python-client", "-out", str(d / "client.csr"))
+    run(openssl, "x509", "-req", "-in", str(d / "client.csr"), "-CA", str(d / "ca.crt"), "-CAkey", str(d / "ca.key"),
+        "-CAcreateserial", "-days", "2", "-out", str(d / "client.crt"))
     return d
 
 
@@ -198,5 +203,17 @@ def secured_server(repo, workdir, certificates):
     s = Server(repo, workdir, "secured", ["--tls-cert-chain", str(certificates / "server.crt"),
                                           "--tls-private-key", str(certificates / "server.key"),
                                           "--auth-tokens-file", str(tokens)], ssl_context=context)
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def mutual_tls_server(repo, workdir, certificates):
+    """A server that requires a client certificate signed by the test CA (no tokens)."""
+    context = ssl.create_default_context(cafile=str(certificates / "ca.crt"))
+    context.load_cert_chain(str(certificates / "client.crt"), str(certificates / "client.key"))
+    s = Server(repo, workdir, "mtls", ["--tls-cert-chain", str(certificates / "server.crt"),
+                                       "--tls-private-key", str(certificates / "server.key"),
+                                       "--tls-client-ca", str(certificates / "ca.crt")], ssl_context=context)
     yield s
     s.stop()

@@ -127,6 +127,17 @@ def test_token_and_tls(secured_server, certificates):
             c.list_feature_views()
 
 
+def test_mutual_tls(mutual_tls_server, certificates):
+    ca = str(certificates / "ca.crt")
+    with larder.Client(mutual_tls_server.target, tls=ca, client_cert=str(certificates / "client.crt"),
+                       client_key=(certificates / "client.key").read_bytes()) as c:
+        assert c.get_online_features(features=["profile:country"], entities={"user_id": [1]}).to_dict() == {
+            "country": ["DE"]}
+    with larder.Client(mutual_tls_server.target, tls=ca, timeout=3) as c:
+        with pytest.raises(larder.UnavailableError):
+            c.list_feature_views()
+
+
 def test_http_json_answers_like_grpc(client, server):
     """The server's HTTP/JSON API, from Python's standard library: same response as the gRPC call."""
     body = {"feature_service": "model", "entities": {"user_id": {"values": [{"int64_val": "1"}, {"int64_val": "2"}]}}}
