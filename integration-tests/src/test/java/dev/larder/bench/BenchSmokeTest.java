@@ -75,6 +75,8 @@ class BenchSmokeTest {
             "lookup_max_ms", "lookup_throughput", "health_throughput", "throughput_ratio", "p99_ratio");
         assertThat(value(f, "lookup_errors")).isZero();
         assertThat(value(f, "health_errors")).isZero();
+        assertThat(value(f, "http_errors")).isZero();
+        assertThat(value(f, "http_throughput")).isPositive();
         assertThat(d.getAsJsonObject("lookup").get("ok").getAsLong()).isPositive();
         assertThat(d.getAsJsonObject("health_check").get("ok").getAsLong()).isPositive();
       }

@@ -13,6 +13,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,14 +77,25 @@ final class ServeScenario extends Scenario {
   String serverJvmOpts;
 
   @Option(names = "--suite", description = "Run the three goal configurations on one store: 1x50 and 100x50 open loop "
-      + "at 100 req/s with 4 clients, and 1x50 closed loop.")
+      + "at 100 req/s with 4 clients, and 1x50 closed loop (with --http and --python).")
   boolean suite;
+
+  @Option(names = "--http", description = "Also run the same load against the HTTP/JSON route (POST /v1/features:get) "
+      + "of the same server, after the gRPC lookups.")
+  boolean http;
+
+  @Option(names = "--python", description = "Also time single lookups, one at a time, from the Python client "
+      + "(clients/python, installed into a virtual environment over Debian's python3 packages) and from the Java stub.")
+  boolean python;
+
+  private int httpPort;
 
   @Override
   List<Report> measure() throws Exception {
     List<LoadConfig> configs = suite
-        ? List.of(new LoadConfig(1, false), new LoadConfig(100, false), new LoadConfig(1, true))
-        : List.of(new LoadConfig(entitiesPerRequest, closed));
+        ? List.of(new LoadConfig(1, false, false, false), new LoadConfig(100, false, false, false),
+            new LoadConfig(1, true, true, true))
+        : List.of(new LoadConfig(entitiesPerRequest, closed, http, python));
     List<Report> reports = new ArrayList<>();
     for (LoadConfig c : configs) {
       reports.add(new Report("serve", c.title()));
@@ -119,7 +131,7 @@ final class ServeScenario extends Scenario {
   }
 
   /** One load shape against the prepared store. */
-  private record LoadConfig(int entitiesPerRequest, boolean closed) {
+  private record LoadConfig(int entitiesPerRequest, boolean closed, boolean http, boolean python) {
     String title() {
       return entitiesPerRequest + (entitiesPerRequest == 1 ? " entity" : " entities") + " per request, "
           + (closed ? "closed loop" : "open loop");
@@ -145,6 +157,10 @@ final class ServeScenario extends Scenario {
     Map<String, String> env = new HashMap<>();
     if (cacheEntries != null) {
       env.put("LARDER_CACHE_MAX_ENTRIES", Long.toString(cacheEntries));
+    }
+    if (http || suite) {
+      httpPort = ServerProcess.freePort();
+      env.put("LARDER_HTTP_PORT", Integer.toString(httpPort));
     }
     return ServerProcess.start(ws.repo(), ws.logs(), splitOpts(serverJvmOpts), env);
   }
@@ -203,11 +219,56 @@ final class ServeScenario extends Scenario {
             .figure("loopback_floor_p99_ms", "loopback round trip p99 (floor)", floor.getValueAtPercentile(99) / 1000.0, "ms");
       }
       report(r, c, lookup, check, canned);
+      if (c.http()) {
+        ClientLoads.Http httpLoad = new ClientLoads.Http(httpPort, refs, entities, c.entitiesPerRequest(), clients, seed);
+        httpLoad.verify(refs.size());
+        Load.Result overHttp = Load.run(httpLoad, shape, serverCpu, clientCpu);
+        r.detail("http_lookup", overHttp.toJson()).param("http_client", "JDK HttpClient, HTTP/1.1 keep-alive, one per client")
+            .figure("http_p50_ms", "HTTP/JSON lookup p50", overHttp.percentileMs(50), "ms")
+            .figure("http_p99_ms", "HTTP/JSON lookup p99", overHttp.percentileMs(99), "ms")
+            .figure("http_throughput", "HTTP/JSON lookup throughput", overHttp.throughput(), "req/s")
+            .figure("http_errors", "HTTP/JSON lookup errors", overHttp.errors(), "calls", atMost(0))
+            .figure("http_throughput_ratio", "HTTP/JSON / gRPC lookup throughput",
+                overHttp.throughput() / lookup.throughput(), "x",
+                c.closed() && c.entitiesPerRequest() == 1 ? atLeast(0.5) : null)
+            .figure("server_cpu_us_per_http_lookup", "server CPU per HTTP/JSON lookup", overHttp.cpuMicrosPerCall(0), "us")
+            .figure("client_cpu_us_per_http_lookup", "client CPU per HTTP/JSON lookup", overHttp.cpuMicrosPerCall(1), "us");
+      }
+      if (c.python()) {
+        singleLookups(server, featureList, refs, r);
+      }
     } finally {
       for (ManagedChannel ch : channels) {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** Single lookups one at a time from the Java stub and from the Python client, on the same server. */
+  private void singleLookups(ServerProcess server, FeatureList featureList, List<String> refs, Report r)
+      throws Exception {
+    org.HdrHistogram.Histogram java = ClientLoads.javaSingle(server.port(), featureList, entities, seed, warmup, duration);
+    r.figure("java_single_p50_ms", "Java client single lookup p50", java.getValueAtPercentile(50) / 1000.0, "ms")
+        .figure("java_single_p99_ms", "Java client single lookup p99", java.getValueAtPercentile(99) / 1000.0, "ms");
+    ClientLoads.PythonResult py = ClientLoads.pythonSingle(checkout(), server.log().getParent(),
+        server.port(), refs, entities, seed, warmup, duration);
+    if (py.unavailable() != null) {
+      r.note("Python client not measured: " + py.unavailable());
+      return;
+    }
+    r.detail("python_single_calls", py.calls()).detail("java_single_calls", java.getTotalCount())
+        .figure("python_single_p50_ms", "Python client single lookup p50", py.p50Ms(), "ms")
+        .figure("python_single_p99_ms", "Python client single lookup p99", py.p99Ms(), "ms");
+  }
+
+  /** The checkout holding clients/python: the working directory (larder-bench runs there) or a parent of it. */
+  private static Path checkout() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("clients/python/setup.py"))) {
+        return p;
+      }
+    }
+    throw new NotAvailable("clients/python/setup.py not found in the working directory or its parents");
   }
 
   private void report(Report r, LoadConfig c, Load.Result lookup, Load.Result check, Load.Result canned) {

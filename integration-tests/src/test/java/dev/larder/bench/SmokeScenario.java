@@ -24,7 +24,7 @@ final class SmokeScenario extends Scenario {
     m.put("training-set", join(events, List.of("--rows", "500"), small));
     m.put("materialize", join(List.of("--entities", "2000"), small));
     m.put("serve", join(List.of("--entities", "2000", "--duration", "1", "--warmup", "0.5", "--burst", "0.5",
-        "--clients", "2", "--server-jvm-opts", "-Xmx256m"), small));
+        "--clients", "2", "--server-jvm-opts", "-Xmx256m", "--http"), small));
     return m;
   }
 

@@ -4,6 +4,8 @@ import dev.larder.online.OnlineOptions;
 import dev.larder.online.OnlineStore;
 import dev.larder.serving.auth.AuthInterceptor;
 import dev.larder.serving.auth.TokenStore;
+import dev.larder.serving.http.HttpEndpoint;
+import dev.larder.serving.http.JsonApi;
 import dev.larder.serving.lookup.Discovery;
 import dev.larder.serving.lookup.OnlineLookup;
 import dev.larder.serving.lookup.RegistryWatcher;
@@ -62,6 +64,7 @@ public final class LarderServer implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile MetricsEndpoint metricsEndpoint;
+  private volatile HttpEndpoint httpEndpoint;
   private volatile String lastRefreshError;
 
   private LarderServer(ServerConfig config, OnlineOptions onlineOptions, Clock clock, ServerBuilder<?> builder,
@@ -130,15 +133,17 @@ public final class LarderServer implements AutoCloseable {
     try {
       s.openStore();
       s.startMetricsEndpoint();
+      s.startHttpEndpoint();
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;
     }
     LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} port={} "
-            + "metrics_port={} transport={} security={} executor={} startup_ms={}",
+            + "metrics_port={} http_port={} transport={} security={} executor={} startup_ms={}",
         s.discovery.servingInfo().getProject(), s.registry.current().version(), config.registryPath(),
         config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), s.port(),
-        s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(), netty.name(), config.security().describe(),
+        s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(),
+        s.httpEndpoint == null ? "off" : s.httpEndpoint.port(), netty.name(), config.security().describe(),
         config.directExecutor() ? "direct" : "pool(" + config.threads() + ")", (System.nanoTime() - started) / 1_000_000);
     return s;
   }
@@ -167,6 +172,19 @@ public final class LarderServer implements AutoCloseable {
   private void startMetricsEndpoint() throws IOException {
     if (config.metricsPort() > 0) {
       metricsEndpoint = MetricsEndpoint.start(config.metricsPort(), metrics);
+    }
+  }
+
+  /**
+   * Starts the HTTP/JSON API when {@code server.http_port} is set: the same lookup, discovery, tokens, TLS,
+   * limits and metrics as the gRPC port, on its own port.
+   */
+  private void startHttpEndpoint() throws IOException {
+    if (config.httpPort() > 0) {
+      JsonApi api = new JsonApi(lookup, discovery, tokens, config.security().openMethods(),
+          () -> lookup.store() != null && !closed.get());
+      httpEndpoint = HttpEndpoint.start(config.httpPort(), config.threads(), config.security(),
+          config.maxInboundMessageSize(), api, metrics, callExecutor);
     }
   }
 
@@ -213,6 +231,12 @@ public final class LarderServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Port of the HTTP/JSON API, or -1 when it is off. */
+  public int httpPort() {
+    HttpEndpoint h = httpEndpoint;
+    return h == null ? -1 : h.port();
+  }
+
   /** Port of the metrics endpoint, or -1 when it is off. */
   public int metricsPort() {
     MetricsEndpoint m = metricsEndpoint;
@@ -256,6 +280,10 @@ public final class LarderServer implements AutoCloseable {
     health.enterTerminalState();
     timer.shutdownNow();
     server.shutdown();
+    HttpEndpoint http = httpEndpoint;
+    if (http != null) {
+      http.close();
+    }
     boolean drained = false;
     try {
       drained = server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);

@@ -28,7 +28,8 @@ public record ServerConfig(
     Duration shutdownGrace,
     boolean directExecutor,
     int threads,
-    SecurityConfig security) {
+    SecurityConfig security,
+    int httpPort) {
 
   /** A configuration with security off (plaintext, no tokens). */
   public ServerConfig(String project, Path registryPath, Path onlineDir, int port, int metricsPort,
@@ -40,11 +41,28 @@ public record ServerConfig(
         directExecutor, threads, SecurityConfig.OFF);
   }
 
+  /** A configuration without the HTTP/JSON port. */
+  public ServerConfig(String project, Path registryPath, Path onlineDir, int port, int metricsPort,
+                      long cacheMaxEntries, Duration cacheExpireAfterWrite, int maxEntitiesPerRequest,
+                      int maxInboundMessageSize, Duration refreshInterval, Duration registryPollInterval,
+                      Duration shutdownGrace, boolean directExecutor, int threads, SecurityConfig security) {
+    this(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries, cacheExpireAfterWrite,
+        maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval, shutdownGrace,
+        directExecutor, threads, security, 0);
+  }
+
   /** The same configuration with other security settings. */
   public ServerConfig withSecurity(SecurityConfig security) {
     return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
         cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
-        shutdownGrace, directExecutor, threads, security);
+        shutdownGrace, directExecutor, threads, security, httpPort);
+  }
+
+  /** The same configuration with the HTTP/JSON API on {@code httpPort} (0: off). */
+  public ServerConfig withHttpPort(int httpPort) {
+    return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
+        cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
+        shutdownGrace, directExecutor, threads, security, httpPort);
   }
 
   /**
@@ -75,7 +93,8 @@ public record ServerConfig(
         s.duration(ServerSetting.SHUTDOWN_GRACE),
         s.executor(),
         threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
-        s.security());
+        s.security(),
+        s.intValue(ServerSetting.HTTP_PORT, 0, 65535));
   }
 
   /** One lookup through the precedence chain, remembering where the winning value came from. */

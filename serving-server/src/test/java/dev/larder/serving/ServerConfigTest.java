@@ -53,6 +53,17 @@ class ServerConfigTest {
   }
 
   @Test
+  void httpPortIsOffByDefaultAndSetByFlagOrEnvironment() throws Exception {
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "");
+    assertThat(parse(Map.of(), "--repo", repo.toString()).httpPort()).isZero();
+    assertThat(parse(Map.of("LARDER_HTTP_PORT", "8080"), "--repo", repo.toString()).httpPort()).isEqualTo(8080);
+    assertThat(parse(Map.of("LARDER_HTTP_PORT", "8080"), "--repo", repo.toString(), "--http-port", "8081").httpPort())
+        .isEqualTo(8081);
+    assertThatThrownBy(() -> parse(Map.of(), "--repo", repo.toString(), "--http-port", "70000"))
+        .hasMessageContaining("--http-port='70000'");
+  }
+
+  @Test
   void badValuesNameTheirSource() throws Exception {
     Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "server.refresh_interval=soon\n");
 

@@ -82,9 +82,9 @@ public final class ServingMetrics {
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
     PrometheusWriter w = new PrometheusWriter();
-    w.family("larder_requests_total", "counter", "gRPC calls finished, by method and status code.");
+    w.family("larder_requests_total", "counter", "Calls finished, by gRPC method or HTTP route and status code.");
     forEachCall((labels, s) -> w.sample("larder_requests_total", labels, s.count.sum()));
-    w.family("larder_request_duration_seconds", "histogram", "gRPC call latency in the server, by method and status code.");
+    w.family("larder_request_duration_seconds", "histogram", "Call latency in the server, by gRPC method or HTTP route and status code.");
     forEachCall((labels, s) -> w.histogram("larder_request_duration_seconds", labels, s.latency.snapshot()));
     w.family("larder_entities_per_request", "histogram", "Entity rows per GetOnlineFeatures request.");
     w.histogram("larder_entities_per_request", Map.of(), entitiesPerRequest.snapshot());
