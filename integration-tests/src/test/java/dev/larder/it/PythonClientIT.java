@@ -38,9 +38,15 @@ class PythonClientIT {
         Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3");
 
     Dist.Result modules = Dist.run(60, List.of(python, "-c", "import grpc, google.protobuf, pandas, pytest, venv"));
-    assertThat(modules.exitCode()).as(python + " cannot import grpc, google.protobuf, pandas, pytest and venv ("
+    String missing = python + " cannot import grpc, google.protobuf, pandas, pytest and venv ("
         + modules.stderr().strip() + "). Install the Debian packages: apt-get install -y "
-        + String.join(" ", DEBIAN_PACKAGES) + " (.ci/run does), or skip with -Dlarder.python.skip=true").isZero();
+        + String.join(" ", DEBIAN_PACKAGES) + " (.ci/run does)";
+    // A developer's machine with only a JDK (the README's promise) reports the test as skipped, saying why;
+    // CI installs the packages, so there a missing package is a failure, never a silent skip.
+    if (!"true".equals(System.getenv("CI"))) {
+      Assumptions.assumeTrue(modules.exitCode() == 0, "SKIPPED: " + missing);
+    }
+    assertThat(modules.exitCode()).as(missing).isZero();
 
     Files.createDirectories(work);
     Path venv = work.resolve("venv");
