@@ -21,6 +21,12 @@ public final class Larder implements Runnable {
   public static final int FAILURE = 1;
   /** Exit code for bad usage or invalid definitions. */
   public static final int USAGE = 2;
+  /** Exit code 3 is {@link DriftCommand#DRIFTED}. */
+  /**
+   * Exit code of {@code materialize} and {@code materialize-incremental} when a view had no rows in its
+   * interval: nothing was published or recorded for it (other views were), unless {@code --allow-empty}.
+   */
+  public static final int EMPTY = 4;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

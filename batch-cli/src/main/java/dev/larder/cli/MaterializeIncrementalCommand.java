@@ -31,11 +31,15 @@ public final class MaterializeIncrementalCommand implements Callable<Integer> {
   @Option(names = "--view", paramLabel = "VIEW", description = "View to materialize (repeatable; default: all online views).")
   List<String> views = new ArrayList<>();
 
+  @Option(names = "--allow-empty",
+      description = "Publish and record views that have no new rows (default: warn, leave them alone and exit "
+          + Larder.EMPTY + ").")
+  boolean allowEmpty;
+
   @Override
   public Integer call() {
     Materializer.Request request = new Materializer.Request(views, OptionalLong.empty(),
-        MaterializeCommand.micros("--end", end));
-    MaterializeCommand.run(repo.load(), request, spec.commandLine().getOut());
-    return Larder.OK;
+        MaterializeCommand.micros("--end", end), allowEmpty);
+    return MaterializeCommand.run(repo.load(), request, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }
