@@ -56,6 +56,11 @@ public final class TrainingSetCommand implements Callable<Integer> {
       description = "Only use history rows created at or before the row's time (created_timestamp <= ts).")
   boolean createdBeforeRow;
 
+  @Option(names = "--require-coverage",
+      description = "Fail (exit 1, writing nothing) when a view matches none of the entity rows, e.g. because "
+          + "`compute` has not run for their dates.")
+  boolean requireCoverage;
+
   @Option(names = "--stats",
       description = "Also write feature statistics of the training set beside it (<out>.stats.parquet).")
   boolean stats;
@@ -66,20 +71,25 @@ public final class TrainingSetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     TrainingSetRequest request = new TrainingSetRequest(entities, features.refs, features.service, out,
-        fullFeatureNames, timestampColumn, createdBeforeRow);
+        fullFeatureNames, timestampColumn, createdBeforeRow, requireCoverage);
     TrainingSetSummary summary;
     try (ProgressListener progress = new ProgressListener()) {
       summary = TrainingSetBuilder.forRepo(repo.load(), progress).run(request);
     } catch (IllegalArgumentException | Catalog.UnknownReferenceException e) {
       throw UserError.usage(e.getMessage());
     }
-    spec.commandLine().getErr().print(summary.format());
+    spec.commandLine().getOut().print(summary.format());
+    spec.commandLine().getOut().flush();
+    for (String gap : summary.gaps()) {
+      spec.commandLine().getErr().println("warning: " + gap);
+    }
+    spec.commandLine().getErr().flush();
     if (stats) {
       Path statsFile = TrainingSetStats.defaultOut(out);
       TrainingSetStats.write(out, statsFile);
-      spec.commandLine().getErr().println("wrote statistics to " + statsFile);
+      spec.commandLine().getOut().println("wrote statistics to " + statsFile);
     }
-    spec.commandLine().getErr().flush();
+    spec.commandLine().getOut().flush();
     return Larder.OK;
   }
 

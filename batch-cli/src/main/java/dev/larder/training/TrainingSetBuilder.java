@@ -113,12 +113,17 @@ public final class TrainingSetBuilder {
           }
         }
       }
+      List<Coverage.Gap> gaps = Coverage.gaps(rows.summary(), catalog, config, entities);
+      if (request.requireCoverage() && !gaps.isEmpty()) {
+        throw new IOException(gaps.get(0).message() + "; no training set written (--require-coverage)");
+      }
       try {
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
       }
-      return new TrainingSetSummary(out, rows.summary(), (System.nanoTime() - start) / 1e9);
+      return new TrainingSetSummary(out, rows.summary(), (System.nanoTime() - start) / 1e9,
+          gaps.stream().map(Coverage.Gap::message).toList());
     }
   }
 

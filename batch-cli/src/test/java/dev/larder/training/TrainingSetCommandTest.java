@@ -27,6 +27,7 @@ class TrainingSetCommandTest {
   static Path dir;
 
   private static TrainingRepo repo;
+  private final StringWriter stdout = new StringWriter();
   private final StringWriter err = new StringWriter();
 
   @BeforeAll
@@ -36,6 +37,7 @@ class TrainingSetCommandTest {
 
   private int run(String... args) {
     CommandLine cl = Larder.commandLine();
+    cl.setOut(new PrintWriter(stdout, true));
     cl.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of("training-set", "--repo", dir.toString()));
     all.addAll(List.of(args));
@@ -61,7 +63,7 @@ class TrainingSetCommandTest {
         assertThat(normal(fromCsv.get(i)[c])).as("row %d column %d", i, c).isEqualTo(normal(fromParquet.get(i)[c]));
       }
     }
-    assertThat(err.toString()).contains("400 rows", "profile: ", "activity: ", "matched", "null");
+    assertThat(stdout.toString()).as("results go to stdout").contains("400 rows", "profile: ", "activity: ", "matched", "null");
   }
 
   @Test
@@ -70,7 +72,7 @@ class TrainingSetCommandTest {
     assertThat(run("--entities", repo.entities.toString(), "--service", "model", "--out", out.toString(), "--stats"))
         .isZero();
     Path stats = dir.resolve("with-stats.parquet.stats.parquet");
-    assertThat(err.toString()).contains("wrote statistics to " + stats);
+    assertThat(stdout.toString()).contains("wrote statistics to " + stats);
     List<String> features = new ArrayList<>();
     for (Object[] row : read(stats)) {
       features.add((String) row[1]);
@@ -87,6 +89,26 @@ class TrainingSetCommandTest {
     assertThat(run("--entities", entities.toString(), "--features", "activity:clicks", "--timestamp-column", "when",
         "--out", out.toString())).as(err.toString()).isZero();
     assertThat(Files.readAllLines(out)).hasSize(3).first().isEqualTo("user_id,label,when,clicks");
+  }
+
+  @Test
+  void aViewWithoutHistoryForTheRowsSaysWhatToRunAndRequireCoverageFails() throws IOException {
+    Path rows = dir.resolve("future.csv");
+    Files.writeString(rows, "user_id,country,event_timestamp\n1,FR,2027-03-01T10:00:00Z\n2,DE,2027-03-02T08:00:00Z\n");
+    Path outFile = dir.resolve("future-train.parquet");
+    assertThat(run("--entities", rows.toString(), "--features", "activity", "--out", outFile.toString()))
+        .as(err.toString()).isZero();
+    assertThat(stdout.toString()).contains("activity: 0 matched, 2 null");
+    assertThat(err.toString()).contains("warning: feature view 'activity' has no snapshots in the entity rows' "
+        + "time range [2027-03-01T10:00:00Z, 2027-03-02T08:00:00Z] (its snapshots cover [2026-01-",
+        "run `larder compute --repo " + repo.config.repoDir() + " --view activity --start 2027-03-01 --end 2027-03-02 "
+            + "--step 1d` first");
+
+    Files.delete(outFile);
+    assertThat(run("--entities", rows.toString(), "--features", "activity", "--out", outFile.toString(),
+        "--require-coverage")).isEqualTo(Larder.FAILURE);
+    assertThat(err.toString()).contains("error: feature view 'activity' has no snapshots", "no training set written");
+    assertThat(outFile).doesNotExist();
   }
 
   @Test
@@ -134,7 +156,7 @@ class TrainingSetCommandTest {
     Path out = dir.resolve("narrow.parquet");
     assertThat(run("--entities", narrow.toString(), "--features", "activity:clicks", "--out", out.toString()))
         .as(err.toString()).isZero();
-    assertThat(err.toString()).contains("activity: 1 matched");
+    assertThat(stdout.toString()).contains("activity: 1 matched");
   }
 
   @Test
