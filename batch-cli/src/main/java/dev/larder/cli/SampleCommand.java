@@ -1,5 +1,6 @@
 package dev.larder.cli;
 
+import dev.larder.offline.OutputFormat;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.RowWriter;
 import dev.larder.offline.RowWriters;
@@ -163,6 +164,11 @@ public final class SampleCommand implements Runnable {
       long end = common.endMicros();
       if (rows < 0 || days < 1) {
         throw UserError.usage("--rows must be >= 0 and --days >= 1");
+      }
+      try {
+        OutputFormat.of(out);
+      } catch (IllegalArgumentException e) {
+        throw UserError.usage("--out " + e.getMessage());
       }
       if (out.getParent() != null) {
         Files.createDirectories(out.getParent());

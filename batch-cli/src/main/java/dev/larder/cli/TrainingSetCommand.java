@@ -42,7 +42,7 @@ public final class TrainingSetCommand implements Callable<Integer> {
   }
 
   @Option(names = "--out", required = true, paramLabel = "FILE",
-      description = "Output file: CSV when it ends in .csv, otherwise Parquet.")
+      description = "Output file: *.parquet (or no extension) for Parquet, *.csv for CSV; other extensions are refused.")
   Path out;
 
   @Option(names = "--full-feature-names", description = "Name output columns view__feature instead of feature.")

@@ -112,6 +112,16 @@ class TrainingSetCommandTest {
   }
 
   @Test
+  void anOutputExtensionThatCannotBeWrittenIsRefusedBeforeAnyWork() {
+    Path json = dir.resolve("train.json");
+    assertThat(run("--entities", repo.entities.toString(), "--service", "model", "--out", json.toString()))
+        .isEqualTo(Larder.USAGE);
+    assertThat(err.toString()).contains("train.json: cannot write .json files; name the output *.parquet (Parquet) "
+        + "or *.csv (CSV)");
+    assertThat(json).doesNotExist();
+  }
+
+  @Test
   void nameClashSuggestsFullFeatureNames() {
     Path out = dir.resolve("clash.parquet");
     assertThat(run("--entities", repo.entities.toString(), "--features", "activity:score,local:score",
