@@ -83,7 +83,17 @@ public final class Larder implements Runnable {
     } else {
       SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
     }
+    cl.setExecutionStrategy(parsed -> {
+      int code = new CommandLine.RunLast().execute(parsed);
+      if (code == FAILURE || code == USAGE) {
+        Progress.dropPending();
+      } else {
+        Progress.flushPending();
+      }
+      return code;
+    });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      Progress.dropPending(); // the last step's "done" line would claim success
       if (ex instanceof UserError ue) {
         cmd.getErr().println("error: " + ue.getMessage());
         return ue.exitCode();

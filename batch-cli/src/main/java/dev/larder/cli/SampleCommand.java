@@ -97,12 +97,13 @@ public final class SampleCommand implements Runnable {
               gen.schema())) {
             for (; written < upTo; written++) {
               w.write(gen.next());
-              if ((written & 0xFFFF) == 0) {
-                progress.advance(0x10000);
+              if ((written & 0xFFFF) == 0xFFFF) {
+                progress.advance(0x10000); // rows 0..written are written: exactly 0x10000 since the last report
               }
             }
           }
         }
+        progress.advance(written & 0xFFFF);
       }
       System.out.printf(Locale.ROOT, "wrote %,d events of %,d users over %d days to %s (%d file%s)%n",
           written, common.users, days, out, files, files == 1 ? "" : "s");
