@@ -119,7 +119,8 @@ public final class LarderServer implements AutoCloseable {
   /** Starts a server on Netty at the configured port and opens the store: what {@code larder-server} runs. */
   public static LarderServer start(ServerConfig config, OnlineOptions onlineOptions) throws IOException {
     long started = System.nanoTime();
-    NettyTransport netty = new NettyTransport(config.port(), config.threads(), Credentials.of(config.security()));
+    NettyTransport netty = new NettyTransport(config.bindAddress(config.port()), config.threads(),
+        Credentials.of(config.security()));
     LarderServer s;
     try {
       s = listen(config, onlineOptions, Clock.systemUTC(), netty.builder(), netty);
@@ -134,10 +135,10 @@ public final class LarderServer implements AutoCloseable {
       s.close();
       throw e;
     }
-    LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} port={} "
+    LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} host={} port={} "
             + "metrics_port={} transport={} security={} executor={} startup_ms={}",
         s.discovery.servingInfo().getProject(), s.registry.current().version(), config.registryPath(),
-        config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), s.port(),
+        config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), config.host(), s.port(),
         s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(), netty.name(), config.security().describe(),
         config.directExecutor() ? "direct" : "pool(" + config.threads() + ")", (System.nanoTime() - started) / 1_000_000);
     return s;
@@ -152,7 +153,12 @@ public final class LarderServer implements AutoCloseable {
   public static LarderServer listen(ServerConfig config, OnlineOptions onlineOptions, Clock clock,
                                     ServerBuilder<?> builder, AutoCloseable transport) throws IOException {
     LarderServer s = new LarderServer(config, onlineOptions, clock, builder, transport);
-    s.server.start();
+    try {
+      s.server.start();
+    } catch (IOException e) {
+      s.close();
+      throw BindAddress.failed("gRPC", ServerSetting.PORT, config.host(), config.port(), e);
+    }
     s.startTimer();
     return s;
   }
@@ -166,7 +172,11 @@ public final class LarderServer implements AutoCloseable {
 
   private void startMetricsEndpoint() throws IOException {
     if (config.metricsPort() > 0) {
-      metricsEndpoint = MetricsEndpoint.start(config.metricsPort(), metrics);
+      try {
+        metricsEndpoint = MetricsEndpoint.start(config.bindAddress(config.metricsPort()), metrics);
+      } catch (IOException e) {
+        throw BindAddress.failed("metrics", ServerSetting.METRICS_PORT, config.host(), config.metricsPort(), e);
+      }
     }
   }
 
@@ -211,6 +221,11 @@ public final class LarderServer implements AutoCloseable {
 
   public int port() {
     return server.getPort();
+  }
+
+  /** The addresses the gRPC port listens on. */
+  public java.util.List<? extends java.net.SocketAddress> listenAddresses() {
+    return server.getListenSockets();
   }
 
   /** Port of the metrics endpoint, or -1 when it is off. */

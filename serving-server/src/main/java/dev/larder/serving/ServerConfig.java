@@ -28,7 +28,21 @@ public record ServerConfig(
     Duration shutdownGrace,
     boolean directExecutor,
     int threads,
-    SecurityConfig security) {
+    SecurityConfig security,
+    String host) {
+
+  /** The built-in bind address: this machine only, until a deployment says otherwise (docs/security.md). */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** A configuration listening on {@link #DEFAULT_HOST}. */
+  public ServerConfig(String project, Path registryPath, Path onlineDir, int port, int metricsPort,
+                      long cacheMaxEntries, Duration cacheExpireAfterWrite, int maxEntitiesPerRequest,
+                      int maxInboundMessageSize, Duration refreshInterval, Duration registryPollInterval,
+                      Duration shutdownGrace, boolean directExecutor, int threads, SecurityConfig security) {
+    this(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries, cacheExpireAfterWrite,
+        maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval, shutdownGrace,
+        directExecutor, threads, security, DEFAULT_HOST);
+  }
 
   /** A configuration with security off (plaintext, no tokens). */
   public ServerConfig(String project, Path registryPath, Path onlineDir, int port, int metricsPort,
@@ -44,7 +58,19 @@ public record ServerConfig(
   public ServerConfig withSecurity(SecurityConfig security) {
     return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
         cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
-        shutdownGrace, directExecutor, threads, security);
+        shutdownGrace, directExecutor, threads, security, host);
+  }
+
+  /** The same configuration listening on another address. */
+  public ServerConfig withHost(String host) {
+    return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
+        cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
+        shutdownGrace, directExecutor, threads, security, host);
+  }
+
+  /** The socket address of a port on the configured host; every listener of the server binds through it. */
+  public java.net.InetSocketAddress bindAddress(int port) {
+    return BindAddress.of(host, port);
   }
 
   /**
@@ -75,7 +101,8 @@ public record ServerConfig(
         s.duration(ServerSetting.SHUTDOWN_GRACE),
         s.executor(),
         threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
-        s.security());
+        s.security(),
+        s.host());
   }
 
   /** One lookup through the precedence chain, remembering where the winning value came from. */
@@ -121,6 +148,17 @@ public record ServerConfig(
         return d;
       } catch (IllegalArgumentException e) {
         throw bad(s, v, "a positive duration such as 250ms, 1s or 10m");
+      }
+    }
+
+    String host() {
+      String v = raw(ServerSetting.HOST);
+      try {
+        BindAddress.check(v);
+        return v;
+      } catch (IllegalArgumentException e) {
+        throw bad(ServerSetting.HOST, v, "an IP address or host name of this machine, such as 127.0.0.1 or 0.0.0.0 ("
+            + e.getMessage() + ")");
       }
     }
 
