@@ -84,6 +84,19 @@ class NettyServerTest {
     assertThat(config.host()).isEqualTo("127.0.0.1");
     try (LarderServer server = LarderServer.start(config, ServingFixture.ONLINE)) {
       assertThat(server.listenAddresses()).singleElement().asString().contains("127.0.0.1:" + server.port());
+      // The warm-up docs/api.md shows: connect, one call with a loose deadline, then tight deadlines.
+      ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+      try {
+        var stub = FeatureServingGrpc.newBlockingStub(channel);
+        channel.getState(true);
+        stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+            .getServingInfo(dev.larder.serving.v1.GetServingInfoRequest.getDefaultInstance());
+        assertThat(stub.withDeadlineAfter(500, TimeUnit.MILLISECONDS) // 50 ms in the docs; CI machines are slower
+            .getOnlineFeatures(features("user_profile:country").putEntities("user_id", users(1)).build())
+            .getResultsCount()).isEqualTo(1);
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
 
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
