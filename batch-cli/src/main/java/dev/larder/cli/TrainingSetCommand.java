@@ -34,7 +34,8 @@ public final class TrainingSetCommand implements Callable<Integer> {
 
   static final class Features {
     @Option(names = "--features", split = ",", paramLabel = "VIEW:FEATURE",
-        description = "Features to join: view:feature or view (all its features), comma-separated.")
+        description = "Features to join, comma-separated: view:feature, view (all its features), or a "
+            + "feature name found in exactly one view.")
     List<String> refs;
 
     @Option(names = "--service", paramLabel = "NAME", description = "A feature service naming the features.")

@@ -122,6 +122,14 @@ class TrainingSetCommandTest {
   }
 
   @Test
+  void aBareFeatureNameFoundInOneViewIsThatFeature() throws IOException {
+    Path out = dir.resolve("bare.csv");
+    assertThat(run("--entities", repo.entities.toString(), "--features", "clicks,age", "--out", out.toString()))
+        .as(err.toString()).isZero();
+    assertThat(Files.readAllLines(out).get(0)).isEqualTo("user_id,country,event_timestamp,label,clicks,age");
+  }
+
+  @Test
   void nameClashSuggestsFullFeatureNames() {
     Path out = dir.resolve("clash.parquet");
     assertThat(run("--entities", repo.entities.toString(), "--features", "activity:score,local:score",
@@ -138,6 +146,13 @@ class TrainingSetCommandTest {
     assertThat(run("--entities", repo.entities.toString(), "--features", "profile:height", "--out", "x.parquet"))
         .isEqualTo(Larder.USAGE);
     assertThat(err.toString()).contains("feature view 'profile' has no feature 'height'");
+    assertThat(run("--entities", repo.entities.toString(), "--features", "profile:ag", "--out", "o.parquet"))
+        .isEqualTo(Larder.USAGE);
+    assertThat(err.toString()).contains("feature view 'profile' has no feature 'ag'; did you mean 'age'?");
+    assertThat(run("--entities", repo.entities.toString(), "--features", "score", "--out", "o.parquet"))
+        .isEqualTo(Larder.USAGE);
+    assertThat(err.toString()).contains("'score' is a feature of several views (activity:score, local:score); "
+        + "name one as view:feature");
   }
 
   @Test
