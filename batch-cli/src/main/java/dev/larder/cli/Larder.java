@@ -110,8 +110,7 @@ public final class Larder implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Larder.class.getPackage().getImplementationVersion();
-      return new String[] {"larder " + (v == null ? "dev" : v)};
+      return new String[] {dev.larder.build.BuildInfo.current().describe("larder")};
     }
   }
 }

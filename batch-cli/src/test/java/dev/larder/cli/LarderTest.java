@@ -35,4 +35,14 @@ class LarderTest {
     assertThat(cl.execute("--help")).isZero();
     assertThat(out.toString()).contains("compute", "training-set", "materialize-incremental", "report");
   }
+
+  @Test
+  void versionIsTheBuildsVersionAndCommit() {
+    StringWriter out = new StringWriter();
+    CommandLine cl = Larder.commandLine("--version");
+    cl.setOut(new PrintWriter(out));
+    assertThat(cl.execute("--version")).isZero();
+    assertThat(out.toString().strip()).isEqualTo(dev.larder.build.BuildInfo.current().describe("larder"))
+        .doesNotContain("dev").contains("(commit ");
+  }
 }

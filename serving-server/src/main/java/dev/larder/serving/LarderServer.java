@@ -305,9 +305,9 @@ public final class LarderServer implements AutoCloseable {
     LOG.info("event=stopped drained={} duration_ms={}", drained, (System.nanoTime() - started) / 1_000_000);
   }
 
+  /** The server version reported by discovery: the build's version (the commit is in --version). */
   static String version() {
-    String v = LarderServer.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return dev.larder.build.BuildInfo.current().version();
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -117,4 +117,14 @@ class ServerConfigTest {
     assertThatThrownBy(() -> parse(Map.of(), "--repo", repo.toString(), "--tls-client-ca", "ca.crt"))
         .hasMessageContaining("mutual TLS needs TLS");
   }
+
+  @Test
+  void versionIsTheBuildsVersionAndCommitLikeTheCli() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    var cl = ServerMain.commandLine(Map.of());
+    cl.setOut(new java.io.PrintWriter(out));
+    assertThat(cl.execute("--version")).isZero();
+    assertThat(out.toString().strip()).isEqualTo(dev.larder.build.BuildInfo.current().describe("larder-server"))
+        .contains("(commit ");
+  }
 }
