@@ -57,6 +57,9 @@ public final class ComputeCommand implements Callable<Integer> {
           + "fail (default) or skip it and report counts by reason.")
   String onBadRow;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
     ProjectConfig config = repo.load();
@@ -75,8 +78,13 @@ public final class ComputeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw UserError.usage(e.getMessage());
     }
+    // The closing summary is the command's result: stdout, like every command's (Compute prints it at the end).
+    java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
     try {
-      new Compute(config, System.err).run(new Compute.Request(views, asOfs, policy));
+      new Compute(config, new java.io.PrintStream(summary, true, java.nio.charset.StandardCharsets.UTF_8))
+          .run(new Compute.Request(views, asOfs, policy));
+      spec.commandLine().getOut().print(summary.toString(java.nio.charset.StandardCharsets.UTF_8));
+      spec.commandLine().getOut().flush();
     } catch (RepoLock.LockedException e) {
       throw UserError.failure(e.getMessage());
     } catch (Catalog.UnknownReferenceException e) {
