@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code larder compute}: writes aggregation views' snapshots to the offline store (see {@link Compute}). */
 @Command(name = "compute", mixinStandardHelpOptions = true,
+    header = "Compute feature snapshots into the offline store.",
     description = {
         "Computes aggregation features into the offline store: one Parquet snapshot per view and as-of time T,",
         "aggregating events with T - window <= event_timestamp < T. Passthrough views' sources are validated.",

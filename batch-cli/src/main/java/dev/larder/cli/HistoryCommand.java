@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder history}: the registry's versions and what each changed. */
 @Command(name = "history", mixinStandardHelpOptions = true,
+    header = "List the registry's versions and changes.",
     description = "Lists the registry's versions, newest first, with the changes each one applied.")
 public final class HistoryCommand implements Callable<Integer> {
   @Mixin

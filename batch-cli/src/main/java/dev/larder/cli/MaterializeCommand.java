@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder materialize}: loads the latest feature values in an interval into the online store. */
 @Command(name = "materialize", mixinStandardHelpOptions = true,
+    header = "Load the latest values into the online store.",
     description = {
         "Loads into the online store, per entity, the latest row of each online view whose event_timestamp",
         "lies in [--start, --end] (aggregation views: their snapshots; passthrough views: their source).",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder materialize-incremental}: materializes each online view from where it last stopped. */
 @Command(name = "materialize-incremental", mixinStandardHelpOptions = true,
+    header = "Materialize from where each view last stopped.",
     description = {
         "Like materialize, with each view's start taken from the registry: the end of its last recorded",
         "interval for the view's current version; on a view's first run, --end minus its TTL, or its whole",

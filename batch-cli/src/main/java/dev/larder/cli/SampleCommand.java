@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code larder sample events|profiles|labels}: deterministic, realistic demo data for the quickstart and benchmarks. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
+    header = "Generate deterministic sample data.",
     description = "Generate sample data (deterministic for a seed) to try Larder and to benchmark it.",
     subcommands = {SampleCommand.Events.class, SampleCommand.Profiles.class, SampleCommand.Labels.class})
 public final class SampleCommand implements Runnable {
@@ -62,6 +63,7 @@ public final class SampleCommand implements Runnable {
   }
 
   @Command(name = "events", mixinStandardHelpOptions = true,
+      header = "Write sample user activity events.",
       description = {"Write user activity events (views, clicks, purchases) as Parquet files part-NNNNN.parquet in DIR.",
           "Columns: user_id int64, session_id string, product_id string, event_type string (view/click/purchase), "
               + "price double (the product's list price, on every event), event_timestamp timestamp (UTC)."})
@@ -125,6 +127,7 @@ public final class SampleCommand implements Runnable {
   }
 
   @Command(name = "profiles", mixinStandardHelpOptions = true,
+      header = "Write sample user profiles.",
       description = {"Write user profiles as DIR/profiles.parquet: one row per user, about 5%% with a second, later version.",
           "Columns: user_id int64, account_age_days int32, country string, tier string (free/plus/pro), "
               + "event_timestamp timestamp, created_timestamp timestamp."})
@@ -146,6 +149,7 @@ public final class SampleCommand implements Runnable {
   }
 
   @Command(name = "labels", mixinStandardHelpOptions = true,
+      header = "Write sample label rows for training sets.",
       description = {"Write entity rows with a label for training sets, as Parquet or CSV (by the extension of FILE).",
           "Columns: user_id int64, event_timestamp timestamp, purchased_next_day bool."})
   static final class Labels implements Callable<Integer> {

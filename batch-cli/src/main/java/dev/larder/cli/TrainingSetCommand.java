@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder training-set}: entity rows joined point-in-time-correctly with feature history. */
 @Command(name = "training-set", mixinStandardHelpOptions = true,
+    header = "Build a point-in-time-correct training set.",
     description = {"Builds a training set: each entity row gets the feature values as of its timestamp.",
         "Output rows are the input rows, in input order, followed by one column per feature."})
 public final class TrainingSetCommand implements Callable<Integer> {

@@ -45,4 +45,24 @@ class LarderTest {
     assertThat(out.toString().strip()).isEqualTo(dev.larder.build.BuildInfo.current().describe("larder"))
         .doesNotContain("dev").contains("(commit ");
   }
+
+  @Test
+  void helpListsEveryCommandWithOneCompleteLine() {
+    assertOneCompleteLinePerSubcommand(Larder.commandLine("--help"));
+    assertOneCompleteLinePerSubcommand(Larder.commandLine("sample").getSubcommands().get("sample"));
+    assertOneCompleteLinePerSubcommand(Larder.commandLine("online").getSubcommands().get("online"));
+  }
+
+  private static void assertOneCompleteLinePerSubcommand(CommandLine cl) {
+    String help = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
+    java.util.List<String> lines = help.lines().toList();
+    cl.getSubcommands().forEach((name, sub) -> {
+      String line = lines.stream().filter(l -> l.startsWith("  " + name + " ")).findFirst().orElseThrow(
+          () -> new AssertionError("no line for " + name + " in\n" + help));
+      assertThat(line).as("help line of %s", name).endsWith(".").hasSizeLessThanOrEqualTo(80);
+      int at = lines.indexOf(line);
+      String next = at + 1 < lines.size() ? lines.get(at + 1) : "";
+      assertThat(next).as("line after %s's (no continuation)", name).doesNotStartWith("      ");
+    });
+  }
 }
