@@ -76,7 +76,12 @@ public final class SampleCommand implements Runnable {
     @Option(names = "--events", paramLabel = "M", defaultValue = "100000", description = "Number of events (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--days", paramLabel = "D", defaultValue = "30", description = "Days of history ending at --end (default: ${DEFAULT-VALUE}).")
+    /**
+     * 60 days: the running example's windows are 30 days, so 30 daily snapshots up to --end need 60 days of
+     * events for every snapshot's window to be full (partly filled windows look like drift in `report`).
+     */
+    @Option(names = "--days", paramLabel = "D", defaultValue = "60", description = "Days of history ending at --end; "
+        + "the running example's 30-day windows are full for snapshots in the last D - 30 days (default: ${DEFAULT-VALUE}).")
     int days;
 
     @Option(names = "--files", paramLabel = "K", defaultValue = "1", description = "Number of files, each a consecutive time slice (default: ${DEFAULT-VALUE}).")
