@@ -118,8 +118,9 @@ public final class Materializer {
       outcome = materialization.run(catalog, view, start, end, history, progress::advance, request.allowEmpty());
     }
     if (outcome.summary() == null) {
+      String why = Catalog.isAggregation(view) ? "run `larder compute` for it first" : "its source has none yet";
       return new ViewResult(name, version, start, end, null, false, "no rows with event_timestamp in the interval; "
-          + "nothing published or recorded (run `larder compute` for it first, or pass --allow-empty)", true);
+          + "nothing published or recorded (" + why + ", or pass --allow-empty)", true);
     }
     long recordedStart = start == Long.MIN_VALUE ? outcome.firstEventMicros() : start;
     boolean recorded = MaterializedIntervals.record(store, name, version, recordedStart, end,

@@ -86,7 +86,8 @@ class MaterializeCommandTest {
     assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START + 9 * DAY),
         "--end", iso(START + 10 * DAY), "--view", "profile")).as(err.toString()).isEqualTo(Larder.EMPTY);
     assertThat(err.toString()).contains("warning: profile v1 [2026-01-10T00:00:00Z, 2026-01-11T00:00:00Z]: "
-        + "no rows with event_timestamp in the interval; nothing published or recorded");
+        + "no rows with event_timestamp in the interval; nothing published or recorded (its source has none yet, "
+        + "or pass --allow-empty)");
     assertThat(repo.registry().getVersion()).as("nothing recorded").isEqualTo(1);
     assertThat(repo.registry().getViewStatesOrThrow("profile").getMaterializedList()).isEmpty();
     assertThat(repo.profile(1)).as("nothing published").isNull();
