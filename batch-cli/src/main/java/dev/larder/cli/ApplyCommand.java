@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder apply}: validates the repository's definitions and writes them as a new registry version. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
+    header = "Validate definitions and write the registry.",
     description = {"Reads every *.textproto definitions file of the repository, validates them (reporting every "
         + "problem as file:line:column), prints the plan and writes the new registry version atomically.",
         "Exit 0 when applied or nothing changed, 2 when the definitions are invalid, 1 on other failures."})

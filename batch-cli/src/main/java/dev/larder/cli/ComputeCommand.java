@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code larder compute}: writes aggregation views' snapshots to the offline store (see {@link Compute}). */
 @Command(name = "compute", mixinStandardHelpOptions = true,
+    header = "Compute feature snapshots into the offline store.",
     description = {
         "Computes aggregation features into the offline store: one Parquet snapshot per view and as-of time T,",
         "aggregating events with T - window <= event_timestamp < T. Passthrough views' sources are validated.",
@@ -57,6 +58,9 @@ final class ComputeCommand implements Callable<Integer> {
           + "fail (default) or skip it and report counts by reason.")
   String onBadRow;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
     ProjectConfig config = repo.load();
@@ -75,8 +79,13 @@ final class ComputeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw UserError.usage(e.getMessage());
     }
+    // The closing summary is the command's result: stdout, like every command's (Compute prints it at the end).
+    java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
     try {
-      new Compute(config, System.err, Progress::start).run(new Compute.Request(views, asOfs, policy));
+      new Compute(config, new java.io.PrintStream(summary, true, java.nio.charset.StandardCharsets.UTF_8),
+          Progress::start).run(new Compute.Request(views, asOfs, policy));
+      spec.commandLine().getOut().print(summary.toString(java.nio.charset.StandardCharsets.UTF_8));
+      spec.commandLine().getOut().flush();
     } catch (RepoLock.LockedException e) {
       throw UserError.failure(e.getMessage());
     } catch (Catalog.UnknownReferenceException e) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder describe NAME}: one object with its lineage. */
 @Command(name = "describe", mixinStandardHelpOptions = true,
+    header = "Show one object with its lineage.",
     description = {"Shows an entity, source, feature view, feature service or feature (view:feature, or a bare "
         + "feature name) with its lineage: for a feature its source, entities, view and services; for a view "
         + "its source, entities, features, services, version and materialized intervals."})

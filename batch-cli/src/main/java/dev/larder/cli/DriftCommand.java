@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder drift}: compares stored statistics of two ranges; exit code 3 when a feature drifted. */
 @Command(name = "drift", mixinStandardHelpOptions = true,
+    header = "Compare feature distributions of two ranges.",
     description = {"Compares each feature's distribution in a current range with a reference range, from the "
         + "statistics `larder stats` stored: PSI and Kolmogorov-Smirnov for numbers, Jensen-Shannon for strings and "
         + "booleans, and the change of the null rate for every feature.",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder init DIR}: scaffolds a feature repository holding the running example's definitions. */
 @Command(name = "init", mixinStandardHelpOptions = true,
+    header = "Create a repository with the running example.",
     description = {"Creates a feature repository in DIR: larder.properties and the definitions of the running "
         + "example (entity user, sources user_events and user_profiles, views user_activity and user_profile, "
         + "service user_model).",

@@ -21,6 +21,12 @@ public final class Larder implements Runnable {
   public static final int FAILURE = 1;
   /** Exit code for bad usage or invalid definitions. */
   public static final int USAGE = 2;
+  /** Exit code 3 is {@link DriftCommand#DRIFTED}. */
+  /**
+   * Exit code of {@code materialize} and {@code materialize-incremental} when a view had no rows in its
+   * interval: nothing was published or recorded for it (other views were), unless {@code --allow-empty}.
+   */
+  public static final int EMPTY = 4;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -77,7 +83,17 @@ public final class Larder implements Runnable {
     } else {
       SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
     }
+    cl.setExecutionStrategy(parsed -> {
+      int code = new CommandLine.RunLast().execute(parsed);
+      if (code == FAILURE || code == USAGE) {
+        Progress.dropPending();
+      } else {
+        Progress.flushPending();
+      }
+      return code;
+    });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      Progress.dropPending(); // the last step's "done" line would claim success
       if (ex instanceof UserError ue) {
         cmd.getErr().println("error: " + ue.getMessage());
         return ue.exitCode();
@@ -94,8 +110,7 @@ public final class Larder implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Larder.class.getPackage().getImplementationVersion();
-      return new String[] {"larder " + (v == null ? "dev" : v)};
+      return new String[] {dev.larder.build.BuildInfo.current().describe("larder")};
     }
   }
 }

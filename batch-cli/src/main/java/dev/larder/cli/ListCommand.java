@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder list KIND}: the applied objects of one kind. */
 @Command(name = "list", mixinStandardHelpOptions = true,
+    header = "List the registry's objects of one kind.",
     description = "Lists the applied entities, sources, views, services or features of the registry.")
 final class ListCommand implements Callable<Integer> {
   @Mixin

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder log} (formerly {@code history}, still accepted): the registry's versions and what each changed. */
 @Command(name = "log", aliases = "history", mixinStandardHelpOptions = true,
+    header = "List the registry's versions and changes.",
     description = "Lists the registry's versions, newest first, with the changes each one applied.")
 final class LogCommand implements Callable<Integer> {
   @Mixin

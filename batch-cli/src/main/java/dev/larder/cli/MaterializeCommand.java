@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder materialize}: loads the latest feature values in an interval into the online store. */
 @Command(name = "materialize", mixinStandardHelpOptions = true,
+    header = "Load the latest values into the online store.",
     description = {
         "Loads into the online store, per entity, the latest row of each online view whose event_timestamp",
         "lies in [--start, --end] (aggregation views: their snapshots; passthrough views: their source).",
@@ -43,13 +44,17 @@ final class MaterializeCommand implements Callable<Integer> {
   @Option(names = "--view", paramLabel = "VIEW", description = "View to materialize (repeatable; default: all online views).")
   List<String> views = new ArrayList<>();
 
+  @Option(names = "--allow-empty",
+      description = "Publish and record views that have no rows in the interval (default: warn, leave them alone "
+          + "and exit " + Larder.EMPTY + ").")
+  boolean allowEmpty;
+
   @Override
   public Integer call() {
     ProjectConfig config = repo.load();
     Materializer.Request request = new Materializer.Request(views, OptionalLong.of(micros("--start", start)),
-        micros("--end", end));
-    run(config, request, spec.commandLine().getOut());
-    return Larder.OK;
+        micros("--end", end), allowEmpty);
+    return run(config, request, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
   static long micros(String option, String text) {
@@ -60,17 +65,22 @@ final class MaterializeCommand implements Callable<Integer> {
     }
   }
 
-  /** Runs a materialization and prints a line per view and a total; shared with materialize-incremental. */
-  static void run(ProjectConfig config, Materializer.Request request, PrintWriter out) {
+  /**
+   * Runs a materialization and prints a line per view and a total; shared with materialize-incremental.
+   * Returns {@link Larder#EMPTY} when a view had no rows in its interval (warned on {@code err}), else OK.
+   */
+  static int run(ProjectConfig config, Materializer.Request request, PrintWriter out, PrintWriter err) {
     long t0 = System.nanoTime();
     try {
       Materializer materializer = Materializer.of(config, Progress::start);
       List<Materializer.ViewResult> results = materializer.run(request, r -> {
-        out.println(MaterializationReport.line(r));
-        out.flush();
+        PrintWriter to = r.empty() ? err : out;
+        to.println(MaterializationReport.line(r));
+        to.flush();
       });
       out.println(MaterializationReport.total(results, (System.nanoTime() - t0) / 1e9));
       out.flush();
+      return results.stream().anyMatch(Materializer.ViewResult::empty) ? Larder.EMPTY : Larder.OK;
     } catch (RepoLock.LockedException e) {
       throw UserError.failure(e.getMessage());
     } catch (Catalog.UnknownReferenceException | IllegalArgumentException e) {

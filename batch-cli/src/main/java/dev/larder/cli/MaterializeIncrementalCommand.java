@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder materialize-incremental}: materializes each online view from where it last stopped. */
 @Command(name = "materialize-incremental", mixinStandardHelpOptions = true,
+    header = "Materialize from where each view last stopped.",
     description = {
         "Like materialize, with each view's start taken from the registry: the end of its last recorded",
         "interval for the view's current version; on a view's first run, --end minus its TTL, or its whole",
@@ -31,11 +32,15 @@ final class MaterializeIncrementalCommand implements Callable<Integer> {
   @Option(names = "--view", paramLabel = "VIEW", description = "View to materialize (repeatable; default: all online views).")
   List<String> views = new ArrayList<>();
 
+  @Option(names = "--allow-empty",
+      description = "Publish and record views that have no new rows (default: warn, leave them alone and exit "
+          + Larder.EMPTY + ").")
+  boolean allowEmpty;
+
   @Override
   public Integer call() {
     Materializer.Request request = new Materializer.Request(views, OptionalLong.empty(),
-        MaterializeCommand.micros("--end", end));
-    MaterializeCommand.run(repo.load(), request, spec.commandLine().getOut());
-    return Larder.OK;
+        MaterializeCommand.micros("--end", end), allowEmpty);
+    return MaterializeCommand.run(repo.load(), request, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }

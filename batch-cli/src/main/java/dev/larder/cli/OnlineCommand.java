@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder online}: inspect and maintain the online store. */
 @Command(name = "online", mixinStandardHelpOptions = true,
+    header = "Inspect and maintain the online store.",
     description = "Inspects and maintains the online store (see docs/online-store.md).",
     subcommands = {OnlineCommand.Stats.class, OnlineCommand.Cleanup.class, OnlineCommand.Rollback.class})
 final class OnlineCommand implements Runnable {
@@ -41,6 +42,7 @@ final class OnlineCommand implements Runnable {
 
   /** {@code larder online stats}. */
   @Command(name = "stats", mixinStandardHelpOptions = true,
+      header = "Show served versions, runs, entities and sizes.",
       description = "Per view: served version and run, entities, size on disk, last materialized interval.")
   static final class Stats implements Callable<Integer> {
     @Mixin
@@ -133,6 +135,7 @@ final class OnlineCommand implements Runnable {
 
   /** {@code larder online cleanup}. */
   @Command(name = "cleanup", mixinStandardHelpOptions = true,
+      header = "Remove online data no server will read.",
       description = {
           "Removes online data no server will read: folders of views removed from the registry or taken",
           "offline, view versions older than the registry's, runs older than the retained previous run, and",
@@ -180,6 +183,7 @@ final class OnlineCommand implements Runnable {
 
   /** {@code larder online rollback}. */
   @Command(name = "rollback", mixinStandardHelpOptions = true,
+      header = "Serve a view's retained previous run again.",
       description = {
           "Serves a view's retained previous run again (e.g. after materializing bad data). Servers pick it",
           "up on their next refresh. The registry's materialized intervals are not changed: re-run",

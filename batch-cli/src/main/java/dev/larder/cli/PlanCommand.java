@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder plan}: what {@code apply} would change, without writing anything. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
+    header = "Show what apply would change; write nothing.",
     description = {"Validates the definitions and prints what `larder apply` would add, change and remove; "
         + "breaking changes show the view's version bump. Writes nothing."})
 final class PlanCommand implements Callable<Integer> {

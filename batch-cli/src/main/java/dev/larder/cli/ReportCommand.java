@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder report}: one self-contained HTML page of feature statistics, drift and freshness. */
 @Command(name = "report", mixinStandardHelpOptions = true,
+    header = "Write an HTML report of statistics and drift.",
     description = {"Writes one self-contained HTML file (inline CSS and SVG, no scripts) from the statistics "
         + "`larder stats` stored: a summary with drifted features first, then per view its freshness and per feature "
         + "its numbers, histogram over the reference, mean and null rate over time, and drift scores.",

@@ -1,5 +1,6 @@
 package dev.larder.cli;
 
+import dev.larder.offline.OutputFormat;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.RowWriter;
 import dev.larder.offline.RowWriters;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code larder sample events|profiles|labels}: deterministic, realistic demo data for the quickstart and benchmarks. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
+    header = "Generate deterministic sample data.",
     description = "Generate sample data (deterministic for a seed) to try Larder and to benchmark it.",
     subcommands = {SampleCommand.Events.class, SampleCommand.Profiles.class, SampleCommand.Labels.class})
 final class SampleCommand implements Runnable {
@@ -61,6 +63,7 @@ final class SampleCommand implements Runnable {
   }
 
   @Command(name = "events", mixinStandardHelpOptions = true,
+      header = "Write sample user activity events.",
       description = {"Write user activity events (views, clicks, purchases) as Parquet files part-NNNNN.parquet in DIR.",
           "Columns: user_id int64, session_id string, product_id string, event_type string (view/click/purchase), "
               + "price double (the product's list price, on every event), event_timestamp timestamp (UTC)."})
@@ -73,7 +76,12 @@ final class SampleCommand implements Runnable {
     @Option(names = "--events", paramLabel = "M", defaultValue = "100000", description = "Number of events (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--days", paramLabel = "D", defaultValue = "30", description = "Days of history ending at --end (default: ${DEFAULT-VALUE}).")
+    /**
+     * 60 days: the running example's windows are 30 days, so 30 daily snapshots up to --end need 60 days of
+     * events for every snapshot's window to be full (partly filled windows look like drift in `report`).
+     */
+    @Option(names = "--days", paramLabel = "D", defaultValue = "60", description = "Days of history ending at --end; "
+        + "the running example's 30-day windows are full for snapshots in the last D - 30 days (default: ${DEFAULT-VALUE}).")
     int days;
 
     @Option(names = "--files", paramLabel = "K", defaultValue = "1", description = "Number of files, each a consecutive time slice (default: ${DEFAULT-VALUE}).")
@@ -96,12 +104,13 @@ final class SampleCommand implements Runnable {
               gen.schema())) {
             for (; written < upTo; written++) {
               w.write(gen.next());
-              if ((written & 0xFFFF) == 0) {
-                progress.advance(0x10000);
+              if ((written & 0xFFFF) == 0xFFFF) {
+                progress.advance(0x10000); // rows 0..written are written: exactly 0x10000 since the last report
               }
             }
           }
         }
+        progress.advance(written & 0xFFFF);
       }
       System.out.printf(Locale.ROOT, "wrote %,d events of %,d users over %d days to %s (%d file%s)%n",
           written, common.users, days, out, files, files == 1 ? "" : "s");
@@ -123,6 +132,7 @@ final class SampleCommand implements Runnable {
   }
 
   @Command(name = "profiles", mixinStandardHelpOptions = true,
+      header = "Write sample user profiles.",
       description = {"Write user profiles as DIR/profiles.parquet: one row per user, about 5%% with a second, later version.",
           "Columns: user_id int64, account_age_days int32, country string, tier string (free/plus/pro), "
               + "event_timestamp timestamp, created_timestamp timestamp."})
@@ -144,6 +154,7 @@ final class SampleCommand implements Runnable {
   }
 
   @Command(name = "labels", mixinStandardHelpOptions = true,
+      header = "Write sample label rows for training sets.",
       description = {"Write entity rows with a label for training sets, as Parquet or CSV (by the extension of FILE).",
           "Columns: user_id int64, event_timestamp timestamp, purchased_next_day bool."})
   static final class Labels implements Callable<Integer> {
@@ -163,6 +174,11 @@ final class SampleCommand implements Runnable {
       long end = common.endMicros();
       if (rows < 0 || days < 1) {
         throw UserError.usage("--rows must be >= 0 and --days >= 1");
+      }
+      try {
+        OutputFormat.of(out);
+      } catch (IllegalArgumentException e) {
+        throw UserError.usage("--out " + e.getMessage());
       }
       if (out.getParent() != null) {
         Files.createDirectories(out.getParent());

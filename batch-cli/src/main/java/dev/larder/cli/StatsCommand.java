@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder stats}: computes and stores per-period feature statistics (see {@link ViewStatistics}). */
 @Command(name = "stats", mixinStandardHelpOptions = true,
+    header = "Store feature statistics per period.",
     description = {"Computes feature statistics per period and stores them as Parquet under <offline>/_stats/<view>/:",
         "rows, nulls, distinct values, min/max/mean/stddev, quantiles, a histogram or top values, and mergeable sketches.",
         "Aggregation views: one period per snapshot in [--start, --end]; passthrough views: one per UTC day of "

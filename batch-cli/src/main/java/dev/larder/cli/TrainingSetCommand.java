@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder training-set}: entity rows joined point-in-time-correctly with feature history. */
 @Command(name = "training-set", mixinStandardHelpOptions = true,
+    header = "Build a point-in-time-correct training set.",
     description = {"Builds a training set: each entity row gets the feature values as of its timestamp.",
         "Output rows are the input rows, in input order, followed by one column per feature."})
 final class TrainingSetCommand implements Callable<Integer> {
@@ -34,7 +35,8 @@ final class TrainingSetCommand implements Callable<Integer> {
 
   static final class Features {
     @Option(names = "--features", split = ",", paramLabel = "VIEW:FEATURE",
-        description = "Features to join: view:feature or view (all its features), comma-separated.")
+        description = "Features to join, comma-separated: view:feature, view (all its features), or a "
+            + "feature name found in exactly one view.")
     List<String> refs;
 
     @Option(names = "--service", paramLabel = "NAME", description = "A feature service naming the features.")
@@ -42,7 +44,7 @@ final class TrainingSetCommand implements Callable<Integer> {
   }
 
   @Option(names = "--out", required = true, paramLabel = "FILE",
-      description = "Output file: CSV when it ends in .csv, otherwise Parquet.")
+      description = "Output file: *.parquet (or no extension) for Parquet, *.csv for CSV; other extensions are refused.")
   Path out;
 
   @Option(names = "--full-feature-names", description = "Name output columns view__feature instead of feature.")
@@ -56,6 +58,11 @@ final class TrainingSetCommand implements Callable<Integer> {
       description = "Only use history rows created at or before the row's time (created_timestamp <= ts).")
   boolean createdBeforeRow;
 
+  @Option(names = "--require-coverage",
+      description = "Fail (exit 1, writing nothing) when a view matches none of the entity rows, e.g. because "
+          + "`compute` has not run for their dates.")
+  boolean requireCoverage;
+
   @Option(names = "--stats",
       description = "Also write feature statistics of the training set beside it (<out>.stats.parquet).")
   boolean stats;
@@ -66,20 +73,25 @@ final class TrainingSetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     TrainingSetRequest request = new TrainingSetRequest(entities, features.refs, features.service, out,
-        fullFeatureNames, timestampColumn, createdBeforeRow);
+        fullFeatureNames, timestampColumn, createdBeforeRow, requireCoverage);
     TrainingSetSummary summary;
     try (ProgressListener progress = new ProgressListener()) {
       summary = TrainingSetBuilder.forRepo(repo.load(), progress).run(request);
     } catch (IllegalArgumentException | Catalog.UnknownReferenceException e) {
       throw UserError.usage(e.getMessage());
     }
-    spec.commandLine().getErr().print(summary.format());
+    spec.commandLine().getOut().print(summary.format());
+    spec.commandLine().getOut().flush();
+    for (String gap : summary.gaps()) {
+      spec.commandLine().getErr().println("warning: " + gap);
+    }
+    spec.commandLine().getErr().flush();
     if (stats) {
       Path statsFile = TrainingSetStats.defaultOut(out);
       TrainingSetStats.write(out, statsFile);
-      spec.commandLine().getErr().println("wrote statistics to " + statsFile);
+      spec.commandLine().getOut().println("wrote statistics to " + statsFile);
     }
-    spec.commandLine().getErr().flush();
+    spec.commandLine().getOut().flush();
     return Larder.OK;
   }
 

@@ -11,6 +11,11 @@ public final class MaterializationReport {
   public static String line(Materializer.ViewResult r) {
     String interval = "[" + Timestamps.format(r.startMicros()) + ", " + Timestamps.format(r.endMicros()) + "]";
     OnlineWriter.Summary s = r.summary();
+    if (r.empty()) {
+      return String.format(Locale.ROOT, "warning: %s v%d %s: %s", r.view(), r.viewVersion(),
+          "[" + (r.startMicros() == Long.MIN_VALUE ? "all history" : Timestamps.format(r.startMicros())) + ", "
+              + Timestamps.format(r.endMicros()) + "]", r.note());
+    }
     if (s == null) {
       return String.format(Locale.ROOT, "%s v%d: nothing to do (%s)", r.view(), r.viewVersion(), r.note());
     }

@@ -34,12 +34,27 @@ public final class Materializer {
   /**
    * @param startMicros empty for an incremental run: each view starts where its last recorded interval ended
    *                    (first run: end - TTL, or all history when the view has no TTL)
+   * @param allowEmpty whether a view without rows in its interval is still published and its interval recorded;
+   *                   when false (the default) such a view is left alone and its result is {@link ViewResult#empty}
    */
-  public record Request(List<String> views, OptionalLong startMicros, long endMicros) {}
+  public record Request(List<String> views, OptionalLong startMicros, long endMicros, boolean allowEmpty) {
+    public Request(List<String> views, OptionalLong startMicros, long endMicros) {
+      this(views, startMicros, endMicros, false);
+    }
+  }
 
-  /** One view's outcome; {@code summary} is null when there was nothing to do ({@code note} says why). */
+  /**
+   * One view's outcome; {@code summary} is null when there was nothing to do ({@code note} says why).
+   * {@code empty} means the interval held no rows, so nothing was published or recorded: recording it would
+   * make a later incremental run skip rows that arrive for that interval afterwards.
+   */
   public record ViewResult(String view, long viewVersion, long startMicros, long endMicros,
-                           OnlineWriter.Summary summary, boolean recorded, String note) {}
+                           OnlineWriter.Summary summary, boolean recorded, String note, boolean empty) {
+    public ViewResult(String view, long viewVersion, long startMicros, long endMicros,
+                      OnlineWriter.Summary summary, boolean recorded, String note) {
+      this(view, viewVersion, startMicros, endMicros, summary, recorded, note, false);
+    }
+  }
 
   public Materializer(ProjectConfig config, MaterializeSource history, OnlineOptions options, Clock clock) {
     this(config, history, options, clock, ProgressReporter.SILENT);
@@ -106,7 +121,12 @@ public final class Materializer {
     }
     ViewMaterialization.Outcome outcome;
     try (ProgressReporter.Step step = progress.start("materializing " + name, -1)) {
-      outcome = materialization.run(catalog, view, start, end, history, step::advance);
+      outcome = materialization.run(catalog, view, start, end, history, step::advance, request.allowEmpty());
+    }
+    if (outcome.summary() == null) {
+      String why = Catalog.isAggregation(view) ? "run `larder compute` for it first" : "its source has none yet";
+      return new ViewResult(name, version, start, end, null, false, "no rows with event_timestamp in the interval; "
+          + "nothing published or recorded (" + why + ", or pass --allow-empty)", true);
     }
     long recordedStart = start == Long.MIN_VALUE ? outcome.firstEventMicros() : start;
     boolean recorded = MaterializedIntervals.record(store, name, version, recordedStart, end,

@@ -30,11 +30,18 @@ final class ViewMaterialization {
     this.options = options;
   }
 
-  /** The outcome; {@code firstEventMicros} is the earliest event timestamp read (end when none). */
+  /**
+   * The outcome; {@code firstEventMicros} is the earliest event timestamp read (end when none). {@code summary}
+   * is null when the interval held no rows and {@code publishEmpty} was false: nothing was published.
+   */
   record Outcome(OnlineWriter.Summary summary, long firstEventMicros) {}
 
+  /**
+   * @param publishEmpty whether an interval without rows still publishes a run (the served rows, re-merged);
+   *                     when false such a run is abandoned and {@link Outcome#summary()} is null
+   */
   Outcome run(Catalog catalog, FeatureView view, long start, long end, MaterializeSource history,
-              LongConsumer progress) throws IOException {
+              LongConsumer progress, boolean publishEmpty) throws IOException {
     List<Field> keys = catalog.joinKeys(view);
     List<ValueType> types = view.getFeaturesList().stream().map(Feature::getType).toList();
     long viewVersion = catalog.viewVersion(view.getName());
@@ -51,6 +58,9 @@ final class ViewMaterialization {
             : putRows(rows, writer, view, keys.size(), types.size(), start, end, progress);
       } catch (IOException e) {
         throw new IOException(e.getMessage() + "; the served data of view '" + view.getName() + "' is unchanged", e);
+      }
+      if (writer.rowsRead() == 0 && !publishEmpty) {
+        return new Outcome(null, firstEvent); // closing the writer abandons the run
       }
       return new Outcome(writer.commit(), firstEvent);
     }

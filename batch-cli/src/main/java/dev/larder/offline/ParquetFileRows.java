@@ -114,7 +114,7 @@ final class ParquetFileRows implements RowReader {
       ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
       return ParquetFileReader.open(new LocalInputFile(file), options);
     } catch (IOException | RuntimeException e) {
-      throw new IOException(display + ": not a readable Parquet file (" + e.getMessage() + ")", e);
+      throw new IOException(FileContent.notParquet(file, display, e.getMessage()), e);
     }
   }
 

@@ -3,16 +3,13 @@ package dev.larder.offline;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
-/** Opens a {@link RowWriter}: CSV for a user's {@code *.csv} file, otherwise Parquet (ZSTD). */
+/** Opens a {@link RowWriter} in the file's {@link OutputFormat}: CSV for {@code *.csv}, Parquet (ZSTD) for Parquet. */
 public final class RowWriters {
   private RowWriters() {}
 
   public static RowWriter create(Path file, RowSchema schema) throws IOException {
-    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")
-        ? new CsvRowWriter(file, schema)
-        : parquet(file, schema);
+    return OutputFormat.of(file) == OutputFormat.CSV ? new CsvRowWriter(file, schema) : parquet(file, schema);
   }
 
   /**

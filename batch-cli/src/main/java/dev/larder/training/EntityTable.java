@@ -120,6 +120,20 @@ final class EntityTable implements RowSource {
     };
   }
 
+  /** The earliest and latest row time, by one pass over the rows; {@code [MAX, MIN]} without rows. */
+  long[] timeRange() throws IOException {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    try (RowReader in = open()) {
+      for (Object[] row; (row = in.next()) != null; ) {
+        long t = (Long) row[timestamp];
+        min = Math.min(min, t);
+        max = Math.max(max, t);
+      }
+    }
+    return new long[] {min, max};
+  }
+
   private static String names(RowSchema s) {
     return String.join(", ", s.columns().stream().map(Column::name).toList());
   }

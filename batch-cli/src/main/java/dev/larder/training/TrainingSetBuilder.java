@@ -2,6 +2,7 @@ package dev.larder.training;
 
 import dev.larder.core.v1.Field;
 import dev.larder.core.v1.FeatureView;
+import dev.larder.offline.OutputFormat;
 import dev.larder.offline.RowWriter;
 import dev.larder.offline.RowWriters;
 import dev.larder.join.JoinListener;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Builds a point-in-time-correct training set: checks the request and the entity rows, joins them with the
@@ -70,6 +70,7 @@ public final class TrainingSetBuilder {
    */
   public TrainingSetSummary run(TrainingSetRequest request) throws IOException {
     long start = System.nanoTime();
+    OutputFormat format = OutputFormat.of(request.out());
     List<FeatureRef> refs = request.service() != null
         ? catalog.resolveService(request.service()) : catalog.resolve(request.features());
     List<EntityTable.RequiredKey> keys = new ArrayList<>();
@@ -90,7 +91,7 @@ public final class TrainingSetBuilder {
     Path dir = out.getParent();
     Files.createDirectories(dir);
     String name = out.getFileName().toString();
-    String extension = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? ".csv" : ".parquet";
+    String extension = format == OutputFormat.CSV ? ".csv" : ".parquet";
     // Everything written before the final rename lives in one work folder next to the output (same file system,
     // so the rename is atomic); a killed run's folder is removed by the next run in the same folder.
     try (WorkFolder work = WorkFolder.create(dir)) {
@@ -113,12 +114,17 @@ public final class TrainingSetBuilder {
           }
         }
       }
+      List<Coverage.Gap> gaps = Coverage.gaps(rows.summary(), catalog, config, entities);
+      if (request.requireCoverage() && !gaps.isEmpty()) {
+        throw new IOException(gaps.get(0).message() + "; no training set written (--require-coverage)");
+      }
       try {
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
       }
-      return new TrainingSetSummary(out, rows.summary(), (System.nanoTime() - start) / 1e9);
+      return new TrainingSetSummary(out, rows.summary(), (System.nanoTime() - start) / 1e9,
+          gaps.stream().map(Coverage.Gap::message).toList());
     }
   }
 

@@ -13,10 +13,17 @@ import java.util.List;
  * @param fullFeatureNames name output columns {@code view__feature} instead of {@code feature}
  * @param timestampColumn the entity rows' time column
  * @param createdBeforeRow also require {@code created_timestamp <= row time}
+ * @param requireCoverage fail, writing nothing, when a view matches none of the entity rows
  */
 public record TrainingSetRequest(Path entities, List<String> features, String service, Path out,
-                                 boolean fullFeatureNames, String timestampColumn, boolean createdBeforeRow) {
+                                 boolean fullFeatureNames, String timestampColumn, boolean createdBeforeRow,
+                                 boolean requireCoverage) {
   public static final String DEFAULT_TIMESTAMP_COLUMN = "event_timestamp";
+
+  public TrainingSetRequest(Path entities, List<String> features, String service, Path out,
+                            boolean fullFeatureNames, String timestampColumn, boolean createdBeforeRow) {
+    this(entities, features, service, out, fullFeatureNames, timestampColumn, createdBeforeRow, false);
+  }
 
   public TrainingSetRequest {
     features = features == null ? List.of() : List.copyOf(features);

@@ -43,4 +43,35 @@ class LarderTest {
     assertThat(cl.execute("--help")).isZero();
     assertThat(out.toString()).contains("compute", "training-set", "materialize-incremental", "report");
   }
+
+  @Test
+  void versionIsTheBuildsVersionAndCommit() {
+    StringWriter out = new StringWriter();
+    CommandLine cl = Larder.commandLine("--version");
+    cl.setOut(new PrintWriter(out));
+    assertThat(cl.execute("--version")).isZero();
+    assertThat(out.toString().strip()).isEqualTo(dev.larder.build.BuildInfo.current().describe("larder"))
+        .doesNotContain("dev").contains("(commit ");
+  }
+
+  @Test
+  void helpListsEveryCommandWithOneCompleteLine() {
+    assertOneCompleteLinePerSubcommand(Larder.commandLine("--help"));
+    assertOneCompleteLinePerSubcommand(Larder.commandLine("sample").getSubcommands().get("sample"));
+    assertOneCompleteLinePerSubcommand(Larder.commandLine("online").getSubcommands().get("online"));
+  }
+
+  private static void assertOneCompleteLinePerSubcommand(CommandLine cl) {
+    String help = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
+    java.util.List<String> lines = help.lines().toList();
+    cl.getSubcommands().forEach((name, sub) -> {
+      // a command with an alias is listed once, as "log, history"
+      String line = lines.stream().filter(l -> l.matches("  (\\S+, )?" + name + "[ ,].*")).findFirst().orElseThrow(
+          () -> new AssertionError("no line for " + name + " in\n" + help));
+      assertThat(line).as("help line of %s", name).endsWith(".").hasSizeLessThanOrEqualTo(80);
+      int at = lines.indexOf(line);
+      String next = at + 1 < lines.size() ? lines.get(at + 1) : "";
+      assertThat(next).as("line after %s's (no continuation)", name).doesNotStartWith("      ");
+    });
+  }
 }

@@ -167,9 +167,13 @@ class ComputeRunTest {
     ProjectConfig config = TestRepo.create(dir, TestRepo.REGISTRY);
     TestRepo.writeParquet(dir.resolve("data/events/part-0.parquet"), TestRepo.EVENTS, TestRepo.events(7, 500, 20, 10));
     StringWriter err = new StringWriter();
-    int code = cli(err, "compute", "--repo", dir.toString(), "--view", "user_activity",
+    StringWriter out = new StringWriter();
+    int code = cli(out, err, "compute", "--repo", dir.toString(), "--view", "user_activity",
         "--start", "2026-01-03", "--end", "2026-01-05T00:00:00Z", "--step", "1d");
     assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).as("the summary is a result: stdout").contains("user_activity: ", "in 3 snapshots",
+        "computed 1 view: ");
+    assertThat(err.toString()).doesNotContain("computed 1 view");
     assertThat(OfflineStore.of(config).snapshots("user_activity")).extracting(OfflineStore.Snapshot::asOf)
         .containsExactly(START + 2 * DAY, START + 3 * DAY, START + 4 * DAY);
     assertThat(OfflineStore.of(config).snapshotPath("user_activity", START + 2 * DAY).toString())
@@ -213,9 +217,13 @@ class ComputeRunTest {
   }
 
   static int cli(StringWriter err, String... args) {
+    return cli(new StringWriter(), err, args);
+  }
+
+  static int cli(StringWriter out, StringWriter err, String... args) {
     CommandLine cl = Larder.commandLine();
     cl.setErr(new PrintWriter(err, true));
-    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setOut(new PrintWriter(out, true));
     return cl.execute(args);
   }
 

@@ -80,6 +80,37 @@ class MaterializeCommandTest {
   }
 
   @Test
+  void anIntervalWithoutRowsRecordsNothingWarnsAndExitsFourSoThatLaterDataIsNotSkipped() throws Exception {
+    MaterializeRepo repo = MaterializeRepo.create(dir, PROFILES);
+    // 2026-01-10..11: no profile rows yet (they are all before 2026-01-03)
+    assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START + 9 * DAY),
+        "--end", iso(START + 10 * DAY), "--view", "profile")).as(err.toString()).isEqualTo(Larder.EMPTY);
+    assertThat(err.toString()).contains("warning: profile v1 [2026-01-10T00:00:00Z, 2026-01-11T00:00:00Z]: "
+        + "no rows with event_timestamp in the interval; nothing published or recorded (its source has none yet, "
+        + "or pass --allow-empty)");
+    assertThat(repo.registry().getVersion()).as("nothing recorded").isEqualTo(1);
+    assertThat(repo.registry().getViewStatesOrThrow("profile").getMaterializedList()).isEmpty();
+    assertThat(repo.profile(1)).as("nothing published").isNull();
+
+    // rows for that interval arrive later; an incremental run must still see them
+    Files.writeString(dir.resolve("data/profiles.csv"), "1,2026-01-10T12:00:00Z,2026-01-10T12:00:00Z,33,Metz\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    assertThat(larder("materialize-incremental", "--repo", dir.toString(), "--end", iso(START + 10 * DAY),
+        "--view", "profile")).as(err.toString()).isZero();
+    assertThat(repo.profile(1)).containsExactly(33L, "Metz");
+
+    // --allow-empty keeps the old behaviour: an empty interval is published and recorded, exit 0
+    err.getBuffer().setLength(0);
+    assertThat(larder("materialize-incremental", "--repo", dir.toString(), "--end", iso(START + 11 * DAY),
+        "--view", "profile")).isEqualTo(Larder.EMPTY);
+    long before = repo.registry().getVersion();
+    assertThat(larder("materialize-incremental", "--repo", dir.toString(), "--end", iso(START + 11 * DAY),
+        "--view", "profile", "--allow-empty")).as(err.toString()).isZero();
+    assertThat(repo.registry().getVersion()).isEqualTo(before + 1);
+    assertThat(repo.profile(1)).containsExactly(33L, "Metz");
+  }
+
+  @Test
   void materializesEveryOnlineViewIntoItsVersionFolderAndReportsStats() throws Exception {
     MaterializeRepo repo = MaterializeRepo.create(dir, PROFILES);
     assertThat(larder("materialize-incremental", "--repo", dir.toString(), "--end", iso(START + DAY)))

@@ -101,11 +101,12 @@ class ParquetRoundTripTest {
     Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
     assertThatThrownBy(() -> Rows.all(TableFiles.open(truncated, null)))
         .isInstanceOf(IOException.class).hasMessageContaining("truncated.parquet")
-        .hasMessageContaining("not a readable Parquet file");
+        .hasMessageContaining("a damaged or truncated Parquet file").hasMessageNotContaining("LocalInputFile@");
     Path garbage = dir.resolve("garbage.parquet");
-    Files.writeString(garbage, "this is not parquet at all, just text");
+    Files.writeString(garbage, "this is not parquet at all; just text");
     assertThatThrownBy(() -> TableFiles.schema(garbage))
-        .isInstanceOf(IOException.class).hasMessageContaining("garbage.parquet");
+        .isInstanceOf(IOException.class).hasMessageContaining("garbage.parquet")
+        .hasMessageContaining("not a Parquet file: it is text (first line: 'this is not parquet at all; just text')");
     Path flipped = dir.resolve("flipped.parquet");
     byte[] copy = bytes.clone();
     for (int i = 8; i < copy.length / 3; i++) copy[i] ^= 0x5A;

@@ -24,6 +24,15 @@ class SampleCommandTest {
   static final long END = Timestamps.toMicros(Instant.parse("2026-11-01T00:00:00Z"));
 
   @Test
+  void labelsRefuseAnExtensionTheyCannotWrite() {
+    Path json = dir.resolve("labels.json");
+    assertThat(Larder.run("sample", "labels", "--rows", "10", "--out", json.toString())).isEqualTo(Larder.USAGE);
+    assertThat(json).doesNotExist();
+    assertThat(Larder.run("sample", "labels", "--rows", "10", "--out", dir.resolve("labels.CSV").toString())).isZero();
+    assertThat(dir.resolve("labels.CSV")).content().startsWith("user_id,event_timestamp,purchased_next_day");
+  }
+
+  @Test
   void eventsAreDeterministicRealisticAndInRange() throws IOException {
     String[] args = {"sample", "events", "--users", "500", "--events", "20000", "--days", "7", "--seed", "3",
         "--end", "2026-11-01", "--files", "2", "--out"};

@@ -27,6 +27,7 @@ class TrainingSetCommandTest {
   static Path dir;
 
   private static TrainingRepo repo;
+  private final StringWriter stdout = new StringWriter();
   private final StringWriter err = new StringWriter();
 
   @BeforeAll
@@ -36,6 +37,7 @@ class TrainingSetCommandTest {
 
   private int run(String... args) {
     CommandLine cl = Larder.commandLine();
+    cl.setOut(new PrintWriter(stdout, true));
     cl.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of("training-set", "--repo", dir.toString()));
     all.addAll(List.of(args));
@@ -61,7 +63,7 @@ class TrainingSetCommandTest {
         assertThat(normal(fromCsv.get(i)[c])).as("row %d column %d", i, c).isEqualTo(normal(fromParquet.get(i)[c]));
       }
     }
-    assertThat(err.toString()).contains("400 rows", "profile: ", "activity: ", "matched", "null");
+    assertThat(stdout.toString()).as("results go to stdout").contains("400 rows", "profile: ", "activity: ", "matched", "null");
   }
 
   @Test
@@ -70,7 +72,7 @@ class TrainingSetCommandTest {
     assertThat(run("--entities", repo.entities.toString(), "--service", "model", "--out", out.toString(), "--stats"))
         .isZero();
     Path stats = dir.resolve("with-stats.parquet.stats.parquet");
-    assertThat(err.toString()).contains("wrote statistics to " + stats);
+    assertThat(stdout.toString()).contains("wrote statistics to " + stats);
     List<String> features = new ArrayList<>();
     for (Object[] row : read(stats)) {
       features.add((String) row[1]);
@@ -90,6 +92,44 @@ class TrainingSetCommandTest {
   }
 
   @Test
+  void aViewWithoutHistoryForTheRowsSaysWhatToRunAndRequireCoverageFails() throws IOException {
+    Path rows = dir.resolve("future.csv");
+    Files.writeString(rows, "user_id,country,event_timestamp\n1,FR,2027-03-01T10:00:00Z\n2,DE,2027-03-02T08:00:00Z\n");
+    Path outFile = dir.resolve("future-train.parquet");
+    assertThat(run("--entities", rows.toString(), "--features", "activity", "--out", outFile.toString()))
+        .as(err.toString()).isZero();
+    assertThat(stdout.toString()).contains("activity: 0 matched, 2 null");
+    assertThat(err.toString()).contains("warning: feature view 'activity' has no snapshots in the entity rows' "
+        + "time range [2027-03-01T10:00:00Z, 2027-03-02T08:00:00Z] (its snapshots cover [2026-01-",
+        "run `larder compute --repo " + repo.config.repoDir() + " --view activity --start 2027-03-01 --end 2027-03-02 "
+            + "--step 1d` first");
+
+    Files.delete(outFile);
+    assertThat(run("--entities", rows.toString(), "--features", "activity", "--out", outFile.toString(),
+        "--require-coverage")).isEqualTo(Larder.FAILURE);
+    assertThat(err.toString()).contains("error: feature view 'activity' has no snapshots", "no training set written");
+    assertThat(outFile).doesNotExist();
+  }
+
+  @Test
+  void anOutputExtensionThatCannotBeWrittenIsRefusedBeforeAnyWork() {
+    Path json = dir.resolve("train.json");
+    assertThat(run("--entities", repo.entities.toString(), "--service", "model", "--out", json.toString()))
+        .isEqualTo(Larder.USAGE);
+    assertThat(err.toString()).contains("train.json: cannot write .json files; name the output *.parquet (Parquet) "
+        + "or *.csv (CSV)");
+    assertThat(json).doesNotExist();
+  }
+
+  @Test
+  void aBareFeatureNameFoundInOneViewIsThatFeature() throws IOException {
+    Path out = dir.resolve("bare.csv");
+    assertThat(run("--entities", repo.entities.toString(), "--features", "clicks,age", "--out", out.toString()))
+        .as(err.toString()).isZero();
+    assertThat(Files.readAllLines(out).get(0)).isEqualTo("user_id,country,event_timestamp,label,clicks,age");
+  }
+
+  @Test
   void nameClashSuggestsFullFeatureNames() {
     Path out = dir.resolve("clash.parquet");
     assertThat(run("--entities", repo.entities.toString(), "--features", "activity:score,local:score",
@@ -106,6 +146,13 @@ class TrainingSetCommandTest {
     assertThat(run("--entities", repo.entities.toString(), "--features", "profile:height", "--out", "x.parquet"))
         .isEqualTo(Larder.USAGE);
     assertThat(err.toString()).contains("feature view 'profile' has no feature 'height'");
+    assertThat(run("--entities", repo.entities.toString(), "--features", "profile:ag", "--out", "o.parquet"))
+        .isEqualTo(Larder.USAGE);
+    assertThat(err.toString()).contains("feature view 'profile' has no feature 'ag'; did you mean 'age'?");
+    assertThat(run("--entities", repo.entities.toString(), "--features", "score", "--out", "o.parquet"))
+        .isEqualTo(Larder.USAGE);
+    assertThat(err.toString()).contains("'score' is a feature of several views (activity:score, local:score); "
+        + "name one as view:feature");
   }
 
   @Test
@@ -134,7 +181,7 @@ class TrainingSetCommandTest {
     Path out = dir.resolve("narrow.parquet");
     assertThat(run("--entities", narrow.toString(), "--features", "activity:clicks", "--out", out.toString()))
         .as(err.toString()).isZero();
-    assertThat(err.toString()).contains("activity: 1 matched");
+    assertThat(stdout.toString()).contains("activity: 1 matched");
   }
 
   @Test

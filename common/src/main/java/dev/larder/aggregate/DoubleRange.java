@@ -9,18 +9,27 @@ import dev.larder.core.v1.ValueType;
  * [mid, head), aggregated as events enter. An eviction that empties the front rebuilds it from the back, so
  * each event is combined O(1) times amortized. Unlike add-and-subtract, this never subtracts, so a sum does not
  * keep rounding residue of values that left the window (1e20 + 1 - 1e20 stays 1). Memory: one double per
- * event of the entity (the suffix array).
+ * event of the entity (the suffix array), two for sum and avg.
+ *
+ * <p>Sums are compensated: each partial sum is a pair (high, low) where low holds the rounding error of high,
+ * found exactly with Knuth's two-sum, so that a window's sum is the exact sum rounded once (for any window
+ * below 2^53 events and values of similar magnitude), and an average divides that pair by the count with a
+ * correction term. An average of equal values is then that value: 26.06 and not 26.060000000000432.
  */
 final class DoubleRange extends Accumulator {
   private final Aggregation.Function function;
   private final ValueType type;
   private final double identity;
+  private final boolean sums;
   private double[] suffix = new double[16];
+  /** For sums: the rounding error of each suffix sum; null for min and max. */
+  private double[] suffixLow;
   private int base;
   private int tail;
   private int mid;
   private int head;
   private double back;
+  private double backLow;
   private long count;
 
   DoubleRange(int input, Aggregation.Function function, ValueType type) {
@@ -32,6 +41,15 @@ final class DoubleRange extends Accumulator {
       case MAX -> Double.NEGATIVE_INFINITY;
       default -> 0.0;
     };
+    this.sums = function != Aggregation.Function.MIN && function != Aggregation.Function.MAX;
+    this.suffixLow = sums ? new double[16] : null;
+  }
+
+  /** The rounding error of {@code a + b}, exactly (Knuth's two-sum; no branch, any magnitudes). */
+  private static double sumError(double a, double b, double s) {
+    double bv = s - a;
+    double av = s - bv;
+    return (a - av) + (b - bv);
   }
 
   private double combine(double a, double b) {
@@ -51,10 +69,14 @@ final class DoubleRange extends Accumulator {
     super.reset(block, order, from, to);
     if (suffix.length < to - from + 1) {
       suffix = new double[Math.max(to - from + 1, suffix.length * 2)];
+      if (sums) {
+        suffixLow = new double[suffix.length];
+      }
     }
     base = from;
     tail = mid = head = from;
     back = identity;
+    backLow = 0;
     count = 0;
   }
 
@@ -62,7 +84,14 @@ final class DoubleRange extends Accumulator {
   void add(int k) {
     head = k + 1;
     if (present(k)) {
-      back = combine(back, block.doubleValue(input, event(k)));
+      double v = block.doubleValue(input, event(k));
+      if (sums) {
+        double s = back + v;
+        backLow += sumError(back, v, s);
+        back = s;
+      } else {
+        back = combine(back, v);
+      }
       count++;
     }
   }
@@ -72,12 +101,22 @@ final class DoubleRange extends Accumulator {
     if (k == mid) {
       // Front is empty: move the back into it, computing suffix aggregates from the newest event down.
       double acc = identity;
+      double low = 0;
       for (int j = head - 1; j >= k; j--) {
-        acc = combine(valueOrIdentity(j), acc);
+        if (sums) {
+          double v = valueOrIdentity(j);
+          double s = v + acc;
+          low += sumError(v, acc, s);
+          acc = s;
+          suffixLow[j - base] = low;
+        } else {
+          acc = combine(valueOrIdentity(j), acc);
+        }
         suffix[j - base] = acc;
       }
       mid = head;
       back = identity;
+      backLow = 0;
     }
     if (present(k)) count--;
     tail = k + 1;
@@ -87,9 +126,22 @@ final class DoubleRange extends Accumulator {
   Object result() {
     if (count == 0) return null;
     double front = tail < mid ? suffix[tail - base] : identity;
-    double r = combine(front, back);
-    return function == Aggregation.Function.AVG ? (Object) (r / count)
-        : function == Aggregation.Function.SUM ? (Object) r
-        : outDouble(r, type);
+    if (!sums) {
+      return outDouble(combine(front, back), type);
+    }
+    double frontLow = tail < mid ? suffixLow[tail - base] : 0;
+    double high = front + back;
+    if (!Double.isFinite(high)) {
+      return function == Aggregation.Function.AVG ? high / count : high; // infinities and NaN have no error terms
+    }
+    double low = frontLow + backLow + sumError(front, back, high);
+    if (function == Aggregation.Function.SUM) {
+      return high + low;
+    }
+    // (high + low) / count with the quotient's remainder: q + (high - q * count + low) / count, the remainder
+    // exact by fma, so that equal values average to themselves.
+    double q = high / count;
+    double remainder = Math.fma(-q, (double) count, high) + low;
+    return q + remainder / count;
   }
 }

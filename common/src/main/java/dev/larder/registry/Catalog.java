@@ -73,7 +73,8 @@ public final class Catalog {
   public FeatureView requireView(String name) {
     FeatureView v = views.get(name);
     if (v == null) {
-      throw new UnknownReferenceException("unknown feature view '" + name + "'");
+      throw new UnknownReferenceException("unknown feature view '" + name + "'"
+          + Suggestion.didYouMean(name, views.keySet()));
     }
     return v;
   }
@@ -134,9 +135,12 @@ public final class Catalog {
   }
 
   /**
-   * Resolves {@code view:feature} and {@code view} references, in order, without duplicates.
+   * Resolves {@code view:feature} and {@code view} references, in order, without duplicates. A bare name that
+   * is not a view but the name of exactly one view's feature is that feature ({@code total_spend} is
+   * {@code user_activity:total_spend}), as {@code larder describe} accepts it.
    *
-   * @throws UnknownReferenceException naming the first unknown view or feature
+   * @throws UnknownReferenceException naming the first unknown view or feature, with the closest known name
+   *     when one is near, or the views of an ambiguous bare feature name
    */
   public List<FeatureRef> resolve(List<String> refs) {
     List<FeatureRef> out = new ArrayList<>();
@@ -144,6 +148,13 @@ public final class Catalog {
     for (String raw : refs) {
       String ref = raw.trim();
       int colon = ref.indexOf(':');
+      if (colon < 0 && !views.containsKey(ref)) {
+        FeatureRef bare = bareFeature(ref);
+        if (seen.add(bare.qualifiedName())) {
+          out.add(bare);
+        }
+        continue;
+      }
       String viewName = colon < 0 ? ref : ref.substring(0, colon);
       FeatureView view = requireView(viewName);
       if (colon < 0) {
@@ -163,13 +174,40 @@ public final class Catalog {
         }
       }
       if (idx < 0) {
-        throw new UnknownReferenceException("feature view '" + viewName + "' has no feature '" + featureName + "'");
+        List<String> names = view.getFeaturesList().stream().map(Feature::getName).toList();
+        String hint = Suggestion.didYouMean(featureName, names);
+        throw new UnknownReferenceException("feature view '" + viewName + "' has no feature '" + featureName + "'"
+            + (hint.isEmpty() ? "; it has: " + String.join(", ", names) : hint));
       }
       if (seen.add(ref)) {
         out.add(new FeatureRef(view, view.getFeatures(idx), idx));
       }
     }
     return out;
+  }
+
+  /** The one feature called {@code name} across all views, for a bare reference that names no view. */
+  private FeatureRef bareFeature(String name) {
+    List<FeatureRef> matches = new ArrayList<>();
+    List<String> all = new ArrayList<>(views.keySet());
+    for (FeatureView v : views.values()) {
+      for (int i = 0; i < v.getFeaturesCount(); i++) {
+        all.add(v.getFeatures(i).getName());
+        if (v.getFeatures(i).getName().equals(name)) {
+          matches.add(new FeatureRef(v, v.getFeatures(i), i));
+        }
+      }
+    }
+    if (matches.size() == 1) {
+      return matches.get(0);
+    }
+    if (matches.size() > 1) {
+      throw new UnknownReferenceException("'" + name + "' is a feature of several views ("
+          + String.join(", ", matches.stream().map(FeatureRef::qualifiedName).toList())
+          + "); name one as view:feature");
+    }
+    throw new UnknownReferenceException("unknown feature view '" + name + "'" + Suggestion.didYouMean(name, all)
+        + " (a reference is view:feature, view for all its features, or a feature name found in one view)");
   }
 
   /** Resolves the references of a feature service. */

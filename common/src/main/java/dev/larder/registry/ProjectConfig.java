@@ -57,6 +57,8 @@ public record ProjectConfig(Path repoDir, String project, Path registryPath, Pat
         + "offline_store=" + DEFAULT_OFFLINE + "\n"
         + "online_store=" + DEFAULT_ONLINE + "\n"
         + "\n# larder-server settings (flags and LARDER_* environment variables override them)\n"
+        + "# 127.0.0.1 serves this machine only; a production server sets 0.0.0.0 (see docs/security.md)\n"
+        + "server.host=127.0.0.1\n"
         + "server.port=6566\n"
         + "server.cache.max_entries=1000000\n"
         + "server.cache.expire_after_write=10m\n"

@@ -143,16 +143,18 @@ final class Validation {
     }
     RowSchema declared = declaredSchema(s, where);
     Optional<RowSchema> real = Optional.empty();
+    boolean unreadable = false;
     try {
       real = s.getPath().isBlank() ? Optional.empty() : schemas.schemaOf(s);
     } catch (IOException | RuntimeException e) {
+      unreadable = true; // the files exist: the "no data files yet" note below would contradict this problem
       problem(where.field("path"), "cannot read the schema of source '" + s.getName() + "' from its files: "
           + e.getMessage());
     }
     if (real.isPresent() && declared.size() > 0) {
       checkDeclaredAgainstFiles(s, where, real.get());
     }
-    if (real.isEmpty() && !s.getPath().isBlank()) {
+    if (real.isEmpty() && !unreadable && !s.getPath().isBlank()) {
       notes.add(new Problem(where.field("path"), "source '" + s.getName() + "' has no data files at '" + s.getPath()
           + "' yet; " + (declared.size() > 0 ? "its views were checked against its declared schema only"
           : "the columns its views use could not be checked (declare a schema to check them)")));

@@ -58,7 +58,7 @@ public final class Quickstart implements Callable<Integer> {
     larder("init", r);
     step("Generate sample user activity events, profiles and label rows", null);
     larder("sample", "events", "--out", r + "/data/events", "--users", Integer.toString(users),
-        "--events", Integer.toString(events), "--days", "35", "--seed", "42", "--end", end);
+        "--events", Integer.toString(events), "--days", "60", "--seed", "42", "--end", end);
     larder("sample", "profiles", "--out", r + "/data/profiles", "--users", Integer.toString(users),
         "--seed", "42", "--end", end);
     larder("sample", "labels", "--out", r + "/data/labels.parquet", "--users", Integer.toString(users),

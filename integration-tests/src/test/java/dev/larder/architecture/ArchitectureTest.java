@@ -28,7 +28,8 @@ class ArchitectureTest {
   static final Map<String, List<String>> MODULES = Map.of(
       "proto", List.of("dev.larder.core.v1..", "dev.larder.serving.v1.."),
       "common", List.of("dev.larder.aggregate..", "dev.larder.registry..", "dev.larder.time..", "dev.larder.value..",
-          "dev.larder.online..", "dev.larder.pointintime..", "dev.larder.lock..", "dev.larder.disk.."),
+          "dev.larder.online..", "dev.larder.pointintime..", "dev.larder.lock..", "dev.larder.disk..",
+          "dev.larder.build.."),
       "batch-cli", List.of("dev.larder.cli..", "dev.larder.compute..", "dev.larder.materialize..",
           "dev.larder.offline..", "dev.larder.sample..", "dev.larder.stats..", "dev.larder.training..",
           "dev.larder.join..", "dev.larder.describe..", "dev.larder.tasks..", "dev.larder.spill.."),

@@ -156,8 +156,8 @@ class EndToEndIT {
     });
     traffic.start();
     try {
-      Dist.larder("materialize", "--repo", repo.toString(), "--start", END.minusDays(400).toString(),
-          "--end", END.toString()).assertOk();
+      assertPublishedAllButTheUncomputedView(Dist.larder("materialize", "--repo", repo.toString(), "--start",
+          END.minusDays(400).toString(), "--end", END.toString()));
       Thread.sleep(1500); // the server polls for new runs
     } finally {
       stop.set(true);
@@ -192,10 +192,20 @@ class EndToEndIT {
       p.destroyForcibly().waitFor();
       assertThat(server.lookup(ACTIVITY, USERS)).as("served data after kill -9 #%d", trial).isEqualTo(before);
     }
-    Dist.larder("materialize", "--repo", repo.toString(), "--start", END.minusDays(400).toString(),
-        "--end", END.toString()).assertOk();
+    assertPublishedAllButTheUncomputedView(Dist.larder("materialize", "--repo", repo.toString(), "--start",
+        END.minusDays(400).toString(), "--end", END.toString()));
     Thread.sleep(1500);
     assertThat(server.lookup(ACTIVITY, USERS)).as("rerun serves the same data").isEqualTo(before);
+  }
+
+  /**
+   * user_activity_7d, added by the registry test, was never computed: materialize publishes the other views,
+   * warns about it, records nothing for it and exits 4 (docs/cli.md).
+   */
+  private static void assertPublishedAllButTheUncomputedView(Dist.Result r) {
+    assertThat(r.exitCode()).as("exit code; stderr:%n%s", r.stderr()).isEqualTo(4);
+    assertThat(r.stderr()).contains("warning: user_activity_7d v1", "nothing published or recorded");
+    assertThat(r.stdout()).contains("user_activity v1 [", "user_profile v1 [", "materialized 2 view(s)");
   }
 
   /** user_id -> [total_activities, purchase_count, unique_products_viewed] in the snapshot as of {@code day}. */

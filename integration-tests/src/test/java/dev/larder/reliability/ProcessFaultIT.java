@@ -241,7 +241,10 @@ class ProcessFaultIT {
       for (int i = 0; i < running.size(); i++) {
         int code = running.get(i).waitFor();
         String out = Files.readString(logs.get(i));
-        if (code != 0) {
+        if (code == 4 && (i == 2 || i == 3)) { // the two materialize runs
+          // A materialize that ran before any compute committed: nothing to load, and nothing recorded.
+          assertThat(out).as("an empty materialize says so").contains("nothing published or recorded");
+        } else if (code != 0) {
           assertThat(code).as(out).isEqualTo(1);
           assertThat(out).as("a refused run says why").contains("another run holds the lock");
           refused++;

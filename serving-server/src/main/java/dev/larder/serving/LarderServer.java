@@ -122,7 +122,8 @@ public final class LarderServer implements AutoCloseable {
   /** Starts a server on Netty at the configured port and opens the store: what {@code larder-server} runs. */
   public static LarderServer start(ServerConfig config, OnlineOptions onlineOptions) throws IOException {
     long started = System.nanoTime();
-    NettyTransport netty = new NettyTransport(config.port(), config.threads(), Credentials.of(config.security()));
+    NettyTransport netty = new NettyTransport(config.bindAddress(config.port()), config.threads(),
+        Credentials.of(config.security()));
     LarderServer s;
     try {
       s = listen(config, onlineOptions, Clock.systemUTC(), netty.builder(), netty);
@@ -138,10 +139,10 @@ public final class LarderServer implements AutoCloseable {
       s.close();
       throw e;
     }
-    LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} port={} "
+    LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} host={} port={} "
             + "metrics_port={} http_port={} transport={} security={} executor={} startup_ms={}",
         s.discovery.servingInfo().getProject(), s.registry.current().version(), config.registryPath(),
-        config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), s.port(),
+        config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), config.host(), s.port(),
         s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(),
         s.httpEndpoint == null ? "off" : s.httpEndpoint.port(), netty.name(), config.security().describe(),
         config.directExecutor() ? "direct" : "pool(" + config.threads() + ")", (System.nanoTime() - started) / 1_000_000);
@@ -157,7 +158,12 @@ public final class LarderServer implements AutoCloseable {
   public static LarderServer listen(ServerConfig config, OnlineOptions onlineOptions, Clock clock,
                                     ServerBuilder<?> builder, AutoCloseable transport) throws IOException {
     LarderServer s = new LarderServer(config, onlineOptions, clock, builder, transport);
-    s.server.start();
+    try {
+      s.server.start();
+    } catch (IOException e) {
+      s.close();
+      throw BindAddress.failed("gRPC", ServerSetting.PORT, config.host(), config.port(), e);
+    }
     s.startTimer();
     return s;
   }
@@ -171,7 +177,11 @@ public final class LarderServer implements AutoCloseable {
 
   private void startMetricsEndpoint() throws IOException {
     if (config.metricsPort() > 0) {
-      metricsEndpoint = MetricsEndpoint.start(config.metricsPort(), metrics);
+      try {
+        metricsEndpoint = MetricsEndpoint.start(config.bindAddress(config.metricsPort()), metrics);
+      } catch (IOException e) {
+        throw BindAddress.failed("metrics", ServerSetting.METRICS_PORT, config.host(), config.metricsPort(), e);
+      }
     }
   }
 
@@ -183,7 +193,7 @@ public final class LarderServer implements AutoCloseable {
     if (config.httpPort() > 0) {
       JsonApi api = new JsonApi(lookup, discovery, tokens, config.security().openMethods(),
           () -> lookup.store() != null && !closed.get());
-      httpEndpoint = HttpEndpoint.start(config.httpPort(), config.threads(), config.security(),
+      httpEndpoint = HttpEndpoint.start(config.bindAddress(config.httpPort()), config.threads(), config.security(),
           config.maxInboundMessageSize(), api, metrics, callExecutor);
     }
   }
@@ -235,6 +245,11 @@ public final class LarderServer implements AutoCloseable {
   public int httpPort() {
     HttpEndpoint h = httpEndpoint;
     return h == null ? -1 : h.port();
+  }
+
+  /** The addresses the gRPC port listens on. */
+  public java.util.List<? extends java.net.SocketAddress> listenAddresses() {
+    return server.getListenSockets();
   }
 
   /** Port of the metrics endpoint, or -1 when it is off. */
@@ -318,9 +333,9 @@ public final class LarderServer implements AutoCloseable {
     LOG.info("event=stopped drained={} duration_ms={}", drained, (System.nanoTime() - started) / 1_000_000);
   }
 
+  /** The server version reported by discovery: the build's version (the commit is in --version). */
   static String version() {
-    String v = LarderServer.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return dev.larder.build.BuildInfo.current().version();
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

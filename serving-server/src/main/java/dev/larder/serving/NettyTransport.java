@@ -24,13 +24,13 @@ final class NettyTransport implements AutoCloseable {
   private final boolean epoll;
 
   /** @param credentials TLS settings, or {@code InsecureServerCredentials} for plaintext */
-  NettyTransport(int port, int threads, ServerCredentials credentials) {
+  NettyTransport(InetSocketAddress address, int threads, ServerCredentials credentials) {
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     boss = new MultiThreadIoEventLoopGroup(1, io);
     workers = new MultiThreadIoEventLoopGroup(threads, io);
     try {
-      builder = NettyServerBuilder.forAddress(new InetSocketAddress(port), credentials)
+      builder = NettyServerBuilder.forAddress(address, credentials)
           .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
           .bossEventLoopGroup(boss)
           .workerEventLoopGroup(workers)

@@ -29,7 +29,11 @@ public record ServerConfig(
     boolean directExecutor,
     int threads,
     SecurityConfig security,
+    String host,
     int httpPort) {
+
+  /** The built-in bind address: this machine only, until a deployment says otherwise (docs/security.md). */
+  public static final String DEFAULT_HOST = "127.0.0.1";
 
   /** A configuration with security off (plaintext, no tokens). */
   public ServerConfig(String project, Path registryPath, Path onlineDir, int port, int metricsPort,
@@ -41,28 +45,40 @@ public record ServerConfig(
         directExecutor, threads, SecurityConfig.OFF);
   }
 
-  /** A configuration without the HTTP/JSON port. */
+  /** A configuration listening on {@link #DEFAULT_HOST}, without the HTTP/JSON port. */
   public ServerConfig(String project, Path registryPath, Path onlineDir, int port, int metricsPort,
                       long cacheMaxEntries, Duration cacheExpireAfterWrite, int maxEntitiesPerRequest,
                       int maxInboundMessageSize, Duration refreshInterval, Duration registryPollInterval,
                       Duration shutdownGrace, boolean directExecutor, int threads, SecurityConfig security) {
     this(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries, cacheExpireAfterWrite,
         maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval, shutdownGrace,
-        directExecutor, threads, security, 0);
+        directExecutor, threads, security, DEFAULT_HOST, 0);
   }
 
   /** The same configuration with other security settings. */
   public ServerConfig withSecurity(SecurityConfig security) {
     return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
         cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
-        shutdownGrace, directExecutor, threads, security, httpPort);
+        shutdownGrace, directExecutor, threads, security, host, httpPort);
   }
 
   /** The same configuration with the HTTP/JSON API on {@code httpPort} (0: off). */
   public ServerConfig withHttpPort(int httpPort) {
     return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
         cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
-        shutdownGrace, directExecutor, threads, security, httpPort);
+        shutdownGrace, directExecutor, threads, security, host, httpPort);
+  }
+
+  /** The same configuration listening on another address. */
+  public ServerConfig withHost(String host) {
+    return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
+        cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
+        shutdownGrace, directExecutor, threads, security, host, httpPort);
+  }
+
+  /** The socket address of a port on the configured host; every listener of the server binds through it. */
+  public java.net.InetSocketAddress bindAddress(int port) {
+    return BindAddress.of(host, port);
   }
 
   /**
@@ -94,6 +110,7 @@ public record ServerConfig(
         s.executor(),
         threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
         s.security(),
+        s.host(),
         s.intValue(ServerSetting.HTTP_PORT, 0, 65535));
   }
 
@@ -140,6 +157,17 @@ public record ServerConfig(
         return d;
       } catch (IllegalArgumentException e) {
         throw bad(s, v, "a positive duration such as 250ms, 1s or 10m");
+      }
+    }
+
+    String host() {
+      String v = raw(ServerSetting.HOST);
+      try {
+        BindAddress.check(v);
+        return v;
+      } catch (IllegalArgumentException e) {
+        throw bad(ServerSetting.HOST, v, "an IP address or host name of this machine, such as 127.0.0.1 or 0.0.0.0 ("
+            + e.getMessage() + ")");
       }
     }
 

@@ -107,7 +107,7 @@ public final class ServerMain implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"larder-server " + LarderServer.version()};
+      return new String[] {dev.larder.build.BuildInfo.current().describe("larder-server")};
     }
   }
 }

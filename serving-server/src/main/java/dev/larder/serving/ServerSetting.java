@@ -6,6 +6,8 @@ package dev.larder.serving;
  * Precedence is flag, then environment, then project file, then default.
  */
 public enum ServerSetting {
+  HOST("server.host", "127.0.0.1", "address the gRPC, metrics and HTTP ports listen on: 127.0.0.1 (this machine "
+      + "only), 0.0.0.0 (every IPv4 interface), :: (every interface), or one interface's address"),
   PORT("server.port", "6566", "gRPC port; 0 picks a free port"),
   METRICS_PORT("server.metrics_port", "9466", "Prometheus HTTP port; 0 disables the endpoint"),
   HTTP_PORT("server.http_port", "0", "HTTP/JSON API port (POST /v1/features:get, GET /v1/views...); 0 disables it"),

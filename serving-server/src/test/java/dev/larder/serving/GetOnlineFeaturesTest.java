@@ -220,6 +220,19 @@ class GetOnlineFeaturesTest {
   }
 
   @Test
+  void aMistypedFeatureOrViewGetsTheClosestNameAndABareFeatureNameIsAccepted() {
+    assertRefused(features("user_activity:purchase_cuont").putEntities("user_id", users(1)), Status.Code.NOT_FOUND,
+        "feature view 'user_activity' has no feature 'purchase_cuont'; did you mean 'purchase_count'?");
+    assertRefused(features("user_activty:purchase_count").putEntities("user_id", users(1)), Status.Code.NOT_FOUND,
+        "unknown feature view 'user_activty'; did you mean 'user_activity'?");
+    assertRefused(features("user_activity:zzz").putEntities("user_id", users(1)), Status.Code.NOT_FOUND,
+        "has no feature 'zzz'; it has: purchase_count, avg_amount, last_category");
+    GetOnlineFeaturesResponse r = get(features("txn_count", "country").putEntities("user_id", users(1))
+        .putEntities("merchant_id", strings("m1")));
+    assertThat(r.getFeatureNamesList()).containsExactly("txn_count", "country");
+  }
+
+  @Test
   void errorsAreCountedByMethodAndCode() {
     String method = FeatureServingGrpc.getGetOnlineFeaturesMethod().getFullMethodName();
     long before = server.metrics().callCount(method, Status.Code.NOT_FOUND);

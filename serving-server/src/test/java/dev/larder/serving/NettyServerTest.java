@@ -74,6 +74,50 @@ class NettyServerTest {
     }
   }
 
+  @Test
+  void listensOnLoopbackByDefaultAndAPortClashNamesThePortAndItsSetting() throws Exception {
+    ServingFixture f = new ServingFixture(dir);
+    f.writeRegistry(ServingFixture.registry(1));
+    ServerConfig base = f.config(1000);
+    ServerConfig config = new ServerConfig(base.project(), base.registryPath(), base.onlineDir(), 0, 0, 1000,
+        Duration.ofMinutes(1), 100, 1024, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1), true, 2);
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    try (LarderServer server = LarderServer.start(config, ServingFixture.ONLINE)) {
+      assertThat(server.listenAddresses()).singleElement().asString().contains("127.0.0.1:" + server.port());
+      // The warm-up docs/api.md shows: connect, one call with a loose deadline, then tight deadlines.
+      ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+      try {
+        var stub = FeatureServingGrpc.newBlockingStub(channel);
+        channel.getState(true);
+        stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+            .getServingInfo(dev.larder.serving.v1.GetServingInfoRequest.getDefaultInstance());
+        assertThat(stub.withDeadlineAfter(500, TimeUnit.MILLISECONDS) // 50 ms in the docs; CI machines are slower
+            .getOnlineFeatures(features("user_profile:country").putEntities("user_id", users(1)).build())
+            .getResultsCount()).isEqualTo(1);
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      ServerConfig metricsClash = new ServerConfig(base.project(), base.registryPath(), base.onlineDir(), 0, port,
+          1000, Duration.ofMinutes(1), 100, 1024, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1),
+          true, 2);
+      assertThatThrownBy(() -> LarderServer.start(metricsClash, ServingFixture.ONLINE).close())
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("cannot listen on the metrics port 127.0.0.1:" + port + ": the port is already in use")
+          .hasMessageContaining("--metrics-port (environment LARDER_METRICS_PORT, server.metrics_port in");
+      ServerConfig grpcClash = new ServerConfig(base.project(), base.registryPath(), base.onlineDir(), port, 0,
+          1000, Duration.ofMinutes(1), 100, 1024, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1),
+          true, 2);
+      assertThatThrownBy(() -> LarderServer.start(grpcClash, ServingFixture.ONLINE).close())
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("cannot listen on the gRPC port 127.0.0.1:" + port + ": the port is already in use")
+          .hasMessageContaining("--port (environment LARDER_PORT, server.port in");
+    }
+  }
+
   static List<String> listServices(ManagedChannel channel) throws Exception {
     CompletableFuture<List<String>> names = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)

@@ -40,6 +40,26 @@ class ServerConfigTest {
   }
 
   @Test
+  void theHostIsLoopbackByDefaultAndSetByFileEnvironmentOrFlag() throws Exception {
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "project=shop\n");
+    assertThat(parse(Map.of(), "--repo", repo.toString()).host()).isEqualTo("127.0.0.1");
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "project=shop\nserver.host=0.0.0.0\n");
+    assertThat(parse(Map.of(), "--repo", repo.toString()).host()).isEqualTo("0.0.0.0");
+    assertThat(parse(Map.of("LARDER_HOST", "::1"), "--repo", repo.toString()).host()).isEqualTo("::1");
+    assertThat(parse(Map.of("LARDER_HOST", "::1"), "--repo", repo.toString(), "--host", "localhost").host())
+        .isEqualTo("localhost");
+    assertThatThrownBy(() -> parse(Map.of(), "--repo", repo.toString(), "--host", "no-such-host.invalid"))
+        .hasMessageContaining("--host='no-such-host.invalid'").hasMessageContaining("an IP address or host name");
+  }
+
+  @Test
+  void aFreshRepositoryServesThisMachineOnly() throws Exception {
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), ProjectConfig.defaultFileContent("shop"));
+    assertThat(Files.readString(repo.resolve(ProjectConfig.FILE_NAME))).contains("server.host=127.0.0.1");
+    assertThat(parse(Map.of(), "--repo", repo.toString()).host()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
   void locationsComeFromFlagsOrEnvironment() throws Exception {
     Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "");
     ServerConfig c = parse(Map.of("LARDER_REPO", repo.toString(), "LARDER_ONLINE_STORE", "/srv/online"),
@@ -107,5 +127,15 @@ class ServerConfigTest {
         .hasMessageContaining("server.tls.cert_chain and server.tls.private_key must be set together");
     assertThatThrownBy(() -> parse(Map.of(), "--repo", repo.toString(), "--tls-client-ca", "ca.crt"))
         .hasMessageContaining("mutual TLS needs TLS");
+  }
+
+  @Test
+  void versionIsTheBuildsVersionAndCommitLikeTheCli() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    var cl = ServerMain.commandLine(Map.of());
+    cl.setOut(new java.io.PrintWriter(out));
+    assertThat(cl.execute("--version")).isZero();
+    assertThat(out.toString().strip()).isEqualTo(dev.larder.build.BuildInfo.current().describe("larder-server"))
+        .contains("(commit ");
   }
 }

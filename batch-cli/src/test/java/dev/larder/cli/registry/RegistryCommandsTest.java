@@ -246,6 +246,20 @@ class RegistryCommandsTest {
   }
 
   @Test
+  void aCsvFileUnderAParquetSourceGetsOneMessageThatNamesTheFileAndSaysCsv() throws IOException {
+    Path events = repo.resolve("data/events");
+    Files.createDirectories(events);
+    Files.writeString(events.resolve("part-0.parquet"), "user_id,product_id,event_type,price,event_timestamp\n"
+        + "1,p1,view,9.5,2026-11-01T00:00:00Z\n");
+    Run r = apply();
+    assertThat(r.code()).as(r.err()).isEqualTo(Larder.USAGE);
+    assertThat(r.err()).contains("part-0.parquet: not a Parquet file: it looks like CSV (first line: "
+        + "'user_id,product_id,event_type,price,event_timestamp'); declare the source with format: CSV");
+    assertThat(r.err()).as("no contradicting note").doesNotContain("source 'user_events' has no data files");
+    assertThat(r.err()).as("no internal object names").doesNotContain("LocalInputFile@");
+  }
+
+  @Test
   void applyRefusesARepositoryWithoutDefinitions() throws IOException {
     Path empty = tmp.resolve("empty");
     Files.createDirectories(empty);

@@ -67,7 +67,7 @@ public final class HttpEndpoint implements AutoCloseable {
    * @param maxRequestBytes the largest request body accepted; larger ones get 413
    * @throws IOException when the port cannot be bound or the TLS files cannot be read (naming the setting)
    */
-  public static HttpEndpoint start(int port, int threads, SecurityConfig security, int maxRequestBytes,
+  public static HttpEndpoint start(InetSocketAddress address, int threads, SecurityConfig security, int maxRequestBytes,
                                    JsonApi api, ServingMetrics metrics, Executor executor) throws IOException {
     SslContext tls = security.tls() ? sslContext(security) : null;
     boolean epoll = Epoll.isAvailable();
@@ -87,12 +87,14 @@ public final class HttpEndpoint implements AutoCloseable {
                   new HttpObjectAggregator(maxRequestBytes), new Handler(api, metrics, executor));
             }
           })
-          .bind(new InetSocketAddress(port)).syncUninterruptibly().channel();
+          .bind(address).syncUninterruptibly().channel();
       return new HttpEndpoint(boss, workers, channel);
     } catch (RuntimeException e) {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw new IOException("server.http_port " + port + ": cannot listen (" + e.getMessage() + ")", e);
+      throw new IOException("HTTP port " + address.getHostString() + ":" + address.getPort() + ": cannot listen ("
+          + e.getMessage() + "); choose another with --http-port, LARDER_HTTP_PORT or server.http_port, or the "
+          + "address with --host", e);
     }
   }
 

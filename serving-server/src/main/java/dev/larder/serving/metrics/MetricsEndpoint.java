@@ -22,9 +22,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** Starts serving {@code metrics} on {@code port} (0 picks a free port). */
-  public static MetricsEndpoint start(int port, ServingMetrics metrics) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
+  /** Starts serving {@code metrics} on {@code address} (port 0 picks a free port). */
+  public static MetricsEndpoint start(InetSocketAddress address, ServingMetrics metrics) throws IOException {
+    HttpServer http = HttpServer.create(address, 16);
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "larder-metrics-http");
       t.setDaemon(true);

@@ -18,7 +18,7 @@ class MetricsEndpointTest {
     metrics.recordCall("svc/M", Status.Code.NOT_FOUND, 50_000);
     metrics.recordEntities(3);
 
-    try (MetricsEndpoint endpoint = MetricsEndpoint.start(0, metrics)) {
+    try (MetricsEndpoint endpoint = MetricsEndpoint.start(new java.net.InetSocketAddress("127.0.0.1", 0), metrics)) {
       HttpResponse<String> r = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://localhost:" + endpoint.port() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
