@@ -138,7 +138,7 @@ public final class TrainingSetBenchmark {
       RowSchema schema = OfflineStore.snapshotSchema(catalog, catalog.requireView("v" + v));
       for (int day = 1; day <= 30; day++) {
         long asOf = START + day * DAY;
-        try (SnapshotWriter w = store.writer("v" + v, asOf, schema)) {
+        try (SnapshotWriter w = store.writer("v" + v, 1, asOf, schema)) {
           for (long u = 0; u < users; u++) {
             if (rnd.nextInt(3) == 0) {
               w.write(new Object[] {u, asOf, asOf + 1000, (long) rnd.nextInt(100), rnd.nextDouble() * 100,
