@@ -107,6 +107,64 @@ class OfflineStoreTest {
   }
 
   @Test
+  void readersTakeOneVersionAndUnversionedSnapshotsBelongToTheVersionCurrentWhenWritten() throws IOException {
+    Instant appliedV1 = Instant.parse("2026-11-01T00:00:00Z");
+    Instant appliedV2 = Instant.parse("2026-11-10T00:00:00Z");
+    Registry base = catalog().registry();
+    dev.larder.core.v1.Definitions defs = dev.larder.core.v1.Definitions.newBuilder()
+        .addAllEntities(base.getEntitiesList()).addAllSources(base.getSourcesList())
+        .addAllFeatureViews(base.getFeatureViewsList()).build();
+    Registry v1 = dev.larder.registry.Plan.between(Registry.getDefaultInstance(), defs).apply("p", appliedV1);
+    FeatureView counts7d = base.getFeatureViews(0).toBuilder().setFeatures(0, base.getFeatureViews(0).getFeatures(0)
+        .toBuilder().setAggregation(base.getFeatureViews(0).getFeatures(0).getAggregation().toBuilder().setWindow("7d")))
+        .build();
+    Registry v2 = dev.larder.registry.Plan.between(v1, defs.toBuilder().setFeatureViews(0, counts7d).build())
+        .apply("p", appliedV2);
+    Catalog cat = Catalog.of(v2);
+    assertThat(cat.viewVersion("user_counts")).isEqualTo(2);
+    OfflineStore store = OfflineStore.of(config());
+    RowSchema schema = OfflineStore.snapshotSchema(cat, cat.requireView("user_counts"));
+
+    // An older store's unversioned snapshots: T1 written while version 1 was current, T2 after version 2 was.
+    Path legacyT1 = legacy(store, schema, T1, new Object[] {1L, T1, T1, 10L, 1.0}, appliedV1.plusSeconds(3600));
+    legacy(store, schema, T2, new Object[] {1L, T2, T2, 20L, 2.0}, appliedV2.plusSeconds(3600));
+    // Version 2 recomputed T1 into its version folder: it wins over the unversioned T1.
+    try (SnapshotWriter w = store.writer("user_counts", 2, T1, schema)) {
+      w.write(new Object[] {1L, T1, T1, 3L, 0.5});
+      w.commit();
+    }
+
+    assertThat(store.snapshots(cat, "user_counts")).extracting(OfflineStore.Snapshot::file)
+        .containsExactly(store.snapshotPath("user_counts", 2, T1), legacyT2(store));
+    assertThat(store.snapshots(cat, "user_counts", 1)).extracting(OfflineStore.Snapshot::file).containsExactly(legacyT1);
+    assertThat(store.versionsWithFolders("user_counts")).containsExactly(2L);
+    // Readers of a version read only that version's rows: history never mixes two meanings.
+    assertThat(history(cat, "user_counts")).containsExactly(List.of(1L, T1, T1, 3L, 0.5), List.of(1L, T2, T2, 20L, 2.0));
+    Catalog pinned = cat.pinned("user_counts", 1);
+    assertThat(pinned.requireView("user_counts").getFeatures(0).getAggregation().getWindow()).isEqualTo("1d");
+    assertThat(history(pinned, "user_counts")).containsExactly(List.of(1L, T1, T1, 10L, 1.0));
+  }
+
+  /** Writes an unversioned snapshot as Larder did before versions were recorded, last modified at {@code written}. */
+  private Path legacy(OfflineStore store, RowSchema schema, long asOf, Object[] row, Instant written) throws IOException {
+    Path versioned = store.snapshotPath("user_counts", 99, asOf);
+    try (SnapshotWriter w = store.writer("user_counts", 99, asOf, schema)) {
+      w.write(row);
+      w.commit();
+    }
+    Path old = store.viewDir("user_counts").resolve(store.viewDir("user_counts").resolve("version=99").relativize(versioned));
+    Files.createDirectories(old.getParent());
+    Files.move(versioned, old);
+    dev.larder.disk.Folders.deleteTree(store.versionDir("user_counts", 99));
+    Files.setLastModifiedTime(old, FileTime.from(written));
+    return old;
+  }
+
+  private Path legacyT2(OfflineStore store) {
+    return store.viewDir("user_counts").resolve(store.versionDir("user_counts", 1).relativize(store.snapshotPath("user_counts", 1, T2)));
+  }
+
+  @Test
   void staleTempFilesFromKilledRunsAreDeleted() throws IOException {
     OfflineStore store = OfflineStore.of(config());
     Path tmp = store.viewDir("v").resolve(OfflineStore.TMP);

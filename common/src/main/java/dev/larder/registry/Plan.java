@@ -173,9 +173,11 @@ public final class Plan {
       if (bumped != null) {
         ViewState.Builder state = ViewState.newBuilder().setVersion(bumped).setSinceRegistryVersion(version)
             .setFingerprint(fingerprint);
-        if (old != null && before.view(view.getName()).isPresent()) {
-          state.addAllPreviousVersions(old.getPreviousVersionsList())
-              .addPreviousVersions(record(before, before.requireView(view.getName()), old, version));
+        if (before.view(view.getName()).isPresent()) {
+          // A registry without a state for the view (hand-written, or very old) had it at version 1.
+          ViewState replaced = old != null ? old : ViewState.newBuilder().setVersion(1).build();
+          state.addAllPreviousVersions(replaced.getPreviousVersionsList())
+              .addPreviousVersions(record(before, before.requireView(view.getName()), replaced, version));
         }
         b.putViewStates(view.getName(), state.build());
       } else if (old != null) {
