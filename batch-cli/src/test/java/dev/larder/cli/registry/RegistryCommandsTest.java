@@ -199,6 +199,9 @@ class RegistryCommandsTest {
     Run applied = apply();
     assertThat(applied.code()).isZero();
     assertThat(applied.out()).contains("Needs recomputing", "user_activity v2");
+    assertThat(larder("describe", "user_activity", "--repo", repo.toString()).out())
+        .containsPattern("previous versions: +v1 \\(registry versions 1\\.\\.2, fingerprint [0-9a-f]{12}\\)")
+        .containsPattern("fingerprint: +[0-9a-f]{12}");
     assertThat(larder("plan", "--detailed-exitcode", "--repo", repo.toString()).code()).isZero();
   }
 
