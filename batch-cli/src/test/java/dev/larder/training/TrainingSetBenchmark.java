@@ -98,7 +98,7 @@ public final class TrainingSetBenchmark {
         sql.append(" FROM read_parquet('").append(entities).append("') e");
         for (int v = 0; v < 3; v++) {
           sql.append(" ASOF LEFT JOIN read_parquet('").append(offline).append("/v").append(v)
-              .append("/*/*.parquet', hive_partitioning = false) h").append(v).append(" ON e.user_id = h").append(v)
+              .append("/version=1/*/*.parquet', hive_partitioning = false) h").append(v).append(" ON e.user_id = h").append(v)
               .append(".user_id AND e.event_timestamp >= h").append(v).append(".event_timestamp");
         }
         sql.append(") TO '").append(dir.resolve("out/duck.parquet")).append("' (FORMAT parquet)");

@@ -66,10 +66,18 @@ public final class Plan {
       } else {
         Source oldSource = oldSources.get(old.getSource());
         Source newSource = newSources.get(view.getSource());
-        boolean newMeaning = !ViewFingerprint.of(old, oldEntities, oldSource)
-            .equals(ViewFingerprint.of(view, newEntities, newSource));
-        planChangedView(diff, view.getName(), ViewDiff.of(old, view, oldEntities, newEntities, oldSource, newSource),
-            newMeaning, catalog.viewVersion(view.getName()), versions);
+        String before = ViewFingerprint.of(old, oldEntities, oldSource);
+        boolean newMeaning = !before.equals(ViewFingerprint.of(view, newEntities, newSource));
+        ViewDiff vd = ViewDiff.of(old, view, oldEntities, newEntities, oldSource, newSource);
+        // The stored fingerprint is the definition the version's data was computed for. A registry written by
+        // a release without fingerprints may have changed the definition since: that data needs a new version.
+        String stored = catalog.viewState(view.getName()).map(ViewState::getFingerprint).orElse("");
+        if (!stored.isEmpty() && !stored.equals(before)) {
+          newMeaning = true;
+          vd.breaking().add(0, "the applied definition no longer matches the fingerprint of version "
+              + catalog.viewVersion(view.getName()) + " (changed by an older Larder release)");
+        }
+        planChangedView(diff, view.getName(), vd, newMeaning, catalog.viewVersion(view.getName()), versions);
       }
     }
     Map<String, FeatureView> newViews = byName(desired.getFeatureViewsList(), FeatureView::getName);

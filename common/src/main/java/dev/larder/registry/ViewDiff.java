@@ -63,7 +63,7 @@ record ViewDiff(List<String> breaking, List<String> other) {
       }
     }
     other.addAll(Diff.fieldChanges(old, neu, Set.of("name", "entities", "features")));
-    return new ViewDiff(meaning, other);
+    return new ViewDiff(new ArrayList<>(meaning), other);
   }
 
   private static Map<String, Feature> byName(FeatureView v) {

@@ -213,6 +213,22 @@ class PlanTest {
   }
 
   @Test
+  void aDefinitionChangedBehindTheFingerprintsBackIsANewVersion() throws TextFormat.ParseException {
+    // As an older release would have written it: window changed, version and stored fingerprint kept.
+    Registry v1 = applied();
+    Registry stale = v1.toBuilder().clearFeatureViews()
+        .addAllFeatureViews(defs(BASE.replace("window: \"1d\" } }\n  features { name: \"spend\"",
+            "window: \"7d\" } }\n  features { name: \"spend\"")).getFeatureViewsList())
+        .build();
+    Plan p = Plan.between(stale, Definitions.newBuilder().addAllEntities(stale.getEntitiesList())
+        .addAllSources(stale.getSourcesList()).addAllFeatureViews(stale.getFeatureViewsList())
+        .addAllFeatureServices(stale.getFeatureServicesList()).build());
+    assertThat(p.changes()).extracting(Plan::describe).containsExactly("! BREAKING feature_view activity: version 1"
+        + " -> 2: the applied definition no longer matches the fingerprint of version 1 (changed by an older Larder"
+        + " release)");
+  }
+
+  @Test
   void aServiceMayPinARecordedVersion() throws TextFormat.ParseException {
     Registry v1 = applied();
     String changed = BASE.replace("window: \"1d\" } }\n  features { name: \"spend\"",
