@@ -37,6 +37,10 @@ final class ApplyCommand implements Callable<Integer> {
     RegistryStore.Applied applied = store.apply(config.project(), desired, Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     applied.plan().render().forEach(out::println);
+    if (!applied.plan().problems().isEmpty()) {
+      out.flush();
+      throw UserError.usage("nothing applied: " + String.join("; ", applied.plan().problems()));
+    }
     if (applied.changed()) {
       out.println("Applied: registry version " + applied.registry().getVersion() + " written to "
           + config.repoDir().relativize(store.path()));

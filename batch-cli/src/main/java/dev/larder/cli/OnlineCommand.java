@@ -12,6 +12,12 @@ import dev.larder.materialize.OnlineHousekeeping;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import dev.larder.registry.ViewVersions;
+import dev.larder.time.Durations;
+import dev.larder.time.Timestamps;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -138,8 +144,9 @@ final class OnlineCommand implements Runnable {
       header = "Remove online data no server will read.",
       description = {
           "Removes online data no server will read: folders of views removed from the registry or taken",
-          "offline, view versions older than the registry's, runs older than the retained previous run, and",
-          "leftovers of killed runs. Takes each view's materialization lock."})
+          "offline, runs older than the retained previous run, and leftovers of killed runs. Older view",
+          "versions stay (servers serve them to pinned clients) unless --old-versions or",
+          "--keep-old-versions-for says otherwise. Takes each view's materialization lock."})
   static final class Cleanup implements Callable<Integer> {
     @Mixin
     RepoOption repo;
@@ -150,6 +157,14 @@ final class OnlineCommand implements Runnable {
     @Option(names = "--dry-run", description = "Only list what would be removed.")
     boolean dryRun;
 
+    @Option(names = "--old-versions", description = {"Also remove every view version older than the registry's,",
+        "except the one servers answer from while the registry's version has no data yet."})
+    boolean oldVersions;
+
+    @Option(names = "--keep-old-versions-for", paramLabel = "DURATION", description = {"Remove older view versions",
+        "replaced longer ago than DURATION (e.g. 30d); same exception. Without this or --old-versions they stay."})
+    String keepOldVersionsFor;
+
     @Override
     public Integer call() {
       ProjectConfig config = repo.load();
@@ -157,13 +172,28 @@ final class OnlineCommand implements Runnable {
       try {
         Registry registry = RegistryStore.of(config).read();
         Catalog catalog = Catalog.of(registry);
-        Map<String, Long> served = new LinkedHashMap<>();
+        Map<String, OnlineHousekeeping.ViewVersionsKept> served = new LinkedHashMap<>();
+        Map<Long, Instant> appliedAt = new HashMap<>();
+        registry.getVersionsList().forEach(rv -> appliedAt.put(rv.getVersion(),
+            Timestamps.fromMicros(Timestamps.fromProto(rv.getAppliedAt()))));
         for (FeatureView v : catalog.views()) {
           if (Catalog.isOnline(v)) {
-            served.put(v.getName(), catalog.viewVersion(v.getName()));
+            Map<Long, Instant> replaced = new HashMap<>();
+            Instant oldest = null;
+            for (ViewVersions.Version old : catalog.versions(v.getName()).all()) {
+              Instant since = appliedAt.get(old.sinceRegistryVersion());
+              oldest = oldest == null ? since : oldest;
+              if (!old.isCurrent()) {
+                replaced.put(old.number(), appliedAt.get(old.untilRegistryVersion()));
+              }
+            }
+            served.put(v.getName(), new OnlineHousekeeping.ViewVersionsKept(catalog.viewVersion(v.getName()),
+                replaced, oldest));
           }
         }
-        List<OnlineHousekeeping.Removal> removed = OnlineHousekeeping.clean(config.onlineDir(), served, dryRun);
+        Duration retention = keepOldVersionsFor == null ? null : Durations.parse(keepOldVersionsFor);
+        OnlineHousekeeping.OldVersions old = new OnlineHousekeeping.OldVersions(oldVersions, retention, Instant.now());
+        List<OnlineHousekeeping.Removal> removed = OnlineHousekeeping.clean(config.onlineDir(), served, old, dryRun);
         long bytes = 0;
         for (OnlineHousekeeping.Removal r : removed) {
           out.println((dryRun ? "would remove " : "removed ") + r.path() + " (" + r.reason() + ")");

@@ -112,7 +112,7 @@ final class SnapshotSet implements AutoCloseable {
   private void openAndDrain() {
     try {
       for (long t : asOfs) {
-        writers.add(store.writer(job.name(), t, job.snapshotSchema()));
+        writers.add(store.writer(job.name(), job.version(), t, job.snapshotSchema()));
       }
     } catch (Throwable t) {
       failure = t;

@@ -29,6 +29,8 @@ import java.util.Set;
  */
 final class ViewJob {
   private final FeatureView view;
+  /** The view version the snapshots are computed for: the registry's current one. */
+  private final long version;
   private final Source source;
   private final List<String> keyNames;
   private final List<ValueType> keyTypes;
@@ -40,6 +42,7 @@ final class ViewJob {
 
   ViewJob(Catalog catalog, FeatureView view, Path repoDir) throws IOException {
     this.view = view;
+    this.version = catalog.viewVersion(view.getName());
     this.source = catalog.source(view.getSource()).orElseThrow(() -> new IOException(
         "feature view '" + view.getName() + "' names unknown source '" + view.getSource() + "'"));
     if (source.getTimestampField().isEmpty()) {
@@ -109,6 +112,10 @@ final class ViewJob {
 
   String name() {
     return view.getName();
+  }
+
+  long version() {
+    return version;
   }
 
   Source source() {

@@ -98,6 +98,12 @@ public final class Description {
         .put("kind", Lineage.kind(v))
         .put("version", catalog.viewVersion(v.getName()))
         .put("since registry version", state.getSinceRegistryVersion())
+        .put("fingerprint", dev.larder.registry.ViewFingerprint.shortForm(
+            catalog.versions(v.getName()).current().fingerprint()))
+        .put("previous versions", state.getPreviousVersionsList().stream()
+            .map(p -> "v" + p.getVersion() + " (registry versions " + p.getSinceRegistryVersion() + ".."
+                + p.getUntilRegistryVersion() + ", fingerprint " + dev.larder.registry.ViewFingerprint.shortForm(
+                    p.getFingerprint()) + ")").toList())
         .put("source", v.getSource())
         .put("entities", v.getEntitiesList().stream()
             .map(e -> e + " (" + catalog.entity(e).map(x -> Lineage.keys(x.getJoinKeysList())).orElse("?") + ")")

@@ -3,15 +3,16 @@ package dev.larder.materialize;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Interval;
 import dev.larder.core.v1.Registry;
-import dev.larder.core.v1.ViewState;
 import dev.larder.online.OnlineLayout;
 import dev.larder.online.OnlineOptions;
 import dev.larder.online.OnlineStore;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryStore;
+import dev.larder.registry.ViewVersions;
 import dev.larder.time.Timestamps;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,9 @@ import java.util.OptionalLong;
 
 /**
  * What {@code larder online stats} shows: per view version on disk, which run is served, how many entities
- * it holds, its size, and the last interval the registry recorded. Folders the registry no longer serves
- * (removed views, older versions) are listed as stale; {@code larder online cleanup} removes them.
+ * it holds, its size, and the last interval the registry recorded. Older versions the registry records are
+ * listed as such (servers still serve them); folders it does not know (removed views, versions it never
+ * recorded) are listed as stale, and {@code larder online cleanup} removes them.
  */
 public final class OnlineStats {
   private OnlineStats() {}
@@ -50,14 +52,20 @@ public final class OnlineStats {
         if (!Catalog.isOnline(v)) {
           continue;
         }
-        long version = catalog.viewVersion(v.getName());
-        out.add(stats(store, online, v.getName(), version, registry.getViewStatesMap().get(v.getName()), false));
-        seen.add(v.getName() + "/" + version);
+        // Older versions the registry records are still served (to pinned clients, or until the current version
+        // has data): not stale.
+        for (ViewVersions.Version version : catalog.versions(v.getName()).all()) {
+          Path dir = OnlineLayout.versionDir(online, v.getName(), version.number());
+          if (version.isCurrent() || Files.isDirectory(dir)) {
+            out.add(stats(store, online, v.getName(), version.number(), version.materialized(), false));
+            seen.add(v.getName() + "/" + version.number());
+          }
+        }
       }
       for (String view : OnlineLayout.views(online)) {
         for (long version : OnlineLayout.versions(online, view)) {
           if (!seen.contains(view + "/" + version)) {
-            out.add(stats(store, online, view, version, null, true));
+            out.add(stats(store, online, view, version, List.of(), true));
           }
         }
       }
@@ -65,15 +73,15 @@ public final class OnlineStats {
     return out;
   }
 
-  private static ViewStats stats(OnlineStore store, Path online, String view, long version, ViewState state,
+  private static ViewStats stats(OnlineStore store, Path online, String view, long version, List<Interval> intervals,
                                  boolean stale) throws IOException {
     Path dir = OnlineLayout.versionDir(online, view, version);
     OptionalLong current = OnlineLayout.readCurrent(dir);
     long entities = store.estimatedEntities(view, version);
     Long lastStart = null;
     Long lastEnd = null;
-    if (state != null && state.getMaterializedCount() > 0) {
-      Interval last = state.getMaterialized(state.getMaterializedCount() - 1);
+    if (!intervals.isEmpty()) {
+      Interval last = intervals.get(intervals.size() - 1);
       lastStart = Timestamps.fromProto(last.getStart());
       lastEnd = Timestamps.fromProto(last.getEnd());
     }

@@ -7,6 +7,7 @@ import dev.larder.core.v1.ValueType;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.StorePaths;
+import dev.larder.registry.ViewVersions;
 import dev.larder.time.Timestamps;
 import dev.larder.value.Column;
 import dev.larder.value.RowSchema;
@@ -21,19 +22,30 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The Parquet offline store: one snapshot file per aggregation view and as-of time T at
- * {@code <offline>/<view>/date=YYYY-MM-DD/asof=<T as ISO-8601, ':' replaced by '-'>.parquet}. Plain Hive-style
- * folders of standard Parquet, so that DuckDB, Spark and pandas read it without Larder; snapshots appear
- * and are replaced atomically (see {@link SnapshotWriter}).
+ * The Parquet offline store: one snapshot file per aggregation view, view version N and as-of time T at
+ * {@code <offline>/<view>/version=N/date=YYYY-MM-DD/asof=<T as ISO-8601, ':' replaced by '-'>.parquet}. Plain
+ * Hive-style folders of standard Parquet, so that DuckDB, Spark and pandas read it without Larder; snapshots
+ * appear and are replaced atomically (see {@link SnapshotWriter}).
+ *
+ * <p>The version folder records which definition (see {@code ViewFingerprint}) the values were computed for,
+ * and readers take one version only, so history never mixes two meanings of a view. Stores written before
+ * versions were recorded have {@code <view>/date=.../} folders without a version: such a snapshot belongs to
+ * the view version that was current when the file was written (its modification time against the
+ * registry's log; see {@link ViewVersions#versionAt}). A versioned snapshot wins over an unversioned one of
+ * the same version and time.
  */
 public final class OfflineStore {
   /** Folder under a view's folder holding snapshots being written; ignored by readers ('_' prefix). */
   public static final String TMP = "_tmp";
+  /** Name prefix of a version folder: {@code version=N}, a Hive-style partition column for other tools. */
+  public static final String VERSION_PREFIX = "version=";
   public static final String EVENT_TIMESTAMP = "event_timestamp";
   public static final String CREATED_TIMESTAMP = "created_timestamp";
 
@@ -79,16 +91,69 @@ public final class OfflineStore {
     return StorePaths.inside(root, view);
   }
 
-  /** Where the snapshot of {@code view} as of {@code asOf} lives. */
-  public Path snapshotPath(String view, long asOf) {
+  /** The folder of one version of a view. */
+  public Path versionDir(String view, long version) {
+    return viewDir(view).resolve(VERSION_PREFIX + version);
+  }
+
+  /** Where the snapshot of version {@code version} of {@code view} as of {@code asOf} lives. */
+  public Path snapshotPath(String view, long version, long asOf) {
+    return datedPath(versionDir(view, version), asOf);
+  }
+
+  private static Path datedPath(Path dir, long asOf) {
     Instant t = Timestamps.fromMicros(asOf);
-    return viewDir(view).resolve("date=" + t.atOffset(ZoneOffset.UTC).toLocalDate())
+    return dir.resolve("date=" + t.atOffset(ZoneOffset.UTC).toLocalDate())
         .resolve("asof=" + t.toString().replace(':', '-') + ".parquet");
   }
 
-  /** The view's snapshots, oldest first. */
-  public List<Snapshot> snapshots(String view) throws IOException {
-    Path dir = viewDir(view);
+  /** The snapshots of the view's current version, oldest first. */
+  public List<Snapshot> snapshots(Catalog catalog, String view) throws IOException {
+    return snapshots(catalog, view, catalog.viewVersion(view));
+  }
+
+  /**
+   * The snapshots of one version of a view, oldest first: those in its version folder, and unversioned ones
+   * (written before versions were recorded) that the upgrade rule gives to this version.
+   */
+  public List<Snapshot> snapshots(Catalog catalog, String view, long version) throws IOException {
+    Map<Long, Snapshot> byTime = new TreeMap<>();
+    ViewVersions versions = catalog.versions(view);
+    for (Snapshot s : listDated(view, viewDir(view))) {
+      long written = Timestamps.toMicros(Files.getLastModifiedTime(s.file()).toInstant());
+      if (versions.versionAt(catalog.registry(), written) == version) {
+        byTime.put(s.asOf(), s);
+      }
+    }
+    for (Snapshot s : snapshots(view, version)) {
+      byTime.put(s.asOf(), s);
+    }
+    return List.copyOf(byTime.values());
+  }
+
+  /** The snapshots in the folder of one version of a view, oldest first (unversioned ones left out). */
+  public List<Snapshot> snapshots(String view, long version) throws IOException {
+    return listDated(view, versionDir(view, version));
+  }
+
+  /** Versions that have a folder under the view, ascending. */
+  public List<Long> versionsWithFolders(String view) throws IOException {
+    List<Long> out = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(viewDir(view))) {
+      for (Path p : dirs.toList()) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(VERSION_PREFIX) && name.substring(VERSION_PREFIX.length()).matches("[0-9]{1,18}")) {
+          out.add(Long.parseLong(name.substring(VERSION_PREFIX.length())));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return out;
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static List<Snapshot> listDated(String view, Path dir) throws IOException {
     List<Snapshot> out = new ArrayList<>();
     try (Stream<Path> dates = Files.list(dir)) {
       for (Path date : dates.filter(p -> p.getFileName().toString().startsWith("date=")).toList()) {
@@ -107,14 +172,9 @@ public final class OfflineStore {
     return out;
   }
 
-  public Optional<Snapshot> snapshot(String view, long asOf) {
-    Path p = snapshotPath(view, asOf);
-    return Files.isRegularFile(p) ? Optional.of(new Snapshot(view, asOf, p)) : Optional.empty();
-  }
-
   /** Deletes one snapshot (and its date folder when it becomes empty); returns whether it existed. */
-  public boolean delete(String view, long asOf) throws IOException {
-    Path p = snapshotPath(view, asOf);
+  public boolean delete(String view, long version, long asOf) throws IOException {
+    Path p = snapshotPath(view, version, asOf);
     boolean existed = Files.deleteIfExists(p);
     try (Stream<Path> rest = Files.list(p.getParent())) {
       if (rest.findAny().isEmpty()) {
@@ -131,13 +191,13 @@ public final class OfflineStore {
    * {@link SnapshotWriter#commit()}; an existing snapshot for the same time is then replaced atomically.
    * The first writer for a view in this process deletes temp files left by runs killed earlier.
    */
-  public SnapshotWriter writer(String view, long asOf, RowSchema schema) throws IOException {
+  public SnapshotWriter writer(String view, long version, long asOf, RowSchema schema) throws IOException {
     if (cleaned.add(view)) {
       deleteStaleTemps(view, Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
     }
     Path tmpDir = viewDir(view).resolve(TMP);
     Files.createDirectories(tmpDir);
-    return new SnapshotWriter(tmpDir, snapshotPath(view, asOf), schema);
+    return new SnapshotWriter(tmpDir, snapshotPath(view, version, asOf), schema);
   }
 
   /** Deletes temp files of {@code view} last modified before {@code runStart} (left by killed runs); returns how many. */

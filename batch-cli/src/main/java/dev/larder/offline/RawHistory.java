@@ -91,7 +91,7 @@ public final class RawHistory implements AutoCloseable {
       }
     }
     List<Part> parts = Catalog.isAggregation(view)
-        ? snapshotParts(schema, config, view, start, end)
+        ? snapshotParts(schema, catalog, config, view, start, end)
         : sourceParts(schema, catalog, view, config);
     if (parts == null) {
       return Optional.empty();
@@ -108,12 +108,12 @@ public final class RawHistory implements AutoCloseable {
   }
 
   /** Snapshot files whose as-of time is in the range; feature columns older snapshots lack read as null. */
-  private static List<Part> snapshotParts(RowSchema schema, ProjectConfig config, FeatureView view, long start,
+  private static List<Part> snapshotParts(RowSchema schema, Catalog catalog, ProjectConfig config, FeatureView view, long start,
                                           long end) throws IOException {
     Path root = config.offlineDir();
     int created = schema.indexOf(OfflineStore.CREATED_TIMESTAMP);
     List<Part> parts = new ArrayList<>();
-    for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(view.getName())) {
+    for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(catalog, view.getName())) {
       if (s.asOf() < start || s.asOf() > end) {
         continue;
       }

@@ -38,7 +38,7 @@ public final class ViewHistory {
     RowSchema schema = OfflineStore.snapshotSchema(catalog, view);
     if (Catalog.isAggregation(view)) {
       List<OfflineStore.Snapshot> files = new ArrayList<>();
-      for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(view.getName())) {
+      for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(catalog, view.getName())) {
         if (s.asOf() >= start && s.asOf() <= end) {
           files.add(s);
         }

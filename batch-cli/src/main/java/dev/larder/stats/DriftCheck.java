@@ -75,7 +75,7 @@ public final class DriftCheck {
     if (Catalog.isAggregation(view)) {
       int missing = 0;
       int stale = 0;
-      for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(name)) {
+      for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(catalog, name)) {
         if (!range.contains(s.asOf())) {
           continue;
         }

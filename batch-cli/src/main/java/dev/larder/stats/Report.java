@@ -50,7 +50,7 @@ public final class Report {
       boolean aggregation = Catalog.isAggregation(view);
       Long lastData = null;
       if (aggregation) {
-        List<OfflineStore.Snapshot> snaps = OfflineStore.of(config).snapshots(view.getName());
+        List<OfflineStore.Snapshot> snaps = OfflineStore.of(config).snapshots(catalog, view.getName());
         lastData = snaps.isEmpty() ? null : snaps.get(snaps.size() - 1).asOf();
       } else {
         List<Long> periods = store.periods(view.getName());

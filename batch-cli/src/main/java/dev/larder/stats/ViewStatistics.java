@@ -64,7 +64,7 @@ public final class ViewStatistics {
     TimeRange covered;
     if (Catalog.isAggregation(view)) {
       covered = range;
-      for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(view.getName())) {
+      for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(catalog, view.getName())) {
         if (!range.contains(s.asOf())) {
           continue;
         }

@@ -35,12 +35,12 @@ final class Coverage {
       if (range == null) {
         range = entities.timeRange();
       }
-      out.add(new Gap(v.view(), message(catalog.requireView(v.view()), config, range)));
+      out.add(new Gap(v.view(), message(catalog, catalog.requireView(v.view()), config, range)));
     }
     return out;
   }
 
-  private static String message(FeatureView view, ProjectConfig config, long[] range) throws IOException {
+  private static String message(Catalog catalog, FeatureView view, ProjectConfig config, long[] range) throws IOException {
     String rows = "[" + Timestamps.format(range[0]) + ", " + Timestamps.format(range[1]) + "]";
     if (!Catalog.isAggregation(view)) {
       return "feature view '" + view.getName() + "' matched none of the entity rows: its source '"
@@ -48,7 +48,7 @@ final class Coverage {
           + (Catalog.ttl(view) == null ? "" : " within its TTL (" + view.getTtl() + ")")
           + "; check the source's path and times with `larder describe " + view.getSource() + "`";
     }
-    List<OfflineStore.Snapshot> snapshots = OfflineStore.of(config).snapshots(view.getName());
+    List<OfflineStore.Snapshot> snapshots = OfflineStore.of(config).snapshots(catalog, view.getName());
     String has = snapshots.isEmpty() ? "it has no snapshots at all"
         : "its snapshots cover [" + Timestamps.format(snapshots.get(0).asOf()) + ", "
             + Timestamps.format(snapshots.get(snapshots.size() - 1).asOf()) + "]";

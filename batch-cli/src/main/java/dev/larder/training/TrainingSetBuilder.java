@@ -10,7 +10,9 @@ import dev.larder.join.JoinedRows;
 import dev.larder.join.PointInTimeJoin;
 import dev.larder.pointintime.PointInTimeRule;
 import dev.larder.join.ViewRequest;
+import dev.larder.offline.OfflineStore;
 import dev.larder.registry.Catalog;
+import dev.larder.registry.ViewVersions;
 import dev.larder.registry.Catalog.FeatureRef;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryFile;
@@ -23,7 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Locale;
 
 /**
  * Builds a point-in-time-correct training set: checks the request and the entity rows, joins them with the
@@ -73,16 +78,17 @@ public final class TrainingSetBuilder {
     OutputFormat format = OutputFormat.of(request.out());
     List<FeatureRef> refs = request.service() != null
         ? catalog.resolveService(request.service()) : catalog.resolve(request.features());
+    Map<String, Catalog> versions = viewVersions(refs);
     List<EntityTable.RequiredKey> keys = new ArrayList<>();
     for (FeatureRef r : refs) {
-      for (Field k : catalog.joinKeys(r.view())) {
+      for (Field k : versions.get(r.viewName()).joinKeys(r.view())) {
         keys.add(new EntityTable.RequiredKey(r.viewName(), k.getName(), k.getType()));
       }
     }
     EntityTable entities = EntityTable.check(request.entities(), request.timestampColumn(), keys);
     List<ViewRequest> views = new ArrayList<>();
     for (FeatureColumns.ViewFeatures f : FeatureColumns.of(refs, request.fullFeatureNames(), entities.schema())) {
-      views.add(viewRequest(f, request.createdBeforeRow()));
+      views.add(viewRequest(versions.get(f.view().getName()), f, request.createdBeforeRow()));
     }
     Path out = request.out().toAbsolutePath().normalize();
     if (out.equals(request.entities().toAbsolutePath().normalize())) {
@@ -128,11 +134,49 @@ public final class TrainingSetBuilder {
     }
   }
 
-  private ViewRequest viewRequest(FeatureColumns.ViewFeatures f, boolean createdBeforeRow) {
+  private ViewRequest viewRequest(Catalog versioned, FeatureColumns.ViewFeatures f, boolean createdBeforeRow) {
     FeatureView view = f.view();
-    List<Column> joinKeys = catalog.joinKeys(view).stream().map(k -> new Column(k.getName(), k.getType())).toList();
+    List<Column> joinKeys = versioned.joinKeys(view).stream().map(k -> new Column(k.getName(), k.getType())).toList();
     PointInTimeRule rule = PointInTimeRule.of(Catalog.ttl(view), createdBeforeRow);
     return new ViewRequest(view.getName(), joinKeys, f.featureNames(), f.columns(), rule,
-        new ViewHistorySource(catalog, view, config));
+        new ViewHistorySource(versioned, view, config));
+  }
+
+  /**
+   * Per requested view, the catalog of the one version the training set reads (the current one unless the
+   * references pin another). Two versions of one view in one training set would mix two meanings of it.
+   *
+   * @throws IllegalArgumentException when references ask for two versions of a view, or when an aggregation
+   *     view's version has no computed history, with the command that computes it
+   */
+  private Map<String, Catalog> viewVersions(List<FeatureRef> refs) throws IOException {
+    Map<String, FeatureRef> first = new LinkedHashMap<>();
+    for (FeatureRef r : refs) {
+      FeatureRef seen = first.putIfAbsent(r.viewName(), r);
+      if (seen != null && seen.version() != r.version()) {
+        throw new IllegalArgumentException("feature view '" + r.viewName() + "' is requested at versions "
+            + seen.version() + " and " + r.version() + "; a training set reads one version per view");
+      }
+    }
+    Map<String, Catalog> out = new LinkedHashMap<>();
+    OfflineStore store = OfflineStore.of(config);
+    for (FeatureRef r : first.values()) {
+      Catalog versioned = catalog.pinned(r.viewName(), r.version());
+      if (Catalog.isAggregation(r.view()) && store.snapshots(versioned, r.viewName()).isEmpty()) {
+        ViewVersions all = catalog.versions(r.viewName());
+        String older = "";
+        for (ViewVersions.Version v : all.all()) {
+          if (v.number() != r.version() && !store.snapshots(catalog.pinned(r.viewName(), v.number()), r.viewName()).isEmpty()) {
+            older = "; or pin version " + v.number() + ", which has history: " + r.viewName() + "@" + v.number() + ":<feature>";
+          }
+        }
+        throw new IllegalArgumentException("feature view '" + r.viewName() + "' version " + r.version()
+            + " has no history in the offline store; compute it first: larder compute --repo " + config.repoDir()
+            + " --view " + r.viewName() + " --start <first label time minus the longest window> --end <last label time>"
+            + older);
+      }
+      out.put(r.viewName(), versioned);
+    }
+    return out;
   }
 }

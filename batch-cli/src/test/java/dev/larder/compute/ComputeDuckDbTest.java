@@ -128,11 +128,11 @@ class ComputeDuckDbTest {
 
   void assertSnapshotsMatch() throws Exception {
     OfflineStore store = OfflineStore.of(config);
-    assertThat(store.snapshots("user_activity")).extracting(OfflineStore.Snapshot::asOf)
+    assertThat(store.snapshots("user_activity", 1)).extracting(OfflineStore.Snapshot::asOf)
         .containsExactly(java.util.Arrays.stream(AS_OFS).boxed().toArray(Long[]::new));
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
       for (long t : AS_OFS) {
-        Path file = store.snapshotPath("user_activity", t);
+        Path file = store.snapshotPath("user_activity", 1, t);
         Map<String, List<Object>> actual = new TreeMap<>();
         try (ResultSet rs = s.executeQuery("SELECT * EXCLUDE (event_timestamp, created_timestamp), "
             + "epoch_us(event_timestamp) FROM read_parquet('" + file + "', hive_partitioning = false)")) {

@@ -86,7 +86,7 @@ class ComputeKillTest {
     List<String> out = new ArrayList<>();
     for (long t : asOfs) {
       List<String> rows = new ArrayList<>();
-      for (Object[] r : TestRepo.read(store.snapshotPath("user_activity", t))) {
+      for (Object[] r : TestRepo.read(store.snapshotPath("user_activity", 1, t))) {
         r[2] = null;
         rows.add(Arrays.deepToString(r));
       }
@@ -98,7 +98,7 @@ class ComputeKillTest {
 
   static Map<Path, byte[]> snapshotBytes(OfflineStore store) throws IOException {
     Map<Path, byte[]> out = new HashMap<>();
-    for (OfflineStore.Snapshot s : store.snapshots("user_activity")) {
+    for (OfflineStore.Snapshot s : store.snapshots("user_activity", 1)) {
       out.put(s.file(), Files.readAllBytes(s.file()));
     }
     return out;

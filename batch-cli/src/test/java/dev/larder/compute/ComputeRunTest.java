@@ -80,7 +80,7 @@ class ComputeRunTest {
         .hasMessageContaining("events.csv line 3, column 'user_id': join key is null")
         .hasMessageContaining("--on-bad-row skip");
     OfflineStore store = OfflineStore.of(config);
-    assertThat(store.snapshots("user_activity")).isEmpty();
+    assertThat(store.snapshots("user_activity", 1)).isEmpty();
     assertThat(tempFiles(store)).isEmpty();
   }
 
@@ -103,7 +103,7 @@ class ComputeRunTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("profiles.csv line 3, column 'user_id': join key is null");
     OfflineStore store = OfflineStore.of(config);
-    assertThat(store.snapshots("user_activity")).isEmpty();
+    assertThat(store.snapshots("user_activity", 1)).isEmpty();
     assertThat(tempFiles(store)).isEmpty();
     Compute.Summary s = run(config, BadRowPolicy.SKIP, START + DAY);
     assertThat(s.views()).extracting(Compute.ViewSummary::view).containsExactly("user_activity", "user_tier");
@@ -118,7 +118,7 @@ class ComputeRunTest {
     assertThat(s.views().get(0).skipped()).containsOnly(
         java.util.Map.entry(BadRows.NULL_KEY, 1L), java.util.Map.entry(BadRows.NULL_TIMESTAMP, 2L));
     assertThat(s.events()).isEqualTo(2);
-    List<Object[]> rows = TestRepo.read(OfflineStore.of(config).snapshotPath("user_activity", START + DAY));
+    List<Object[]> rows = TestRepo.read(OfflineStore.of(config).snapshotPath("user_activity", 1, START + DAY));
     assertThat(rows).extracting(r -> List.of(r[0], r[1], r[3], r[4])).containsExactlyInAnyOrder(
         List.of("u1", START + DAY, 1L, 10.5), List.of("u3", START + DAY, 1L, 3.0));
     Path runs = OfflineStore.of(config).viewDir("user_activity").resolve("_runs");
@@ -137,7 +137,7 @@ class ComputeRunTest {
     assertThatThrownBy(() -> run(config, BadRowPolicy.FAIL, START + DAY))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("events.csv line 3, column 'event_timestamp': 'yesterday' is not a timestamp");
-    assertThat(OfflineStore.of(config).snapshots("user_activity")).isEmpty();
+    assertThat(OfflineStore.of(config).snapshots("user_activity", 1)).isEmpty();
   }
 
   @Test
@@ -148,7 +148,7 @@ class ComputeRunTest {
     assertThat(s.views().get(0).skipped()).containsOnly(
         java.util.Map.entry(BadRows.BAD_TIMESTAMP, 1L), java.util.Map.entry(BadRows.BAD_VALUE, 2L));
     assertThat(s.events()).isEqualTo(2);
-    List<Object[]> rows = TestRepo.read(OfflineStore.of(config).snapshotPath("user_activity", START + DAY));
+    List<Object[]> rows = TestRepo.read(OfflineStore.of(config).snapshotPath("user_activity", 1, START + DAY));
     assertThat(rows).extracting(r -> r[0]).containsExactlyInAnyOrder("u1", "u5");
   }
 
@@ -174,10 +174,10 @@ class ComputeRunTest {
     assertThat(out.toString()).as("the summary is a result: stdout").contains("user_activity: ", "in 3 snapshots",
         "computed 1 view: ");
     assertThat(err.toString()).doesNotContain("computed 1 view");
-    assertThat(OfflineStore.of(config).snapshots("user_activity")).extracting(OfflineStore.Snapshot::asOf)
+    assertThat(OfflineStore.of(config).snapshots("user_activity", 1)).extracting(OfflineStore.Snapshot::asOf)
         .containsExactly(START + 2 * DAY, START + 3 * DAY, START + 4 * DAY);
-    assertThat(OfflineStore.of(config).snapshotPath("user_activity", START + 2 * DAY).toString())
-        .endsWith("user_activity/date=2026-01-03/asof=2026-01-03T00-00-00Z.parquet");
+    assertThat(OfflineStore.of(config).snapshotPath("user_activity", 1, START + 2 * DAY).toString())
+        .endsWith("user_activity/version=1/date=2026-01-03/asof=2026-01-03T00-00-00Z.parquet");
 
     assertThat(cli(new StringWriter(), "compute", "--repo", dir.toString())).isEqualTo(Larder.USAGE);
     StringWriter bad = new StringWriter();
@@ -199,7 +199,7 @@ class ComputeRunTest {
       assertThat(code).isEqualTo(Larder.FAILURE);
       assertThat(err.toString()).contains("another run holds the lock for compute of view 'user_activity'");
     }
-    assertThat(OfflineStore.of(config).snapshots("user_activity")).isEmpty();
+    assertThat(OfflineStore.of(config).snapshots("user_activity", 1)).isEmpty();
     assertThat(run(config, BadRowPolicy.SKIP, START + DAY).snapshots()).isEqualTo(1);
   }
 
@@ -213,7 +213,7 @@ class ComputeRunTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("entity [user_id] = u0 has")
         .hasMessageContaining("does not fit the heap budget");
-    assertThat(OfflineStore.of(config).snapshots("user_activity")).isEmpty();
+    assertThat(OfflineStore.of(config).snapshots("user_activity", 1)).isEmpty();
   }
 
   static int cli(StringWriter err, String... args) {

@@ -138,6 +138,58 @@ class MaterializeCommandTest {
   }
 
   @Test
+  void cleanupKeepsOlderVersionsUnlessAskedAndNeverTheOneServedInsteadOfTheCurrent() throws Exception {
+    MaterializeRepo repo = MaterializeRepo.create(dir, PROFILES);
+    Path online = repo.config.onlineDir();
+    // local is at version 3 in the registry; versions 1 and 2 were replaced 400 days and one hour ago.
+    dev.larder.core.v1.Registry reg = repo.registry();
+    long now = Timestamps.toMicros(java.time.Instant.now());
+    dev.larder.core.v1.ViewState local = reg.getViewStatesOrThrow("local").toBuilder()
+        .addPreviousVersions(dev.larder.core.v1.ViewVersionRecord.newBuilder().setVersion(1).setUntilRegistryVersion(2)
+            .setView(reg.getFeatureViewsList().stream().filter(v -> v.getName().equals("local")).findFirst().orElseThrow()))
+        .addPreviousVersions(dev.larder.core.v1.ViewVersionRecord.newBuilder().setVersion(2).setUntilRegistryVersion(3)
+            .setView(reg.getFeatureViewsList().stream().filter(v -> v.getName().equals("local")).findFirst().orElseThrow()))
+        .build();
+    dev.larder.registry.RegistryFile.write(repo.config.registryPath(), reg.toBuilder().putViewStates("local", local)
+        .addVersions(dev.larder.core.v1.RegistryVersion.newBuilder().setVersion(2)
+            .setAppliedAt(Timestamps.toProto(now - 400 * DAY)))
+        .addVersions(dev.larder.core.v1.RegistryVersion.newBuilder().setVersion(3)
+            .setAppliedAt(Timestamps.toProto(now - 3_600_000_000L)))
+        .build());
+    for (long v = 1; v <= 2; v++) {
+      Path versionDir = OnlineLayout.versionDir(online, "local", v);
+      Files.createDirectories(OnlineLayout.runDir(versionDir, 1));
+      OnlineLayout.writeCurrent(versionDir, 1);
+    }
+    Path v1 = OnlineLayout.versionDir(online, "local", 1);
+    Path v2 = OnlineLayout.versionDir(online, "local", 2);
+
+    // Version 3 has no data yet: servers answer from version 2, which nothing removes.
+    assertThat(larder("online", "cleanup", "--repo", dir.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("removed 0 folder(s)");
+    assertThat(v1).exists();
+    out.getBuffer().setLength(0);
+    assertThat(larder("online", "stats", "--repo", dir.toString())).isZero();
+    assertThat(out.toString()).containsPattern("local\\s+v1 ").containsPattern("local\\s+v2 ").doesNotContain("stale");
+    assertThat(larder("online", "cleanup", "--repo", dir.toString(), "--old-versions")).isZero();
+    assertThat(v1).doesNotExist();
+    assertThat(v2).exists();
+
+    // Once version 3 has data, version 2 goes after its retention period, or when asked.
+    assertThat(larder("materialize-incremental", "--repo", dir.toString(), "--end", iso(START + DAY), "--view", "local"))
+        .as(err.toString()).isZero();
+    assertThat(OnlineLayout.readCurrent(OnlineLayout.versionDir(online, "local", 3))).isPresent();
+    assertThat(larder("online", "cleanup", "--repo", dir.toString(), "--keep-old-versions-for", "1d")).isZero();
+    assertThat(v2).exists();
+    out.getBuffer().setLength(0);
+    assertThat(larder("online", "cleanup", "--repo", dir.toString(), "--keep-old-versions-for", "30m")).isZero();
+    assertThat(out.toString()).contains("removed " + v2 + " (older version of view 'local' (the registry's is 3),"
+        + " replaced more than 30m ago)");
+    assertThat(v2).doesNotExist();
+    assertThat(OnlineLayout.readCurrent(OnlineLayout.versionDir(online, "local", 3))).isPresent();
+  }
+
+  @Test
   void aBadRowFailsNamingFileRowAndKeyAndPublishesNothing() throws Exception {
     MaterializeRepo repo = MaterializeRepo.create(dir, PROFILES + ",2026-01-01T04:00:00Z,,1,Nowhere\n");
     assertThat(larder("materialize", "--repo", dir.toString(), "--start", iso(START), "--end", iso(START + DAY),

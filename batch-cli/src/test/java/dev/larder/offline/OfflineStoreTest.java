@@ -67,8 +67,8 @@ class OfflineStoreTest {
   @Test
   void snapshotFilesFollowTheLayoutContract() {
     OfflineStore store = OfflineStore.of(config());
-    assertThat(store.snapshotPath("v", T1)).isEqualTo(repo.resolve("data/offline/v/date=2026-11-01/asof=2026-11-01T00-00-00Z.parquet"));
-    assertThat(store.snapshotPath("v", T2).getFileName().toString()).isEqualTo("asof=2026-11-02T12-30-00.250Z.parquet");
+    assertThat(store.snapshotPath("v", 1, T1)).isEqualTo(repo.resolve("data/offline/v/version=1/date=2026-11-01/asof=2026-11-01T00-00-00Z.parquet"));
+    assertThat(store.snapshotPath("v", 1, T2).getFileName().toString()).isEqualTo("asof=2026-11-02T12-30-00.250Z.parquet");
     assertThat(OfflineStore.parseAsOf("asof=2026-11-02T12-30-00.250Z.parquet")).contains(T2);
     assertThat(OfflineStore.parseAsOf("part-0.parquet")).isEmpty();
   }
@@ -80,30 +80,88 @@ class OfflineStoreTest {
     RowSchema schema = OfflineStore.snapshotSchema(cat, cat.requireView("user_counts"));
     assertThat(schema.columns()).extracting(Column::name)
         .containsExactly("user_id", "event_timestamp", "created_timestamp", "clicks_1d", "spend_7d");
-    try (SnapshotWriter w = store.writer("user_counts", T1, schema)) {
+    try (SnapshotWriter w = store.writer("user_counts", 1, T1, schema)) {
       w.write(new Object[] {1L, T1, T1, 3L, 9.5});
-      assertThat(store.snapshots("user_counts")).isEmpty();
+      assertThat(store.snapshots("user_counts", 1)).isEmpty();
       assertThat(Files.exists(w.target())).isFalse();
       assertThat(tempFiles(store)).hasSize(1);
       w.commit();
     }
     assertThat(tempFiles(store)).isEmpty();
-    assertThat(store.snapshots("user_counts")).extracting(OfflineStore.Snapshot::asOf).containsExactly(T1);
+    assertThat(store.snapshots("user_counts", 1)).extracting(OfflineStore.Snapshot::asOf).containsExactly(T1);
 
-    try (SnapshotWriter w = store.writer("user_counts", T1, schema)) {
+    try (SnapshotWriter w = store.writer("user_counts", 1, T1, schema)) {
       w.write(new Object[] {2L, T1, T1, 7L, null});
       // not committed: abandoned, the first snapshot stays
     }
     assertThat(tempFiles(store)).isEmpty();
     assertThat(history(cat, "user_counts")).containsExactly(List.of(1L, T1, T1, 3L, 9.5));
 
-    try (SnapshotWriter w = store.writer("user_counts", T1, schema)) {
+    try (SnapshotWriter w = store.writer("user_counts", 1, T1, schema)) {
       w.write(new Object[] {2L, T1, T1, 7L, null});
       w.commit();
     }
     assertThat(history(cat, "user_counts")).containsExactly(Arrays.asList(2L, T1, T1, 7L, null));
-    assertThat(store.delete("user_counts", T1)).isTrue();
-    assertThat(store.snapshots("user_counts")).isEmpty();
+    assertThat(store.delete("user_counts", 1, T1)).isTrue();
+    assertThat(store.snapshots("user_counts", 1)).isEmpty();
+  }
+
+  @Test
+  void readersTakeOneVersionAndUnversionedSnapshotsBelongToTheVersionCurrentWhenWritten() throws IOException {
+    Instant appliedV1 = Instant.parse("2026-11-01T00:00:00Z");
+    Instant appliedV2 = Instant.parse("2026-11-10T00:00:00Z");
+    Registry base = catalog().registry();
+    dev.larder.core.v1.Definitions defs = dev.larder.core.v1.Definitions.newBuilder()
+        .addAllEntities(base.getEntitiesList()).addAllSources(base.getSourcesList())
+        .addAllFeatureViews(base.getFeatureViewsList()).build();
+    Registry v1 = dev.larder.registry.Plan.between(Registry.getDefaultInstance(), defs).apply("p", appliedV1);
+    FeatureView counts7d = base.getFeatureViews(0).toBuilder().setFeatures(0, base.getFeatureViews(0).getFeatures(0)
+        .toBuilder().setAggregation(base.getFeatureViews(0).getFeatures(0).getAggregation().toBuilder().setWindow("7d")))
+        .build();
+    Registry v2 = dev.larder.registry.Plan.between(v1, defs.toBuilder().setFeatureViews(0, counts7d).build())
+        .apply("p", appliedV2);
+    Catalog cat = Catalog.of(v2);
+    assertThat(cat.viewVersion("user_counts")).isEqualTo(2);
+    OfflineStore store = OfflineStore.of(config());
+    RowSchema schema = OfflineStore.snapshotSchema(cat, cat.requireView("user_counts"));
+
+    // An older store's unversioned snapshots: T1 written while version 1 was current, T2 after version 2 was.
+    Path legacyT1 = legacy(store, schema, T1, new Object[] {1L, T1, T1, 10L, 1.0}, appliedV1.plusSeconds(3600));
+    legacy(store, schema, T2, new Object[] {1L, T2, T2, 20L, 2.0}, appliedV2.plusSeconds(3600));
+    // Version 2 recomputed T1 into its version folder: it wins over the unversioned T1.
+    try (SnapshotWriter w = store.writer("user_counts", 2, T1, schema)) {
+      w.write(new Object[] {1L, T1, T1, 3L, 0.5});
+      w.commit();
+    }
+
+    assertThat(store.snapshots(cat, "user_counts")).extracting(OfflineStore.Snapshot::file)
+        .containsExactly(store.snapshotPath("user_counts", 2, T1), legacyT2(store));
+    assertThat(store.snapshots(cat, "user_counts", 1)).extracting(OfflineStore.Snapshot::file).containsExactly(legacyT1);
+    assertThat(store.versionsWithFolders("user_counts")).containsExactly(2L);
+    // Readers of a version read only that version's rows: history never mixes two meanings.
+    assertThat(history(cat, "user_counts")).containsExactly(List.of(1L, T1, T1, 3L, 0.5), List.of(1L, T2, T2, 20L, 2.0));
+    Catalog pinned = cat.pinned("user_counts", 1);
+    assertThat(pinned.requireView("user_counts").getFeatures(0).getAggregation().getWindow()).isEqualTo("1d");
+    assertThat(history(pinned, "user_counts")).containsExactly(List.of(1L, T1, T1, 10L, 1.0));
+  }
+
+  /** Writes an unversioned snapshot as Larder did before versions were recorded, last modified at {@code written}. */
+  private Path legacy(OfflineStore store, RowSchema schema, long asOf, Object[] row, Instant written) throws IOException {
+    Path versioned = store.snapshotPath("user_counts", 99, asOf);
+    try (SnapshotWriter w = store.writer("user_counts", 99, asOf, schema)) {
+      w.write(row);
+      w.commit();
+    }
+    Path old = store.viewDir("user_counts").resolve(store.viewDir("user_counts").resolve("version=99").relativize(versioned));
+    Files.createDirectories(old.getParent());
+    Files.move(versioned, old);
+    dev.larder.disk.Folders.deleteTree(store.versionDir("user_counts", 99));
+    Files.setLastModifiedTime(old, FileTime.from(written));
+    return old;
+  }
+
+  private Path legacyT2(OfflineStore store) {
+    return store.viewDir("user_counts").resolve(store.versionDir("user_counts", 1).relativize(store.snapshotPath("user_counts", 1, T2)));
   }
 
   @Test
@@ -126,7 +184,7 @@ class OfflineStoreTest {
     FeatureView view = cat.requireView("user_counts");
     RowSchema schema = OfflineStore.snapshotSchema(cat, view);
     for (long t : List.of(T2, T1)) {
-      try (SnapshotWriter w = store.writer(view.getName(), t, schema)) {
+      try (SnapshotWriter w = store.writer(view.getName(), 1, t, schema)) {
         w.write(new Object[] {1L, t, t + 5, t == T1 ? 1L : 2L, 1.0});
         w.write(new Object[] {2L, t, t + 5, 0L, null});
         w.commit();
@@ -150,7 +208,7 @@ class OfflineStoreTest {
     RowSchema old = new RowSchema(List.of(new Column("user_id", ValueType.INT64),
         new Column("event_timestamp", ValueType.TIMESTAMP), new Column("created_timestamp", ValueType.TIMESTAMP),
         new Column("clicks_1d", ValueType.INT32)));
-    try (SnapshotWriter w = store.writer("user_counts", T1, old)) {
+    try (SnapshotWriter w = store.writer("user_counts", 1, T1, old)) {
       w.write(new Object[] {1L, T1, T1, 4});
       w.commit();
     }
@@ -177,7 +235,7 @@ class OfflineStoreTest {
     Catalog cat = catalog();
     RowSchema schema = OfflineStore.snapshotSchema(cat, cat.requireView("user_counts"));
     for (long t : List.of(T1, T2)) {
-      try (SnapshotWriter w = store.writer("user_counts", t, schema)) {
+      try (SnapshotWriter w = store.writer("user_counts", 1, t, schema)) {
         w.write(new Object[] {1L, t, t, t == T1 ? 1L : 2L, 1.0});
         w.finish();
         w.commit();
@@ -185,7 +243,7 @@ class OfflineStoreTest {
     }
     // a partial file of a killed run must not be picked up
     Files.writeString(store.viewDir("user_counts").resolve(OfflineStore.TMP).resolve("asof=x-partial.parquet"), "junk");
-    String glob = store.viewDir("user_counts") + "/date=*/*.parquet";
+    String glob = store.viewDir("user_counts") + "/version=1/date=*/*.parquet";
     try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
          java.sql.Statement st = c.createStatement()) {
       try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*), min(date)::VARCHAR FROM read_parquet('" + glob

@@ -62,7 +62,7 @@ class DriftOnRunningExampleTest {
   @Test
   void snapshotRewrittenAfterItsStatisticsStopsDrift() throws Exception {
     var snapshot = dev.larder.offline.OfflineStore.of(dev.larder.registry.ProjectConfig.load(dir))
-        .snapshots("user_activity").get(3).file();
+        .snapshots("user_activity", 1).get(3).file();
     var mtime = Files.getLastModifiedTime(snapshot);
     Files.setLastModifiedTime(snapshot, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60)));
     try {

@@ -129,7 +129,7 @@ final class TrainingRepo {
         asOfs.add(START + day * DAY + 12 * HOUR);
       }
       for (long asOf : asOfs) {
-        try (SnapshotWriter w = store.writer("activity", asOf, schema)) {
+        try (SnapshotWriter w = store.writer("activity", 1, asOf, schema)) {
           for (long user = 0; user < 60; user++) {
             if (rnd.nextInt(3) > 0) {
               w.write(new Object[] {user, asOf, asOf + rnd.nextInt(1000), (long) rnd.nextInt(50),

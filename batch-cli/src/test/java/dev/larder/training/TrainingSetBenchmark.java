@@ -98,7 +98,7 @@ public final class TrainingSetBenchmark {
         sql.append(" FROM read_parquet('").append(entities).append("') e");
         for (int v = 0; v < 3; v++) {
           sql.append(" ASOF LEFT JOIN read_parquet('").append(offline).append("/v").append(v)
-              .append("/*/*.parquet', hive_partitioning = false) h").append(v).append(" ON e.user_id = h").append(v)
+              .append("/version=1/*/*.parquet', hive_partitioning = false) h").append(v).append(" ON e.user_id = h").append(v)
               .append(".user_id AND e.event_timestamp >= h").append(v).append(".event_timestamp");
         }
         sql.append(") TO '").append(dir.resolve("out/duck.parquet")).append("' (FORMAT parquet)");
@@ -138,7 +138,7 @@ public final class TrainingSetBenchmark {
       RowSchema schema = OfflineStore.snapshotSchema(catalog, catalog.requireView("v" + v));
       for (int day = 1; day <= 30; day++) {
         long asOf = START + day * DAY;
-        try (SnapshotWriter w = store.writer("v" + v, asOf, schema)) {
+        try (SnapshotWriter w = store.writer("v" + v, 1, asOf, schema)) {
           for (long u = 0; u < users; u++) {
             if (rnd.nextInt(3) == 0) {
               w.write(new Object[] {u, asOf, asOf + 1000, (long) rnd.nextInt(100), rnd.nextDouble() * 100,

@@ -107,7 +107,7 @@ class TrainingSetDuckDbTest {
   /** The rule in SQL, one winner per entity row and view; m0..m2 say whether the view matched. */
   static String expected(TrainingRepo repo, boolean createdBeforeRow) {
     Path data = repo.config.repoDir().resolve("data");
-    String snapshots = repo.config.offlineDir().resolve("activity") + "/*/*.parquet";
+    String snapshots = repo.config.offlineDir().resolve("activity") + "/version=1/*/*.parquet";
     return "WITH e AS (SELECT file_row_number AS rn, * FROM read_parquet('" + repo.entities
         + "', file_row_number = true)),"
         + " p AS (" + winner("h.age, h.city", "read_parquet('" + data.resolve("profiles.parquet") + "')",

@@ -28,9 +28,16 @@ public final class Catalog {
   private final Map<String, Source> sources = new LinkedHashMap<>();
   private final Map<String, FeatureView> views = new LinkedHashMap<>();
   private final Map<String, FeatureService> services = new LinkedHashMap<>();
+  /** For a {@link #pinned} catalog: the versions of the pinned view as the original registry knows them. */
+  private final Map<String, ViewVersions> knownVersions;
 
   private Catalog(Registry registry) {
+    this(registry, Map.of());
+  }
+
+  private Catalog(Registry registry, Map<String, ViewVersions> knownVersions) {
     this.registry = registry;
+    this.knownVersions = knownVersions;
     registry.getEntitiesList().forEach(e -> entities.put(e.getName(), e));
     registry.getSourcesList().forEach(s -> sources.put(s.getName(), s));
     registry.getFeatureViewsList().forEach(v -> views.put(v.getName(), v));
@@ -115,8 +122,12 @@ public final class Catalog {
     return view.getFeaturesList().stream().anyMatch(Feature::hasAggregation);
   }
 
-  /** One resolved feature: its view, its name and type, and its position among the view's features. */
-  public record FeatureRef(FeatureView view, Feature feature, int index) {
+  /**
+   * One resolved feature: its view (the definition of the version the reference resolves to), its name and
+   * type, its position among that definition's features, the view version, and whether the reference pinned
+   * that version ({@code view@N:feature}) rather than taking the current one.
+   */
+  public record FeatureRef(FeatureView view, Feature feature, int index, long version, boolean pinned) {
     public String viewName() {
       return view.getName();
     }
@@ -134,13 +145,63 @@ public final class Catalog {
     }
   }
 
+  /** The versions of a view, oldest first (see {@link ViewVersions}). */
+  public ViewVersions versions(String view) {
+    ViewVersions known = knownVersions.get(view);
+    return known != null ? known : ViewVersions.of(this, view);
+  }
+
   /**
-   * Resolves {@code view:feature} and {@code view} references, in order, without duplicates. A bare name that
-   * is not a view but the name of exactly one view's feature is that feature ({@code total_spend} is
+   * This catalog as version {@code version} of {@code view} saw it: the view's definition, its entities and
+   * its source as they were, and {@link #viewVersion} answering {@code version}. Readers of one version's
+   * data (training sets, the server) use it with the code that reads the current version.
+   *
+   * @throws UnknownReferenceException when the registry records no such version
+   */
+  public Catalog pinned(String view, long version) {
+    if (version == viewVersion(view)) {
+      return this;
+    }
+    ViewVersions all = versions(view);
+    ViewVersions.Version v = all.get(version).orElseThrow(() -> new UnknownReferenceException(
+        "feature view '" + view + "' has no version " + version + " in the registry (versions: " + all.numbers() + ")"));
+    Registry.Builder b = registry.toBuilder();
+    for (int i = 0; i < b.getFeatureViewsCount(); i++) {
+      if (b.getFeatureViews(i).getName().equals(view)) {
+        b.setFeatureViews(i, v.view());
+      }
+    }
+    for (Entity e : v.entities()) {
+      replaceOrAdd(b.getEntitiesBuilderList(), Entity.Builder::getName, e.getName(), () -> b.addEntitiesBuilder())
+          .clear().mergeFrom(e);
+    }
+    if (v.source() != null) {
+      replaceOrAdd(b.getSourcesBuilderList(), Source.Builder::getName, v.source().getName(), () -> b.addSourcesBuilder())
+          .clear().mergeFrom(v.source());
+    }
+    b.putViewStates(view, ViewState.newBuilder().setVersion(version).setFingerprint(v.fingerprint())
+        .setSinceRegistryVersion(v.sinceRegistryVersion()).addAllMaterialized(v.materialized()).build());
+    return new Catalog(b.build(), Map.of(view, all));
+  }
+
+  private static <B> B replaceOrAdd(List<B> builders, java.util.function.Function<B, String> name, String wanted,
+                                    java.util.function.Supplier<B> add) {
+    for (B x : builders) {
+      if (name.apply(x).equals(wanted)) {
+        return x;
+      }
+    }
+    return add.get();
+  }
+
+  /**
+   * Resolves {@code view:feature} and {@code view} references, in order, without duplicates. A view may be
+   * written {@code view@N} to pin its version N, which must be a version the registry still records. A bare
+   * name that is not a view but the name of exactly one view's feature is that feature ({@code total_spend} is
    * {@code user_activity:total_spend}), as {@code larder describe} accepts it.
    *
-   * @throws UnknownReferenceException naming the first unknown view or feature, with the closest known name
-   *     when one is near, or the views of an ambiguous bare feature name
+   * @throws UnknownReferenceException naming the first unknown view, version or feature, with the closest known
+   *     name when one is near, or the views of an ambiguous bare feature name
    */
   public List<FeatureRef> resolve(List<String> refs) {
     List<FeatureRef> out = new ArrayList<>();
@@ -148,19 +209,30 @@ public final class Catalog {
     for (String raw : refs) {
       String ref = raw.trim();
       int colon = ref.indexOf(':');
-      if (colon < 0 && !views.containsKey(ref)) {
+      if (colon < 0 && ref.indexOf('@') < 0 && !views.containsKey(ref)) {
         FeatureRef bare = bareFeature(ref);
-        if (seen.add(bare.qualifiedName())) {
+        if (seen.add(bare.viewName() + "@" + bare.version() + ":" + bare.name())) {
           out.add(bare);
         }
         continue;
       }
-      String viewName = colon < 0 ? ref : ref.substring(0, colon);
+      String viewPart = colon < 0 ? ref : ref.substring(0, colon);
+      int at = viewPart.indexOf('@');
+      String viewName = at < 0 ? viewPart : viewPart.substring(0, at);
       FeatureView view = requireView(viewName);
+      long version = viewVersion(viewName);
+      boolean pinned = at >= 0;
+      if (pinned) {
+        version = pinnedVersion(viewName, viewPart.substring(at + 1));
+        view = versions(viewName).get(version).map(ViewVersions.Version::view).orElseThrow(() ->
+            new UnknownReferenceException("feature view '" + viewName + "' has no version " + viewPart.substring(at + 1)
+                + " in the registry (versions: " + versions(viewName).numbers() + ")"));
+      }
+      String key = viewName + "@" + version + ":";
       if (colon < 0) {
         for (int i = 0; i < view.getFeaturesCount(); i++) {
-          if (seen.add(viewName + ":" + view.getFeatures(i).getName())) {
-            out.add(new FeatureRef(view, view.getFeatures(i), i));
+          if (seen.add(key + view.getFeatures(i).getName())) {
+            out.add(new FeatureRef(view, view.getFeatures(i), i, version, pinned));
           }
         }
         continue;
@@ -176,11 +248,11 @@ public final class Catalog {
       if (idx < 0) {
         List<String> names = view.getFeaturesList().stream().map(Feature::getName).toList();
         String hint = Suggestion.didYouMean(featureName, names);
-        throw new UnknownReferenceException("feature view '" + viewName + "' has no feature '" + featureName + "'"
+        throw new UnknownReferenceException("feature view '" + viewPart + "' has no feature '" + featureName + "'"
             + (hint.isEmpty() ? "; it has: " + String.join(", ", names) : hint));
       }
-      if (seen.add(ref)) {
-        out.add(new FeatureRef(view, view.getFeatures(idx), idx));
+      if (seen.add(key + featureName)) {
+        out.add(new FeatureRef(view, view.getFeatures(idx), idx, version, pinned));
       }
     }
     return out;
@@ -194,7 +266,7 @@ public final class Catalog {
       for (int i = 0; i < v.getFeaturesCount(); i++) {
         all.add(v.getFeatures(i).getName());
         if (v.getFeatures(i).getName().equals(name)) {
-          matches.add(new FeatureRef(v, v.getFeatures(i), i));
+          matches.add(new FeatureRef(v, v.getFeatures(i), i, viewVersion(v.getName()), false));
         }
       }
     }
@@ -203,11 +275,24 @@ public final class Catalog {
     }
     if (matches.size() > 1) {
       throw new UnknownReferenceException("'" + name + "' is a feature of several views ("
-          + String.join(", ", matches.stream().map(FeatureRef::qualifiedName).toList())
+          + String.join(", ", matches.stream().map(r -> r.viewName() + ":" + r.name()).toList())
           + "); name one as view:feature");
     }
     throw new UnknownReferenceException("unknown feature view '" + name + "'" + Suggestion.didYouMean(name, all)
         + " (a reference is view:feature, view for all its features, or a feature name found in one view)");
+  }
+
+  private static long pinnedVersion(String view, String text) {
+    try {
+      long v = Long.parseLong(text);
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UnknownReferenceException("feature view '" + view + "': '@" + text
+        + "' is not a version; expected a positive number, e.g. " + view + "@1");
   }
 
   /** Resolves the references of a feature service. */

@@ -10,9 +10,11 @@ import dev.larder.core.v1.RegistryChange.Kind;
 import dev.larder.core.v1.RegistryVersion;
 import dev.larder.core.v1.Source;
 import dev.larder.core.v1.ViewState;
+import dev.larder.core.v1.ViewVersionRecord;
 import dev.larder.time.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,22 +22,26 @@ import java.util.function.Function;
 
 /**
  * What applying a set of definitions would change in a registry: objects added, changed and removed, and the
- * feature views whose version is bumped because a change breaks their stored data (a feature's type, a
- * removed feature, the entities or their join keys). {@code plan} prints it; {@code apply} prints it and
- * then {@link #apply writes} the result.
+ * feature views that get a new version because their {@link ViewFingerprint definition fingerprint} changed
+ * (anything that changes a stored value). A new version's data must be computed and materialized again: the
+ * plan lists those views. The previous version stays recorded in the registry, with its definitions, so that
+ * its stored data stays readable and servable until cleaned up. {@code plan} prints it; {@code apply} prints
+ * it and then {@link #apply writes} the result.
  */
 public final class Plan {
   private final Registry current;
   private final Definitions desired;
   private final List<RegistryChange> changes;
-  /** View name -> its version after the plan, for views that are new or broken. */
+  /** View name -> its version after the plan, for views that are new or have a new version. */
   private final Map<String, Long> newViewVersions;
+  private final List<String> problems;
 
   private Plan(Registry current, Definitions desired, List<RegistryChange> changes, Map<String, Long> versions) {
     this.current = current;
     this.desired = desired;
     this.changes = List.copyOf(changes);
-    this.newViewVersions = Map.copyOf(versions);
+    this.newViewVersions = Collections.unmodifiableMap(new LinkedHashMap<>(versions));
+    this.problems = pinProblems(current, desired, versions);
   }
 
   /** The plan from {@code current} (the default instance when nothing was applied yet) to {@code desired}. */
@@ -48,6 +54,8 @@ public final class Plan {
         byName(desired.getSourcesList(), Source::getName));
     Map<String, Long> versions = new LinkedHashMap<>();
     Map<String, FeatureView> oldViews = byName(current.getFeatureViewsList(), FeatureView::getName);
+    Map<String, Source> oldSources = byName(current.getSourcesList(), Source::getName);
+    Map<String, Source> newSources = byName(desired.getSourcesList(), Source::getName);
     Catalog catalog = Catalog.of(current);
     for (FeatureView view : desired.getFeatureViewsList()) {
       FeatureView old = oldViews.get(view.getName());
@@ -56,8 +64,20 @@ public final class Plan {
         diff.add(Kind.ADDED, "feature_view", view.getName(), "version " + version);
         versions.put(view.getName(), version);
       } else {
-        planChangedView(diff, view.getName(), ViewDiff.of(old, view, oldEntities, newEntities),
-            catalog.viewVersion(view.getName()), versions);
+        Source oldSource = oldSources.get(old.getSource());
+        Source newSource = newSources.get(view.getSource());
+        String before = ViewFingerprint.of(old, oldEntities, oldSource);
+        boolean newMeaning = !before.equals(ViewFingerprint.of(view, newEntities, newSource));
+        ViewDiff vd = ViewDiff.of(old, view, oldEntities, newEntities, oldSource, newSource);
+        // The stored fingerprint is the definition the version's data was computed for. A registry written by
+        // a release without fingerprints may have changed the definition since: that data needs a new version.
+        String stored = catalog.viewState(view.getName()).map(ViewState::getFingerprint).orElse("");
+        if (!stored.isEmpty() && !stored.equals(before)) {
+          newMeaning = true;
+          vd.breaking().add(0, "the applied definition no longer matches the fingerprint of version "
+              + catalog.viewVersion(view.getName()) + " (changed by an older Larder release)");
+        }
+        planChangedView(diff, view.getName(), vd, newMeaning, catalog.viewVersion(view.getName()), versions);
       }
     }
     Map<String, FeatureView> newViews = byName(desired.getFeatureViewsList(), FeatureView::getName);
@@ -68,17 +88,23 @@ public final class Plan {
     return new Plan(current, desired, diff.changes(), versions);
   }
 
-  /** A CHANGED entry, or a BREAKING one with the version bump recorded in {@code versions}. */
-  private static void planChangedView(Diff diff, String view, ViewDiff vd, long oldVersion,
+  /**
+   * A CHANGED entry, or, when the fingerprint changed, a BREAKING one with the new version recorded in
+   * {@code versions}. The fingerprint decides; the diff only words the change.
+   */
+  private static void planChangedView(Diff diff, String view, ViewDiff vd, boolean newMeaning, long oldVersion,
                                       Map<String, Long> versions) {
-    if (vd.breaking().isEmpty()) {
-      if (!vd.other().isEmpty()) {
-        diff.add(Kind.CHANGED, "feature_view", view, String.join("; ", vd.other()));
+    List<String> all = new ArrayList<>(vd.breaking());
+    all.addAll(vd.other());
+    if (!newMeaning) {
+      if (!all.isEmpty()) {
+        diff.add(Kind.CHANGED, "feature_view", view, String.join("; ", all));
       }
       return;
     }
-    List<String> all = new ArrayList<>(vd.breaking());
-    all.addAll(vd.other());
+    if (vd.breaking().isEmpty()) {
+      all.add(0, "definition fingerprint changed");
+    }
     diff.add(Kind.BREAKING, "feature_view", view,
         "version " + oldVersion + " -> " + (oldVersion + 1) + ": " + String.join("; ", all));
     versions.put(view, oldVersion + 1);
@@ -96,6 +122,27 @@ public final class Plan {
 
   public boolean isEmpty() {
     return changes.isEmpty();
+  }
+
+  /** Whether a view gets a new version (an existing view's meaning changed); {@code plan --detailed-exitcode}. */
+  public boolean hasNewVersions() {
+    return changes.stream().anyMatch(c -> c.getKind() == Kind.BREAKING);
+  }
+
+  /**
+   * Views whose data must be computed (aggregation views) and materialized (online views) again after the
+   * plan, because they are new or get a new version: view name -> the version to compute.
+   */
+  public Map<String, Long> viewsToRecompute() {
+    return newViewVersions;
+  }
+
+  /**
+   * Why the plan cannot be applied although every definition is valid on its own: a feature service pins a
+   * view version the registry will not record. Empty when the plan can be applied.
+   */
+  public List<String> problems() {
+    return problems;
   }
 
   public List<RegistryChange> changes() {
@@ -125,19 +172,81 @@ public final class Plan {
         .addAllFeatureServices(desired.getFeatureServicesList())
         .addAllVersions(current.getVersionsList())
         .addVersions(RegistryVersion.newBuilder().setVersion(version).setAppliedAt(at).addAllChanges(changes));
+    Catalog before = Catalog.of(current);
+    Catalog after = Catalog.of(b.clone().build());
     for (FeatureView view : desired.getFeatureViewsList()) {
       Long bumped = newViewVersions.get(view.getName());
       ViewState old = current.getViewStatesMap().get(view.getName());
+      String fingerprint = ViewFingerprint.of(after, view);
       if (bumped != null) {
-        b.putViewStates(view.getName(), ViewState.newBuilder().setVersion(bumped)
-            .setSinceRegistryVersion(version).build());
+        ViewState.Builder state = ViewState.newBuilder().setVersion(bumped).setSinceRegistryVersion(version)
+            .setFingerprint(fingerprint);
+        if (before.view(view.getName()).isPresent()) {
+          // A registry without a state for the view (hand-written, or very old) had it at version 1.
+          ViewState replaced = old != null ? old : ViewState.newBuilder().setVersion(1).build();
+          state.addAllPreviousVersions(replaced.getPreviousVersionsList())
+              .addPreviousVersions(record(before, before.requireView(view.getName()), replaced, version));
+        }
+        b.putViewStates(view.getName(), state.build());
       } else if (old != null) {
-        b.putViewStates(view.getName(), old);
+        b.putViewStates(view.getName(), old.toBuilder().setFingerprint(fingerprint).build());
       } else {
-        b.putViewStates(view.getName(), ViewState.newBuilder().setVersion(1).setSinceRegistryVersion(version).build());
+        b.putViewStates(view.getName(), ViewState.newBuilder().setVersion(1).setSinceRegistryVersion(version)
+            .setFingerprint(fingerprint).build());
       }
     }
     return b.build();
+  }
+
+  /** The record of a view's version that {@code until} replaces, with the definitions it was computed from. */
+  private static ViewVersionRecord record(Catalog before, FeatureView view, ViewState state, long until) {
+    ViewVersionRecord.Builder r = ViewVersionRecord.newBuilder()
+        .setVersion(state.getVersion() == 0 ? 1 : state.getVersion())
+        .setFingerprint(state.getFingerprint().isEmpty() ? ViewFingerprint.of(before, view) : state.getFingerprint())
+        .setSinceRegistryVersion(state.getSinceRegistryVersion())
+        .setUntilRegistryVersion(until)
+        .setView(view)
+        .addAllMaterialized(state.getMaterializedList());
+    for (String e : view.getEntitiesList()) {
+      before.entity(e).ifPresent(r::addEntities);
+    }
+    before.source(view.getSource()).ifPresent(r::setSource);
+    return r.build();
+  }
+
+  /** Feature services' pinned references ({@code view@N}) to versions the registry will not record. */
+  private static List<String> pinProblems(Registry current, Definitions desired, Map<String, Long> bumped) {
+    Catalog before = Catalog.of(current);
+    List<String> out = new ArrayList<>();
+    for (FeatureService s : desired.getFeatureServicesList()) {
+      for (String raw : s.getFeaturesList()) {
+        String ref = raw.trim();
+        int colon = ref.indexOf(':');
+        String viewPart = colon < 0 ? ref : ref.substring(0, colon);
+        int at = viewPart.indexOf('@');
+        if (at < 0) {
+          continue;
+        }
+        String view = viewPart.substring(0, at);
+        long pinned = Long.parseLong(viewPart.substring(at + 1));
+        long currentAfter = bumped.containsKey(view) ? bumped.get(view) : before.viewVersion(view);
+        FeatureView definition = null;
+        if (pinned == currentAfter) {
+          definition = desired.getFeatureViewsList().stream().filter(v -> v.getName().equals(view)).findFirst().orElse(null);
+        } else if (before.view(view).isPresent()) {
+          definition = before.versions(view).get(pinned).map(ViewVersions.Version::view).orElse(null);
+        }
+        if (definition == null) {
+          out.add("feature service '" + s.getName() + "' pins version " + pinned + " of feature view '" + view
+              + "', which the registry does not record (after this apply its version is " + currentAfter + ")");
+        } else if (colon >= 0 && definition.getFeaturesList().stream()
+            .noneMatch(f -> f.getName().equals(ref.substring(colon + 1)))) {
+          out.add("feature service '" + s.getName() + "': version " + pinned + " of feature view '" + view
+              + "' has no feature '" + ref.substring(colon + 1) + "'");
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** The plan as lines for a terminal: a summary, then one line per change. */
@@ -152,6 +261,16 @@ public final class Plan {
     lines.add("Plan: " + added + " to add, " + changed + " to change, " + removed + " to remove"
         + " (registry version " + current.getVersion() + " -> " + (current.getVersion() + 1) + ")");
     changes.forEach(c -> lines.add("  " + describe(c)));
+    if (!newViewVersions.isEmpty()) {
+      List<String> views = new ArrayList<>();
+      newViewVersions.forEach((view, v) -> views.add(view + " v" + v));
+      lines.add("Needs recomputing (larder compute for aggregation views, then larder materialize for online views): "
+          + String.join(", ", views));
+      if (hasNewVersions()) {
+        lines.add("Previous versions stay readable and served until their new version has data.");
+      }
+    }
+    problems.forEach(p -> lines.add("  error: " + p));
     return lines;
   }
 

@@ -45,13 +45,13 @@ public final class RegistryStore {
   /** The outcome of {@link #apply}: the plan that was applied and the registry now in the file. */
   public record Applied(Plan plan, Registry registry) {
     public boolean changed() {
-      return !plan.isEmpty();
+      return !plan.isEmpty() && plan.problems().isEmpty();
     }
   }
 
   /**
    * Applies {@code desired}: under the registry lock, re-reads the registry, plans, and writes the new version
-   * atomically unless nothing changed.
+   * atomically unless nothing changed or the plan has {@link Plan#problems problems}.
    *
    * @throws RepoLock.LockedException when another process holds the registry lock
    */
@@ -60,7 +60,7 @@ public final class RegistryStore {
     try (RepoLock lock = RepoLock.acquire(lockFile(), "the registry")) {
       Registry current = read();
       Plan plan = Plan.between(current, desired);
-      if (plan.isEmpty()) {
+      if (plan.isEmpty() || !plan.problems().isEmpty()) {
         return new Applied(plan, current);
       }
       Registry next = plan.apply(project, clock.instant());

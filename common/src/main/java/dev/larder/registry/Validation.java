@@ -237,14 +237,22 @@ final class Validation {
       String ref = s.getFeatures(i).trim();
       Location at = where.field("features", i);
       int colon = ref.indexOf(':');
-      String viewName = colon < 0 ? ref : ref.substring(0, colon);
+      String viewPart = colon < 0 ? ref : ref.substring(0, colon);
+      int pin = viewPart.indexOf('@');
+      String viewName = pin < 0 ? viewPart : viewPart.substring(0, pin);
+      if (pin >= 0 && !viewPart.substring(pin + 1).matches("[1-9][0-9]{0,17}")) {
+        problem(at, "'" + viewPart + "' in feature service '" + s.getName() + "' pins no version; expected"
+            + " \"view@N\" or \"view@N:feature\" with N a view version such as 1");
+        continue;
+      }
       Located<FeatureView> view = views.get(viewName);
       if (view == null) {
         problem(at, "unknown feature view '" + viewName + "' in feature service '" + s.getName()
             + "'; expected \"view\" or \"view:feature\" with view one of: " + list(views.keySet()));
         continue;
       }
-      if (colon >= 0) {
+      // A pinned version's features are those of that version, which `apply` checks against the registry.
+      if (colon >= 0 && pin < 0) {
         String feature = ref.substring(colon + 1);
         List<String> featureNames = view.value().getFeaturesList().stream()
             .map(dev.larder.core.v1.Feature::getName).distinct().toList();

@@ -18,7 +18,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a plan calls breaking, and what applying it keeps of the view states. */
+/** What a plan calls a new view version (breaking), and what applying it keeps of the view states. */
 class PlanTest {
   static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
   static final String BASE = """
@@ -63,8 +63,12 @@ class PlanTest {
     assertThat(r.getVersion()).isEqualTo(1);
     assertThat(r.getUpdatedAt()).isEqualTo(Timestamps.toProto(Timestamps.toMicros(NOW)));
     assertThat(r.getViewStatesMap()).containsOnlyKeys("activity", "profile");
-    assertThat(r.getViewStatesMap().get("activity")).isEqualTo(ViewState.newBuilder().setVersion(1)
-        .setSinceRegistryVersion(1).build());
+    ViewState activity = r.getViewStatesMap().get("activity");
+    assertThat(activity.getVersion()).isEqualTo(1);
+    assertThat(activity.getSinceRegistryVersion()).isEqualTo(1);
+    assertThat(activity.getFingerprint()).startsWith("fp1:").hasSize(4 + 64)
+        .isEqualTo(ViewFingerprint.of(Catalog.of(r), Catalog.of(r).requireView("activity")));
+    assertThat(activity.getPreviousVersionsList()).isEmpty();
     assertThat(r.getVersions(0).getChangesList()).extracting(RegistryChange::getKind)
         .containsOnly(RegistryChange.Kind.ADDED).hasSize(6);
   }
@@ -86,8 +90,24 @@ class PlanTest {
     });
     Registry after = p.apply("p", NOW);
     assertThat(after.getVersion()).isEqualTo(2);
-    assertThat(after.getViewStatesMap().get("profile")).isEqualTo(ViewState.newBuilder().setVersion(2)
-        .setSinceRegistryVersion(2).build());
+    ViewState profile = after.getViewStatesMap().get("profile");
+    assertThat(profile.getVersion()).isEqualTo(2);
+    assertThat(profile.getSinceRegistryVersion()).isEqualTo(2);
+    assertThat(profile.getMaterializedList()).isEmpty();
+    assertThat(profile.getFingerprint()).isNotEqualTo(before.getViewStatesMap().get("profile").getFingerprint());
+    // The replaced version is kept with the definition it was computed from and its intervals.
+    assertThat(profile.getPreviousVersionsList()).singleElement().satisfies(old -> {
+      assertThat(old.getVersion()).isEqualTo(1);
+      assertThat(old.getSinceRegistryVersion()).isEqualTo(1);
+      assertThat(old.getUntilRegistryVersion()).isEqualTo(2);
+      assertThat(old.getFingerprint()).isEqualTo(before.getViewStatesMap().get("profile").getFingerprint());
+      assertThat(old.getView().getFeatures(0).getType()).isEqualTo(dev.larder.core.v1.ValueType.STRING);
+      assertThat(old.getEntitiesList()).extracting(dev.larder.core.v1.Entity::getName).containsExactly("user");
+      assertThat(old.getSource().getName()).isEqualTo("events");
+      assertThat(old.getMaterializedList()).hasSize(1);
+    });
+    assertThat(p.viewsToRecompute()).containsExactly(java.util.Map.entry("profile", 2L));
+    assertThat(p.hasNewVersions()).isTrue();
     assertThat(after.getViewStatesMap().get("activity")).isEqualTo(before.getViewStatesMap().get("activity"));
     assertThat(after.getVersionsList()).hasSize(2);
   }
@@ -113,26 +133,125 @@ class PlanTest {
   }
 
   @Test
-  void nonBreakingChangesKeepVersionAndIntervals() throws TextFormat.ParseException {
+  void aChangedMeaningIsANewVersion() throws TextFormat.ParseException {
     Registry before = applied();
     Plan p = plan(before, "window: \"1d\" } }\n  features { name: \"spend\"",
         "window: \"7d\" } }\n  features { name: \"spend\"");
     assertThat(p.changes()).extracting(Plan::describe).containsExactly(
-        "~ feature_view activity: feature clicks: aggregation: window \"1d\" -> \"7d\"");
+        "! BREAKING feature_view activity: version 1 -> 2: feature clicks: aggregation: window \"1d\" -> \"7d\"");
+    assertThat(p.render()).contains("Needs recomputing (larder compute for aggregation views, then larder materialize"
+        + " for online views): activity v2");
     Registry after = p.apply("p", NOW);
-    assertThat(after.getViewStatesMap()).isEqualTo(before.getViewStatesMap());
-    assertThat(plan(before, "ttl: \"2d\"", "ttl: \"3d\" online: false").changes()).extracting(Plan::describe)
-        .containsExactly("~ feature_view activity: ttl \"2d\" -> \"3d\"; online unset -> false");
+    assertThat(after.getViewStatesMap().get("activity").getVersion()).isEqualTo(2);
+    assertThat(after.getViewStatesMap().get("profile")).isEqualTo(before.getViewStatesMap().get("profile"));
+    // filter, function, column: each a new version
+    assertThat(plan(before, "function: COUNT window", "function: COUNT filter: \"x > 1\" window").hasNewVersions())
+        .isTrue();
+    assertThat(plan(before, "function: SUM column: \"price\"", "function: MAX column: \"price\"").hasNewVersions())
+        .isTrue();
+    assertThat(plan(before, "column: \"price\"", "column: \"amount\"").hasNewVersions()).isTrue();
+    // The same window written differently is the same meaning.
+    assertThat(plan(before, "window: \"1d\" } }\n  features { name: \"spend\"",
+        "window: \"24h\" } }\n  features { name: \"spend\"").changes()).singleElement()
+        .satisfies(c -> assertThat(c.getKind()).isEqualTo(RegistryChange.Kind.CHANGED));
   }
 
   @Test
-  void appendingAFeatureKeepsTheVersionButReorderingOrInsertingBreaks() throws TextFormat.ParseException {
+  void aSourceChangeIsANewVersionOfEveryViewReadingIt() throws TextFormat.ParseException {
+    Registry before = applied();
+    Plan moved = plan(before, "path: \"e\"", "path: \"e2\"");
+    assertThat(moved.changes()).extracting(Plan::describe).containsExactly(
+        "~ source events: path \"e\" -> \"e2\"",
+        "! BREAKING feature_view activity: version 1 -> 2: source 'events': path \"e\" -> \"e2\"",
+        "! BREAKING feature_view profile: version 1 -> 2: source 'events': path \"e\" -> \"e2\"");
+    assertThat(plan(before, "timestamp_field: \"ts\"", "timestamp_field: \"ts\" field_mapping { key: \"a\" value: \"b\" }")
+        .viewsToRecompute()).containsOnlyKeys("activity", "profile");
+    assertThat(plan(before, "timestamp_field: \"ts\"", "timestamp_field: \"ts\" created_timestamp_field: \"c\"")
+        .hasNewVersions()).isTrue();
+    // Descriptions of the source change no stored value.
+    assertThat(plan(before, "timestamp_field: \"ts\"", "timestamp_field: \"ts\" description: \"clicks\"")
+        .hasNewVersions()).isFalse();
+  }
+
+  @Test
+  void descriptiveChangesKeepVersionAndIntervals() throws TextFormat.ParseException {
+    Registry before = applied();
+    Plan p = plan(before, "ttl: \"2d\"", "ttl: \"3d\" online: false description: \"d\" tags { key: \"k\" value: \"v\" }");
+    assertThat(p.changes()).extracting(Plan::describe)
+        .containsExactly("~ feature_view activity: ttl \"2d\" -> \"3d\"; online unset -> false; description \"\" -> \"d\";"
+            + " tags changed");
+    assertThat(p.hasNewVersions()).isFalse();
+    assertThat(p.viewsToRecompute()).isEmpty();
+    assertThat(p.apply("p", NOW).getViewStatesMap()).isEqualTo(before.getViewStatesMap());
+    assertThat(plan(before, "name: \"country\" type: STRING", "name: \"country\" type: STRING description: \"c\"")
+        .hasNewVersions()).isFalse();
+    assertThat(plan(before, "join_keys { name: \"user_id\" type: INT64 }",
+        "join_keys { name: \"user_id\" type: INT64 } description: \"a user\"").hasNewVersions()).isFalse();
+  }
+
+  @Test
+  void versionsCoexistInTheRegistry() throws TextFormat.ParseException {
+    Registry v1 = applied();
+    Registry v2 = plan(v1, "window: \"1d\" } }\n  features { name: \"spend\"",
+        "window: \"7d\" } }\n  features { name: \"spend\"").apply("p", NOW);
+    Registry v3 = Plan.between(v2, defs(BASE.replace("window: \"1d\" } }\n  features { name: \"spend\"",
+        "window: \"30d\" } }\n  features { name: \"spend\""))).apply("p", NOW);
+    Catalog catalog = Catalog.of(v3);
+    assertThat(catalog.versions("activity").all()).extracting(ViewVersions.Version::number).containsExactly(1L, 2L, 3L);
+    assertThat(catalog.versions("activity").get(1).orElseThrow().view().getFeatures(0).getAggregation().getWindow())
+        .isEqualTo("1d");
+    Catalog pinned = catalog.pinned("activity", 2);
+    assertThat(pinned.viewVersion("activity")).isEqualTo(2);
+    assertThat(pinned.requireView("activity").getFeatures(0).getAggregation().getWindow()).isEqualTo("7d");
+    assertThat(catalog.resolve(java.util.List.of("activity@1:clicks", "activity:spend")))
+        .extracting(Catalog.FeatureRef::version, Catalog.FeatureRef::pinned)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, true), org.assertj.core.groups.Tuple.tuple(3L, false));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.resolve(java.util.List.of("activity@9:clicks")))
+        .hasMessage("feature view 'activity' has no version 9 in the registry (versions: 1, 2, 3)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.resolve(java.util.List.of("activity@x")))
+        .hasMessageContaining("'@x' is not a version");
+  }
+
+  @Test
+  void aDefinitionChangedBehindTheFingerprintsBackIsANewVersion() throws TextFormat.ParseException {
+    // As an older release would have written it: window changed, version and stored fingerprint kept.
+    Registry v1 = applied();
+    Registry stale = v1.toBuilder().clearFeatureViews()
+        .addAllFeatureViews(defs(BASE.replace("window: \"1d\" } }\n  features { name: \"spend\"",
+            "window: \"7d\" } }\n  features { name: \"spend\"")).getFeatureViewsList())
+        .build();
+    Plan p = Plan.between(stale, Definitions.newBuilder().addAllEntities(stale.getEntitiesList())
+        .addAllSources(stale.getSourcesList()).addAllFeatureViews(stale.getFeatureViewsList())
+        .addAllFeatureServices(stale.getFeatureServicesList()).build());
+    assertThat(p.changes()).extracting(Plan::describe).containsExactly("! BREAKING feature_view activity: version 1"
+        + " -> 2: the applied definition no longer matches the fingerprint of version 1 (changed by an older Larder"
+        + " release)");
+  }
+
+  @Test
+  void aServiceMayPinARecordedVersion() throws TextFormat.ParseException {
+    Registry v1 = applied();
+    String changed = BASE.replace("window: \"1d\" } }\n  features { name: \"spend\"",
+        "window: \"7d\" } }\n  features { name: \"spend\"");
+    Plan pinned = Plan.between(v1, defs(changed + "feature_services { name: \"old\" features: \"activity@1:clicks\" }"));
+    assertThat(pinned.problems()).isEmpty();
+    Registry v2 = pinned.apply("p", NOW);
+    assertThat(Catalog.of(v2).resolveService("old")).singleElement()
+        .satisfies(r -> assertThat(r.version()).isEqualTo(1));
+    Plan unknown = Plan.between(v1, defs(BASE + "feature_services { name: \"old\" features: \"activity@5\" }"));
+    assertThat(unknown.problems()).containsExactly("feature service 'old' pins version 5 of feature view 'activity',"
+        + " which the registry does not record (after this apply its version is 1)");
+  }
+
+  @Test
+  void addingRemovingOrReorderingFeaturesIsANewVersion() throws TextFormat.ParseException {
     Registry before = applied();
     String clicks = "features { name: \"clicks\" type: INT64 aggregation { function: COUNT window: \"1d\" } }";
     String spend = "features { name: \"spend\" type: DOUBLE aggregation { function: SUM column: \"price\" window: \"1d\" } }";
     String views = "features { name: \"views\" type: INT64 aggregation { function: COUNT window: \"7d\" } }";
+    // Appending adds values that older snapshots lack: a new meaning, as Chronon's _v2 convention treats it.
     assertThat(plan(before, spend, spend + "\n" + views).changes()).singleElement()
-        .satisfies(c -> assertThat(c.getKind()).isEqualTo(RegistryChange.Kind.CHANGED));
+        .satisfies(c -> assertThat(c.getDetail()).isEqualTo("version 1 -> 2: added feature views"));
     assertThat(plan(before, clicks, views + "\n" + clicks).changes()).singleElement()
         .satisfies(c -> assertThat(c.getKind()).isEqualTo(RegistryChange.Kind.BREAKING));
     Plan swapped = Plan.between(before, defs(BASE.replace(clicks, "@@").replace(spend, clicks).replace("@@", spend)));

@@ -77,7 +77,7 @@ final class BaselineSql {
   /** A relation over a view's history: its snapshot files, or its source for a passthrough view. */
   String history(FeatureView view, Path offlineDir) {
     if (Catalog.isAggregation(view)) {
-      Path files = offlineDir.resolve(view.getName()).resolve("date=*").resolve("asof=*.parquet");
+      Path files = offlineDir.resolve(view.getName()).resolve("version=*").resolve("date=*").resolve("asof=*.parquet");
       return "(SELECT *, epoch_us(event_timestamp) AS __ts FROM read_parquet(" + literal(files.toString())
           + ", hive_partitioning = false))";
     }

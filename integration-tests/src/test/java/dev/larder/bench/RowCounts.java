@@ -25,7 +25,7 @@ final class RowCounts {
       throws SQLException {
     Map<String, Object> out = new LinkedHashMap<>();
     for (FeatureView v : views) {
-      long larder = count(offlineDir.resolve(v.getName()) + "/date=*/asof=*.parquet");
+      long larder = count(offlineDir.resolve(v.getName()) + "/version=*/date=*/asof=*.parquet");
       long duck = count(duckDir.resolve(v.getName() + ".parquet").toString());
       out.put(v.getName(), Map.of("larder", larder, "duckdb", duck));
       if (larder != duck) {

@@ -213,7 +213,7 @@ class EndToEndIT {
     Map<Long, long[]> out = new HashMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
       ResultSet rs = s.executeQuery("SELECT user_id, total_activities, purchase_count, unique_products_viewed FROM "
-          + "read_parquet('" + repo.resolve("data/offline/user_activity") + "/*/*.parquet') "
+          + "read_parquet('" + repo.resolve("data/offline/user_activity") + "/version=1/*/*.parquet') "
           + "WHERE event_timestamp = TIMESTAMPTZ '" + day + " 00:00:00+00'");
       while (rs.next()) {
         out.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});

@@ -159,7 +159,7 @@ final class Fixture {
     try (Stream<Path> all = Files.walk(offline)) {
       for (Path p : (Iterable<Path>) all::iterator) {
         String rel = offline.relativize(p).toString();
-        if (Files.isRegularFile(p) && rel.contains("/date=") && !rel.matches("[^/]+/date=\\d{4}-\\d{2}-\\d{2}/asof=[^/]+\\.parquet")) {
+        if (Files.isRegularFile(p) && rel.contains("/date=") && !rel.matches("[^/]+/version=\\d+/date=\\d{4}-\\d{2}-\\d{2}/asof=[^/]+\\.parquet")) {
           stray.add(rel);
         }
       }

@@ -82,7 +82,8 @@ public final class LarderServer implements AutoCloseable {
     metrics.cacheSource(() -> new ServingMetrics.CacheGauge(cache.stats(), cache.size()));
     metrics.registryVersionSource(() -> registry.current().version());
     metrics.viewSource(() -> discovery.viewStatuses().stream()
-        .map(s -> new ServingMetrics.ViewGauge(s.view(), s.viewVersion(), Math.max(s.runId(), 0), s.dataAgeSeconds(clock)))
+        .map(s -> new ServingMetrics.ViewGauge(s.view(), s.viewVersion(), s.servedVersion(), Math.max(s.runId(), 0),
+            s.dataAgeSeconds(clock)))
         .toList());
     health.setStatus("", ServingStatus.NOT_SERVING);
     health.setStatus(SERVICE, ServingStatus.NOT_SERVING);
@@ -171,6 +172,7 @@ public final class LarderServer implements AutoCloseable {
   /** Opens the online store read-only and reports SERVING. */
   public void openStore() throws IOException {
     lookup.storeOpened(OnlineStore.openForReading(config.onlineDir(), onlineOptions));
+    registry.dataChanged(lookup.dataVersions());
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SERVICE, ServingStatus.SERVING);
   }
@@ -212,6 +214,8 @@ public final class LarderServer implements AutoCloseable {
         metrics.recordDataSwaps(changed.size());
         LOG.info("event=data_swap views={}", String.join(",", changed));
       }
+      // After the store opened the new runs: switch views to a version that now has data.
+      registry.dataChanged(lookup.dataVersions());
       lastRefreshError = null;
     } catch (IOException | RuntimeException e) {
       String message = String.valueOf(e.getMessage());

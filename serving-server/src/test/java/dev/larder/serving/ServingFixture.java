@@ -88,11 +88,16 @@ final class ServingFixture {
 
   /** Writes one run of a view of {@link #registry}; each row is {key values..., event micros, features...}. */
   long materialize(String viewName, List<Object[]> rows) throws IOException {
-    Catalog catalog = Catalog.of(registry(1));
+    return materialize(Catalog.of(registry(1)), viewName, rows);
+  }
+
+  /** Writes one run of the version {@code catalog} gives the view (see {@link Catalog#pinned}). */
+  long materialize(Catalog catalog, String viewName, List<Object[]> rows) throws IOException {
     FeatureView view = catalog.requireView(viewName);
     List<Field> keys = catalog.joinKeys(view);
     List<ValueType> types = view.getFeaturesList().stream().map(Feature::getType).toList();
-    try (OnlineWriter w = OnlineWriter.begin(onlineDir, viewName, 1, keys, types, Catalog.ttl(view), NOW_MICROS, ONLINE)) {
+    try (OnlineWriter w = OnlineWriter.begin(onlineDir, viewName, catalog.viewVersion(viewName), keys, types,
+        Catalog.ttl(view), NOW_MICROS, ONLINE)) {
       for (Object[] row : rows) {
         Object[] keyValues = java.util.Arrays.copyOfRange(row, 0, keys.size());
         long event = (Long) row[keys.size()];

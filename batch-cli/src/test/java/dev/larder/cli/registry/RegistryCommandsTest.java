@@ -177,6 +177,54 @@ class RegistryCommandsTest {
   }
 
   @Test
+  void planDetailedExitCodeSaysWhetherChangesAndNewVersionsArePending() throws IOException {
+    // New views are changes, not breaking ones: no existing data changes meaning.
+    assertThat(larder("plan", "--detailed-exitcode", "--repo", repo.toString()).code()).isEqualTo(4);
+    apply();
+    assertThat(larder("plan", "--detailed-exitcode", "--repo", repo.toString()).code()).isZero();
+    assertThat(larder("plan", "--repo", repo.toString()).code()).isZero();
+    edit("user_profile.textproto", "ttl: \"365d\"", "ttl: \"30d\"");
+    assertThat(larder("plan", "--detailed-exitcode", "--repo", repo.toString()).code()).isEqualTo(4);
+    // A changed window changes the values: a new version, which the plan lists for recomputing.
+    edit("user_activity.textproto", "aggregation { function: COUNT window: \"30d\" }",
+        "aggregation { function: COUNT window: \"7d\" }");
+    Run breaking = larder("plan", "--detailed-exitcode", "--repo", repo.toString());
+    assertThat(breaking.code()).as(breaking.err()).isEqualTo(5);
+    assertThat(breaking.out()).contains(
+        "! BREAKING feature_view user_activity: version 1 -> 2: feature total_activities: aggregation: window"
+            + " \"30d\" -> \"7d\"",
+        "Needs recomputing (larder compute for aggregation views, then larder materialize for online views):"
+            + " user_activity v2");
+    assertThat(larder("plan", "--repo", repo.toString()).code()).isZero();
+    Run applied = apply();
+    assertThat(applied.code()).isZero();
+    assertThat(applied.out()).contains("Needs recomputing", "user_activity v2");
+    assertThat(larder("describe", "user_activity", "--repo", repo.toString()).out())
+        .containsPattern("previous versions: +v1 \\(registry versions 1\\.\\.2, fingerprint [0-9a-f]{12}\\)")
+        .containsPattern("fingerprint: +[0-9a-f]{12}");
+    assertThat(larder("plan", "--detailed-exitcode", "--repo", repo.toString()).code()).isZero();
+  }
+
+  @Test
+  void aServicePinningAnUnrecordedVersionIsRefused() throws IOException {
+    apply();
+    byte[] before = Files.readAllBytes(registry);
+    Files.writeString(repo.resolve("pinned.textproto"),
+        "feature_services { name: \"old\" features: \"user_activity@4:total_activities\" }\n");
+    Run r = apply();
+    assertThat(r.code()).isEqualTo(Larder.USAGE);
+    assertThat(r.err()).contains("nothing applied: feature service 'old' pins version 4 of feature view"
+        + " 'user_activity', which the registry does not record (after this apply its version is 1)");
+    assertThat(Files.readAllBytes(registry)).isEqualTo(before);
+    Files.writeString(repo.resolve("pinned.textproto"),
+        "feature_services { name: \"old\" features: \"user_activity@one\" }\n");
+    assertThat(apply().err()).contains("pinned.textproto:1:", "'user_activity@one' in feature service 'old' pins no version");
+    Files.writeString(repo.resolve("pinned.textproto"),
+        "feature_services { name: \"old\" features: \"user_activity@1:total_activities\" }\n");
+    assertThat(apply().code()).isZero();
+  }
+
+  @Test
   void describeShowsLineage() {
     apply();
     Run feature = larder("describe", "user_activity:total_spend", "--repo", repo.toString());

@@ -1,6 +1,5 @@
 package dev.larder.serving.lookup;
 
-import dev.larder.core.v1.ViewState;
 import dev.larder.online.OnlineStore;
 import dev.larder.online.ViewData;
 import dev.larder.serving.v1.GetServingInfoResponse;
@@ -16,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The answers that describe what the server serves: the registry's entities, views and services, and per
- * online view the definition version, the served materialization run and the materialized intervals.
+ * online view the registry version, the version it is served from (the newest with data), that version's
+ * materialization run and intervals, and every version with data.
  */
 public final class Discovery {
   private final Supplier<ServedRegistry> registry;
@@ -52,15 +52,21 @@ public final class Discovery {
         .setServerVersion(serverVersion).setProject(servedProject).setRegistryVersion(reg.version());
     for (ViewStatus s : viewStatuses(reg)) {
       ViewServingInfo.Builder v = ViewServingInfo.newBuilder().setName(s.view()).setViewVersion(s.viewVersion())
+          .setServedVersion(s.servedVersion()).addAllVersionsWithData(s.versionsWithData())
           .setDataVersion(s.runId() < 0 ? "" : Long.toString(s.runId()));
-      reg.catalog().viewState(s.view()).ifPresent(st -> v.addAllMaterialized(st.getMaterializedList()));
+      reg.catalog().versions(s.view()).get(s.servedVersion())
+          .ifPresent(version -> v.addAllMaterialized(version.materialized()));
       b.addViews(v);
     }
     return b.build();
   }
 
-  /** Per online view: version, served run (-1 when none) and end of the newest materialized interval. */
-  public record ViewStatus(String view, long viewVersion, long runId, Long materializedUntilMicros) {
+  /**
+   * Per online view: registry version, the version it is served from, the served version's run (-1 when
+   * none) and the end of its newest materialized interval, and every version with data.
+   */
+  public record ViewStatus(String view, long viewVersion, long servedVersion, long runId, Long materializedUntilMicros,
+                           List<Long> versionsWithData) {
     /** Seconds between the newest materialized interval's end and {@code clock}; NaN when unknown. */
     public double dataAgeSeconds(Clock clock) {
       return materializedUntilMicros == null ? Double.NaN
@@ -83,14 +89,15 @@ public final class Discovery {
         }
       }
       Long until = null;
-      ViewState state = reg.catalog().viewState(spec.name()).orElse(null);
-      if (state != null) {
-        for (var interval : state.getMaterializedList()) {
+      var served = reg.catalog().versions(spec.name()).get(spec.version());
+      if (served.isPresent()) {
+        for (var interval : served.get().materialized()) {
           long end = Timestamps.fromProto(interval.getEnd());
           until = until == null ? end : Math.max(until, end);
         }
       }
-      out.add(new ViewStatus(spec.name(), spec.version(), runId, until));
+      out.add(new ViewStatus(spec.name(), reg.catalog().viewVersion(spec.name()), spec.version(), runId, until,
+          reg.versionsWithData(spec.name())));
     }
     return out;
   }

@@ -77,6 +77,19 @@ public final class OnlineLookup {
     return changed;
   }
 
+  /** The view versions the open store serves a run of; empty before the store is open. */
+  public Set<OnlineStore.ViewVersion> dataVersions() {
+    OnlineStore s = store;
+    if (s == null) {
+      return Set.of();
+    }
+    Set<OnlineStore.ViewVersion> out = new java.util.HashSet<>();
+    for (OnlineStore.ServedInfo info : s.served()) {
+      out.add(new OnlineStore.ViewVersion(info.view(), info.viewVersion()));
+    }
+    return out;
+  }
+
   public RowCache cache() {
     return cache;
   }

@@ -1,6 +1,7 @@
 package dev.larder.serving.lookup;
 
 import dev.larder.core.v1.Registry;
+import dev.larder.online.OnlineStore;
 import dev.larder.registry.RegistryFile;
 import dev.larder.serving.FileSignature;
 import java.io.IOException;
@@ -63,8 +64,34 @@ public final class RegistryWatcher {
     return path;
   }
 
+  /**
+   * Tells the served registry which view versions now have online data, after the store opened or swapped
+   * runs; each view is then served from its newest version with data. Called from the timer thread that
+   * also polls, after the store has opened the new runs, so a request never meets a version without data.
+   *
+   * @return the views whose served version changed
+   */
+  public synchronized Set<String> dataChanged(Set<OnlineStore.ViewVersion> withData) {
+    ServedRegistry previous = current.get();
+    ServedRegistry next = previous.withData(withData);
+    if (next == previous) {
+      return Set.of();
+    }
+    current.set(next);
+    Set<String> switched = new java.util.TreeSet<>();
+    next.onlineViews().forEach((name, spec) -> {
+      ViewSpec before = previous.onlineViews().get(name);
+      if (before == null || before.version() != spec.version()) {
+        switched.add(name);
+        LOG.info("event=served_version view={} version={} registry_version={}", name, spec.version(),
+            next.catalog().viewVersion(name));
+      }
+    });
+    return switched;
+  }
+
   /** Checks the file once; called from a single timer thread. */
-  public Outcome poll() {
+  public synchronized Outcome poll() {
     FileSignature sig = FileSignature.probe(path);
     if (Objects.equals(sig, lastSeen)) {
       return Outcome.UNCHANGED;
@@ -78,7 +105,7 @@ public final class RegistryWatcher {
     ServedRegistry next;
     try {
       Registry registry = RegistryFile.read(path).orElseThrow(() -> new NoSuchFileException(path.toString()));
-      next = ServedRegistry.of(registry);
+      next = ServedRegistry.of(registry, previous.withData());
     } catch (IOException | RuntimeException e) {
       LOG.warn("event=registry_refused path={} reason=\"{}\" kept_version={}", path,
           String.valueOf(e.getMessage()).replace('"', '\''), previous.version());

@@ -20,6 +20,7 @@ final class ResponseWriter {
   private static final int VALUES = 1 << 3 | 2;
   private static final int STATUSES = 2 << 3 | 2;
   private static final int EVENT_TIMESTAMPS = 3 << 3 | 2;
+  private static final int SERVED_VERSIONS = 3 << 3 | 2;
   private static final byte[] NULL_VALUE = Values.NULL.toByteArray();
 
   private final byte[] out;
@@ -40,6 +41,24 @@ final class ResponseWriter {
     ResponseWriter w = new ResponseWriter(size);
     for (byte[] name : utf8) {
       w.lengthDelimited(FEATURE_NAMES, name, 0, name.length);
+    }
+    return w.out;
+  }
+
+  /** The serialized {@code served_versions} field (packed varints) holding {@code versions}. */
+  static byte[] servedVersionsField(long[] versions) {
+    if (versions.length == 0) {
+      return new byte[0];
+    }
+    int payload = 0;
+    for (long v : versions) {
+      payload += varint64Size(v);
+    }
+    ResponseWriter w = new ResponseWriter(1 + varintSize(payload) + payload);
+    w.varint(SERVED_VERSIONS);
+    w.varint(payload);
+    for (long v : versions) {
+      w.varint64(v);
     }
     return w.out;
   }
@@ -101,6 +120,8 @@ final class ResponseWriter {
       }
     }
 
+    byte[] served = plan.servedVersionsField();
+    size += served.length;
     ResponseWriter w = new ResponseWriter(size);
     w.raw(names, 0, names.length);
     for (int slot = 0; slot < slots; slot++) {
@@ -124,6 +145,7 @@ final class ResponseWriter {
         w.lengthDelimited(EVENT_TIMESTAMPS, row.bytes, row.timestampStart(), row.timestampLength());
       }
     }
+    w.raw(served, 0, served.length);
     if (w.pos != size) {
       throw new IllegalStateException("response size " + w.pos + " != computed " + size);
     }
@@ -147,6 +169,18 @@ final class ResponseWriter {
       value >>>= 7;
     }
     out[pos++] = (byte) value;
+  }
+
+  private void varint64(long value) {
+    while ((value & ~0x7FL) != 0) {
+      out[pos++] = (byte) ((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out[pos++] = (byte) value;
+  }
+
+  private static int varint64Size(long value) {
+    return (63 - Long.numberOfLeadingZeros(value | 1)) / 7 + 1;
   }
 
   private static int varintSize(int value) {

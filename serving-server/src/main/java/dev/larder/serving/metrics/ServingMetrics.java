@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  */
 public final class ServingMetrics {
   /** Per-view figures taken at scrape time. {@code dataAgeSeconds} is NaN when nothing is materialized. */
-  public record ViewGauge(String view, long viewVersion, long runId, double dataAgeSeconds) {}
+  public record ViewGauge(String view, long viewVersion, long servedVersion, long runId, double dataAgeSeconds) {}
 
   /** What the cache reports; supplied by the lookup layer so that this package does not depend on it. */
   public record CacheGauge(CacheStats stats, long size) {}
@@ -113,7 +113,11 @@ public final class ServingMetrics {
     List<ViewGauge> vs = views.get();
     w.family("larder_view_version", "gauge", "Definition version of each served view.");
     vs.forEach(v -> w.sample("larder_view_version", Map.of("view", v.view()), v.viewVersion()));
-    w.family("larder_view_data_version", "gauge", "Materialization run id served for each view (0 when none).");
+    w.family("larder_view_served_version", "gauge",
+        "Version each view is served from: its newest version with online data (differs from larder_view_version"
+        + " while a new version is being materialized).");
+    vs.forEach(v -> w.sample("larder_view_served_version", Map.of("view", v.view()), v.servedVersion()));
+    w.family("larder_view_data_version", "gauge", "Materialization run id served for each view, of its served version (0 when none).");
     vs.forEach(v -> w.sample("larder_view_data_version", Map.of("view", v.view()), v.runId()));
     w.family("larder_view_data_age_seconds", "gauge",
         "Seconds since the end of the newest materialized interval of each view (NaN when none).");

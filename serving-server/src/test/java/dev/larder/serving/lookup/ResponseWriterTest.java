@@ -40,6 +40,8 @@ class ResponseWriterTest {
       .addFeatureViews(view("activity", "1h", ValueType.INT64, ValueType.DOUBLE, ValueType.STRING))
       .addFeatureViews(view("profile", "2h", ValueType.STRING, ValueType.BOOL, ValueType.INT64_LIST, ValueType.BYTES))
       .addFeatureViews(view("no_ttl", "", ValueType.DOUBLE, ValueType.FLOAT))
+      // served_versions varints of one and two bytes
+      .putViewStates("profile", dev.larder.core.v1.ViewState.newBuilder().setVersion(300).build())
       .build());
 
   private static FeatureView.Builder view(String name, String ttl, ValueType... types) {
@@ -165,6 +167,15 @@ class ResponseWriterTest {
         .addAllFeatureNames(fullNames ? plan.fullNames() : plan.names());
     for (FeatureVector.Builder b : out) {
       response.addResults(b);
+    }
+    long[] served = new long[plan.featureCount()];
+    for (LookupPlan.ViewRead read : plan.reads()) {
+      for (int slot : read.outputSlots()) {
+        served[slot] = read.spec().version();
+      }
+    }
+    for (long v : served) {
+      response.addServedVersions(v);
     }
     return response.build();
   }
