@@ -40,6 +40,15 @@ public final class Plan {
 
   /** The plan from {@code current} (the default instance when nothing was applied yet) to {@code desired}. */
   public static Plan between(Registry current, Definitions desired) {
+    return between(current, desired, Map.of());
+  }
+
+  /**
+   * The plan, where a new or bumped view version is also above {@code stored.get(view)}: the highest version
+   * that has data in a store. A registry that was lost or replaced by an older copy must not hand out a
+   * version whose (stale) data still exists, or that data would be served as current.
+   */
+  public static Plan between(Registry current, Definitions desired, Map<String, Long> stored) {
     Diff diff = new Diff();
     Map<String, Entity> oldEntities = byName(current.getEntitiesList(), Entity::getName);
     Map<String, Entity> newEntities = byName(desired.getEntitiesList(), Entity::getName);
@@ -52,12 +61,13 @@ public final class Plan {
     for (FeatureView view : desired.getFeatureViewsList()) {
       FeatureView old = oldViews.get(view.getName());
       if (old == null) {
-        long version = everApplied(current, view.getName()) ? current.getVersion() + 1 : 1;
+        long version = Math.max(everApplied(current, view.getName()) ? current.getVersion() + 1 : 1,
+            stored.getOrDefault(view.getName(), 0L) + 1);
         diff.add(Kind.ADDED, "feature_view", view.getName(), "version " + version);
         versions.put(view.getName(), version);
       } else {
         planChangedView(diff, view.getName(), ViewDiff.of(old, view, oldEntities, newEntities),
-            catalog.viewVersion(view.getName()), versions);
+            catalog.viewVersion(view.getName()), stored.getOrDefault(view.getName(), 0L), versions);
       }
     }
     Map<String, FeatureView> newViews = byName(desired.getFeatureViewsList(), FeatureView::getName);
@@ -69,7 +79,7 @@ public final class Plan {
   }
 
   /** A CHANGED entry, or a BREAKING one with the version bump recorded in {@code versions}. */
-  private static void planChangedView(Diff diff, String view, ViewDiff vd, long oldVersion,
+  private static void planChangedView(Diff diff, String view, ViewDiff vd, long oldVersion, long storedVersion,
                                       Map<String, Long> versions) {
     if (vd.breaking().isEmpty()) {
       if (!vd.other().isEmpty()) {
@@ -79,9 +89,10 @@ public final class Plan {
     }
     List<String> all = new ArrayList<>(vd.breaking());
     all.addAll(vd.other());
+    long next = Math.max(oldVersion, storedVersion) + 1;
     diff.add(Kind.BREAKING, "feature_view", view,
-        "version " + oldVersion + " -> " + (oldVersion + 1) + ": " + String.join("; ", all));
-    versions.put(view, oldVersion + 1);
+        "version " + oldVersion + " -> " + next + ": " + String.join("; ", all));
+    versions.put(view, next);
   }
 
   /**
