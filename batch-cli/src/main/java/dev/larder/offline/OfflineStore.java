@@ -79,16 +79,65 @@ public final class OfflineStore {
     return StorePaths.inside(root, view);
   }
 
-  /** Where the snapshot of {@code view} as of {@code asOf} lives. */
+  /** Where the snapshot of {@code view} as of {@code asOf} lived before manifests (see {@link CommitLog}). */
   public Path snapshotPath(String view, long asOf) {
-    Instant t = Timestamps.fromMicros(asOf);
-    return viewDir(view).resolve("date=" + t.atOffset(ZoneOffset.UTC).toLocalDate())
-        .resolve("asof=" + t.toString().replace(':', '-') + ".parquet");
+    return stagedPath(view, asOf, 0);
   }
 
-  /** The view's snapshots, oldest first. */
+  /**
+   * Where the run with manifest sequence {@code sequence} writes the snapshot of {@code view} as of
+   * {@code asOf}: {@code date=<day>/asof=<T>.c<sequence>.parquet}, a name no other run uses (0 gives the name
+   * of stores written before manifests, {@code asof=<T>.parquet}).
+   */
+  public Path stagedPath(String view, long asOf, long sequence) {
+    Instant t = Timestamps.fromMicros(asOf);
+    return viewDir(view).resolve("date=" + t.atOffset(ZoneOffset.UTC).toLocalDate())
+        .resolve("asof=" + t.toString().replace(':', '-') + (sequence > 0 ? ".c" + sequence : "") + ".parquet");
+  }
+
+  public CommitLog commits() {
+    return new CommitLog(root);
+  }
+
+  /**
+   * The view's committed snapshots, oldest first: those its newest committed manifest names, or, for a view
+   * that has no manifest yet (written by a version before manifests), the {@code asof=<T>.parquet} files in
+   * its date folders.
+   *
+   * @throws IOException when a manifest is corrupt, or a file it names is missing or has another size
+   */
   public List<Snapshot> snapshots(String view) throws IOException {
     Path dir = viewDir(view);
+    Optional<Manifest> manifest = commits().committed(dir);
+    if (manifest.isPresent()) {
+      return fromManifest(view, dir, manifest.get());
+    }
+    return legacySnapshots(view, dir);
+  }
+
+  private static List<Snapshot> fromManifest(String view, Path dir, Manifest m) throws IOException {
+    List<Snapshot> out = new ArrayList<>();
+    for (Manifest.Entry e : m.snapshots()) {
+      Path f = dir.resolve(e.file());
+      long size;
+      try {
+        size = Files.size(f);
+      } catch (NoSuchFileException ex) {
+        throw new IOException(f + ": named by the committed manifest " + CommitLog.manifestPath(dir, m.sequence())
+            + " but missing (replaced by a newer compute run while this command ran? run it again)");
+      }
+      if (size != e.bytes()) {
+        throw new IOException(f + ": " + size + " bytes, but the committed manifest "
+            + CommitLog.manifestPath(dir, m.sequence()) + " says " + e.bytes() + " (the file was changed)");
+      }
+      out.add(new Snapshot(view, e.asOf(), f));
+    }
+    out.sort(Comparator.comparingLong(Snapshot::asOf));
+    return out;
+  }
+
+  /** Snapshots of a view written before manifests, from a folder listing. */
+  private List<Snapshot> legacySnapshots(String view, Path dir) throws IOException {
     List<Snapshot> out = new ArrayList<>();
     try (Stream<Path> dates = Files.list(dir)) {
       for (Path date : dates.filter(p -> p.getFileName().toString().startsWith("date=")).toList()) {
@@ -107,9 +156,16 @@ public final class OfflineStore {
     return out;
   }
 
-  public Optional<Snapshot> snapshot(String view, long asOf) {
-    Path p = snapshotPath(view, asOf);
-    return Files.isRegularFile(p) ? Optional.of(new Snapshot(view, asOf, p)) : Optional.empty();
+  /** The rows of a Parquet file according to its footer. */
+  public static long rowCount(Path file) throws IOException {
+    try (var reader = ParquetFileRows.openReader(file, file.toString())) {
+      return reader.getRecordCount();
+    }
+  }
+
+  /** The committed snapshot of {@code view} as of {@code asOf}, if any. */
+  public Optional<Snapshot> snapshot(String view, long asOf) throws IOException {
+    return snapshots(view).stream().filter(s -> s.asOf() == asOf).findFirst();
   }
 
   /** Deletes one snapshot (and its date folder when it becomes empty); returns whether it existed. */
@@ -132,12 +188,21 @@ public final class OfflineStore {
    * The first writer for a view in this process deletes temp files left by runs killed earlier.
    */
   public SnapshotWriter writer(String view, long asOf, RowSchema schema) throws IOException {
+    return writer(view, asOf, schema, 0);
+  }
+
+  /**
+   * Starts writing the snapshot of {@code view} as of {@code asOf} for the run whose manifest will have
+   * {@code sequence}: {@link SnapshotWriter#commit()} then only stages it under its unique name, and it
+   * becomes visible when the run commits (see {@link CommitLog}).
+   */
+  public SnapshotWriter writer(String view, long asOf, RowSchema schema, long sequence) throws IOException {
     if (cleaned.add(view)) {
       deleteStaleTemps(view, Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
     }
     Path tmpDir = viewDir(view).resolve(TMP);
     Files.createDirectories(tmpDir);
-    return new SnapshotWriter(tmpDir, snapshotPath(view, asOf), schema);
+    return new SnapshotWriter(tmpDir, stagedPath(view, asOf, sequence), schema);
   }
 
   /** Deletes temp files of {@code view} last modified before {@code runStart} (left by killed runs); returns how many. */

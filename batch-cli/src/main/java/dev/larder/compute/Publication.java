@@ -1,0 +1,111 @@
+package dev.larder.compute;
+
+import dev.larder.offline.CommitLog;
+import dev.larder.offline.Manifest;
+import dev.larder.offline.OfflineStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The publish phase of a compute run, after every view was computed: stage each snapshot under its unique
+ * name, write each view's next manifest, then the run's commit marker, the one write that makes the whole
+ * run visible (the protocol is described in {@link CommitLog}). A kill before the marker leaves every
+ * reader on the previous run; a kill after it leaves only garbage that the view's next run removes.
+ */
+final class Publication {
+  private final OfflineStore store;
+  private final String runId;
+  private final PrintStream log;
+
+  Publication(OfflineStore store, String runId, PrintStream log) {
+    this.store = store;
+    this.runId = runId;
+    this.log = log;
+  }
+
+  void publish(List<SnapshotSet> sets, boolean allowEmpty) throws IOException {
+    int snapshots = sets.stream().mapToInt(SnapshotSet::snapshots).sum();
+    log.printf("publishing run %s: %d snapshot%s of %d view%s%n", runId, snapshots, snapshots == 1 ? "" : "s",
+        sets.size(), sets.size() == 1 ? "" : "s");
+    log.flush();
+    CommitLog commits = store.commits();
+    Map<String, Manifest> manifests = new LinkedHashMap<>();
+    for (SnapshotSet set : sets) {
+      set.commit();
+    }
+    for (SnapshotSet set : sets) {
+      Path viewDir = store.viewDir(set.view());
+      Manifest next = next(set, viewDir, allowEmpty);
+      commits.writeManifest(viewDir, next);
+      manifests.put(set.view(), next);
+    }
+    Map<String, Long> sequences = new LinkedHashMap<>();
+    manifests.forEach((v, m) -> sequences.put(v, m.sequence()));
+    commits.commit(runId, sequences);
+    for (Manifest m : manifests.values()) {
+      try {
+        commits.collectGarbage(store.viewDir(m.view()), m);
+      } catch (IOException e) {
+        log.printf("warning: view '%s': could not remove superseded files (%s); its next run will%n", m.view(),
+            e.getMessage());
+      }
+    }
+    log.printf("published run %s%n", runId);
+  }
+
+  /**
+   * The view's manifest after this run: the committed snapshots (from its manifest, or the folder listing of
+   * a store from before manifests) with this run's replacing those of the same times.
+   *
+   * @throws IOException when an empty snapshot would replace one with rows and {@code allowEmpty} is off
+   */
+  private Manifest next(SnapshotSet set, Path viewDir, boolean allowEmpty) throws IOException {
+    Map<Long, Manifest.Entry> byTime = new TreeMap<>();
+    for (Manifest.Entry e : previous(viewDir, set.view())) {
+      byTime.put(e.asOf(), e);
+    }
+    List<String> emptied = new ArrayList<>();
+    for (Manifest.Entry e : set.entries(viewDir)) {
+      Manifest.Entry old = byTime.put(e.asOf(), e);
+      if (e.rows() == 0 && old != null && rows(viewDir, old) > 0) {
+        emptied.add(dev.larder.time.Timestamps.format(e.asOf()) + " (" + rows(viewDir, old) + " rows)");
+      }
+    }
+    if (!emptied.isEmpty() && !allowEmpty) {
+      throw new IOException("view '" + set.view() + "': this run found no rows for " + emptied.size()
+          + " as-of time" + (emptied.size() == 1 ? "" : "s") + " whose current snapshot has rows: "
+          + String.join(", ", emptied.subList(0, Math.min(5, emptied.size())))
+          + (emptied.size() > 5 ? ", ..." : "") + "; nothing was committed. Check the view's source path, or"
+          + " pass --allow-empty to replace them with empty snapshots");
+    }
+    List<Manifest.Entry> entries = new ArrayList<>(byTime.values());
+    entries.sort(Comparator.comparingLong(Manifest.Entry::asOf));
+    return new Manifest(set.view(), set.sequence(), runId, entries);
+  }
+
+  private List<Manifest.Entry> previous(Path viewDir, String view) throws IOException {
+    var committed = store.commits().committed(viewDir);
+    if (committed.isPresent()) {
+      return committed.get().snapshots();
+    }
+    List<Manifest.Entry> out = new ArrayList<>();
+    for (OfflineStore.Snapshot s : store.snapshots(view)) {
+      out.add(new Manifest.Entry(s.asOf(), viewDir.relativize(s.file()).toString().replace('\\', '/'),
+          Files.size(s.file()), -1));
+    }
+    return out;
+  }
+
+  /** An entry's rows; -1 (a snapshot from before manifests) is read from the file's footer. */
+  private static long rows(Path viewDir, Manifest.Entry e) throws IOException {
+    return e.rows() >= 0 ? e.rows() : OfflineStore.rowCount(viewDir.resolve(e.file()));
+  }
+}

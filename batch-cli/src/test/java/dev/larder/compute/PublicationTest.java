@@ -1,0 +1,155 @@
+package dev.larder.compute;
+
+import static dev.larder.compute.TestRepo.DAY;
+import static dev.larder.compute.TestRepo.START;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.larder.offline.CommitLog;
+import dev.larder.offline.Manifest;
+import dev.larder.offline.OfflineStore;
+import dev.larder.registry.ProjectConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The offline store's commit protocol as compute uses it: manifests, the run marker, upgrade, clean-up. */
+class PublicationTest {
+  @TempDir
+  Path dir;
+
+  static Compute.Summary run(ProjectConfig config, boolean allowEmpty, long... asOfs) throws IOException {
+    return new Compute(config, new PrintStream(new ByteArrayOutputStream()))
+        .run(new Compute.Request(List.of("user_activity"), asOfs, BadRowPolicy.FAIL, 0, allowEmpty));
+  }
+
+  private ProjectConfig repo() throws IOException {
+    ProjectConfig config = TestRepo.create(dir, TestRepo.REGISTRY);
+    TestRepo.writeParquet(dir.resolve("data/events/part-0.parquet"), TestRepo.EVENTS,
+        TestRepo.events(3, 2_000, 50, 10));
+    return config;
+  }
+
+  @Test
+  void aManifestWithoutItsRunMarkerIsInvisibleAndTheNextRunRemovesItsFiles() throws IOException {
+    ProjectConfig config = repo();
+    OfflineStore store = OfflineStore.of(config);
+    run(config, false, START + DAY, START + 2 * DAY);
+    List<OfflineStore.Snapshot> before = store.snapshots("user_activity");
+    assertThat(before).hasSize(2);
+
+    // What a run killed just before its commit marker leaves: staged files and a complete manifest.
+    Path viewDir = store.viewDir("user_activity");
+    Path staged = store.stagedPath("user_activity", START + DAY, 2);
+    Files.copy(before.get(0).file(), staged);
+    CommitLog commits = store.commits();
+    commits.writeManifest(viewDir, new Manifest("user_activity", 2, "killed-run", List.of(
+        new Manifest.Entry(START + DAY, viewDir.relativize(staged).toString(), Files.size(staged), 1))));
+    assertThat(store.snapshots("user_activity")).isEqualTo(before);
+
+    // A marker of that run naming another sequence does not commit it either.
+    commits.commit("killed-run", Map.of("user_activity", 9L));
+    assertThat(store.snapshots("user_activity")).isEqualTo(before);
+
+    run(config, false, START + 3 * DAY);
+    assertThat(staged).doesNotExist();
+    assertThat(store.snapshots("user_activity")).extracting(OfflineStore.Snapshot::asOf)
+        .containsExactly(START + DAY, START + 2 * DAY, START + 3 * DAY);
+    try (Stream<Path> m = Files.list(viewDir.resolve(CommitLog.MANIFESTS))) {
+      assertThat(m.map(p -> p.getFileName().toString())).containsExactly("m-00000000000000000003.txt");
+    }
+  }
+
+  @Test
+  void recomputingReplacesSnapshotsAndRemovesTheSupersededFiles() throws IOException {
+    ProjectConfig config = repo();
+    OfflineStore store = OfflineStore.of(config);
+    run(config, false, START + DAY, START + 2 * DAY);
+    Path first = store.snapshot("user_activity", START + DAY).orElseThrow().file();
+    run(config, false, START + DAY);
+    Path second = store.snapshot("user_activity", START + DAY).orElseThrow().file();
+    assertThat(second).isNotEqualTo(first).exists();
+    assertThat(first).doesNotExist();
+    assertThat(store.snapshots("user_activity")).hasSize(2);
+    try (Stream<Path> files = Files.walk(store.viewDir("user_activity"))) {
+      assertThat(files.filter(p -> p.toString().endsWith(".parquet"))).hasSize(2);
+    }
+  }
+
+  @Test
+  void aStoreFromBeforeManifestsStaysReadableAndItsNextRunKeepsTheOldSnapshots() throws IOException {
+    ProjectConfig config = repo();
+    OfflineStore store = OfflineStore.of(config);
+    run(config, false, START + DAY, START + 2 * DAY);
+    // Turn it into an old-style store: legacy file names, no manifests, no markers.
+    Path viewDir = store.viewDir("user_activity");
+    for (OfflineStore.Snapshot s : store.snapshots("user_activity")) {
+      Files.move(s.file(), store.snapshotPath("user_activity", s.asOf()));
+    }
+    deleteTree(viewDir.resolve(CommitLog.MANIFESTS));
+    deleteTree(store.root().resolve(CommitLog.COMMITS));
+    assertThat(store.snapshots("user_activity")).extracting(OfflineStore.Snapshot::file)
+        .containsExactly(store.snapshotPath("user_activity", START + DAY), store.snapshotPath("user_activity",
+            START + 2 * DAY));
+
+    run(config, false, START + 2 * DAY, START + 3 * DAY);
+    List<OfflineStore.Snapshot> after = store.snapshots("user_activity");
+    assertThat(after).extracting(OfflineStore.Snapshot::asOf).containsExactly(START + DAY, START + 2 * DAY,
+        START + 3 * DAY);
+    assertThat(after.get(0).file()).isEqualTo(store.snapshotPath("user_activity", START + DAY));
+    assertThat(store.snapshotPath("user_activity", START + 2 * DAY)).doesNotExist();
+  }
+
+  @Test
+  void aCorruptOrTamperedManifestIsRefusedNamingTheFile() throws IOException {
+    ProjectConfig config = repo();
+    OfflineStore store = OfflineStore.of(config);
+    run(config, false, START + DAY);
+    Path manifest = store.viewDir("user_activity").resolve(CommitLog.MANIFESTS).resolve("m-00000000000000000001.txt");
+    String text = Files.readString(manifest);
+    Files.writeString(manifest, text.substring(0, text.length() / 2));
+    assertThatThrownBy(() -> store.snapshots("user_activity")).hasMessageContaining(manifest.toString())
+        .hasMessageContaining("not a valid offline-store manifest");
+    Files.writeString(manifest, text);
+    Path file = store.snapshot("user_activity", START + DAY).orElseThrow().file();
+    Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> store.snapshots("user_activity")).hasMessageContaining(file.toString())
+        .hasMessageContaining("the committed manifest");
+  }
+
+  @Test
+  void anEmptySnapshotNeverReplacesOneWithRowsUnlessAllowed() throws IOException {
+    ProjectConfig config = repo();
+    OfflineStore store = OfflineStore.of(config);
+    run(config, false, START + DAY, START + 2 * DAY);
+    List<OfflineStore.Snapshot> before = store.snapshots("user_activity");
+    // The source now has no rows for the window (as a wrongly pointed or empty source folder would give).
+    TestRepo.writeParquet(dir.resolve("data/events/part-0.parquet"), TestRepo.EVENTS, List.of());
+    assertThatThrownBy(() -> run(config, false, START + DAY, START + 2 * DAY))
+        .hasMessageContaining("view 'user_activity': this run found no rows for 2 as-of times")
+        .hasMessageContaining("--allow-empty").hasMessageContaining("nothing was committed");
+    assertThat(store.snapshots("user_activity")).isEqualTo(before);
+
+    run(config, true, START + DAY, START + 2 * DAY);
+    for (OfflineStore.Snapshot s : store.snapshots("user_activity")) {
+      assertThat(OfflineStore.rowCount(s.file())).isZero();
+    }
+    run(config, false, START + DAY); // empty over empty is fine
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    dev.larder.disk.Folders.deleteTree(p);
+  }
+
+  static String read(Path p) throws IOException {
+    return Files.readString(p, StandardCharsets.UTF_8);
+  }
+}
