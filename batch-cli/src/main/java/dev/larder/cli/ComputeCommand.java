@@ -57,6 +57,11 @@ public final class ComputeCommand implements Callable<Integer> {
           + "fail (default) or skip it and report counts by reason.")
   String onBadRow;
 
+  @Option(names = "--allow-empty",
+      description = "Let an empty snapshot (no rows) replace a snapshot that has rows. Without it such a run "
+          + "fails and commits nothing: an empty result usually means a wrong or empty source.")
+  boolean allowEmpty;
+
   @Override
   public Integer call() {
     ProjectConfig config = repo.load();
@@ -76,7 +81,7 @@ public final class ComputeCommand implements Callable<Integer> {
       throw UserError.usage(e.getMessage());
     }
     try {
-      new Compute(config, System.err).run(new Compute.Request(views, asOfs, policy));
+      new Compute(config, System.err).run(new Compute.Request(views, asOfs, policy, 0, allowEmpty));
     } catch (RepoLock.LockedException e) {
       throw UserError.failure(e.getMessage());
     } catch (Catalog.UnknownReferenceException e) {
