@@ -2,6 +2,7 @@ package dev.larder.serving;
 
 import dev.larder.serving.auth.AuthInterceptor;
 import dev.larder.serving.lookup.Discovery;
+import dev.larder.serving.lookup.ClientText;
 import dev.larder.serving.lookup.LookupException;
 import dev.larder.serving.lookup.OnlineLookup;
 import dev.larder.serving.metrics.ServingMetrics;
@@ -138,6 +139,6 @@ public final class FeatureServingService implements FeatureServingGrpc.AsyncServ
         yield why == null ? Status.CANCELLED : why;
       }
     };
-    return base.withDescription(e.getMessage());
+    return base.withDescription(ClientText.message(e.getMessage()));
   }
 }
