@@ -201,6 +201,21 @@ class GetOnlineFeaturesTest {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).contains("not a valid larder.serving.v1.GetOnlineFeaturesRequest");
         });
+    // The discovery methods too (they were UNKNOWN with a SEVERE stack trace in the log).
+    for (io.grpc.MethodDescriptor<?, ?> m : List.of(FeatureServingGrpc.getListEntitiesMethod(),
+        FeatureServingGrpc.getListFeatureViewsMethod(), FeatureServingGrpc.getListFeatureServicesMethod(),
+        FeatureServingGrpc.getGetServingInfoMethod())) {
+      io.grpc.MethodDescriptor<byte[], byte[]> rawMethod = m.toBuilder(raw, raw).build();
+      assertThatThrownBy(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, rawMethod,
+          io.grpc.CallOptions.DEFAULT, new byte[] {(byte) 0xff, 1, 2}))
+          .as(m.getFullMethodName())
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("the request is not a valid larder.serving.v1.");
+          });
+    }
+    assertThat(stub.listEntities(dev.larder.serving.v1.ListEntitiesRequest.getDefaultInstance()).getEntitiesCount())
+        .isPositive();
   }
 
   @Test
