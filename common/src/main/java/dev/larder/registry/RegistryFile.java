@@ -139,7 +139,7 @@ public final class RegistryFile {
     Path dir = path.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     deleteStaleTemps(dir, path.getFileName().toString());
-    Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
+    Path tmp = createTemp(dir, path.getFileName().toString());
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
            OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
@@ -155,6 +155,22 @@ public final class RegistryFile {
       syncDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * A new empty temp file {@code .<name><digits>.tmp}, created with the process umask like every other file
+   * Larder writes ({@code Files.createTempFile} would make it 0600, so the registry alone ended up private).
+   */
+  private static Path createTemp(Path dir, String name) throws IOException {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    while (true) {
+      Path p = dir.resolve("." + name + Long.toUnsignedString(random.nextLong()) + ".tmp");
+      try {
+        return Files.createFile(p);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // try another name
+      }
     }
   }
 

@@ -99,6 +99,14 @@ class RegistryFileTest {
   }
 
   @Test
+  void theRegistryGetsTheSamePermissionsAsEveryOtherFileLarderWrites() throws IOException {
+    Path file = dir.resolve("registry.pb");
+    RegistryFile.write(file, registry(1));
+    Path other = Files.writeString(dir.resolve("snapshot.parquet"), "x"); // created as the Parquet writer does
+    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(other));
+  }
+
+  @Test
   void aKilledWritersTempFilesAreDeletedByTheNextWrite() throws IOException {
     Path file = dir.resolve("registry.pb");
     Path stale = Files.createFile(dir.resolve(".registry.pb123456789.tmp"));
