@@ -32,6 +32,11 @@ final class Publication {
   }
 
   void publish(List<SnapshotSet> sets, boolean allowEmpty) throws IOException {
+    if (!allowEmpty) {
+      for (SnapshotSet set : sets) {
+        refuseEmptied(set, store.viewDir(set.view()));
+      }
+    }
     int snapshots = sets.stream().mapToInt(SnapshotSet::snapshots).sum();
     log.printf("publishing run %s: %d snapshot%s of %d view%s%n", runId, snapshots, snapshots == 1 ? "" : "s",
         sets.size(), sets.size() == 1 ? "" : "s");
@@ -43,7 +48,7 @@ final class Publication {
     }
     for (SnapshotSet set : sets) {
       Path viewDir = store.viewDir(set.view());
-      Manifest next = next(set, viewDir, allowEmpty);
+      Manifest next = next(set, viewDir);
       commits.writeManifest(viewDir, next);
       manifests.put(set.view(), next);
     }
@@ -64,31 +69,44 @@ final class Publication {
   /**
    * The view's manifest after this run: the committed snapshots (from its manifest, or the folder listing of
    * a store from before manifests) with this run's replacing those of the same times.
-   *
-   * @throws IOException when an empty snapshot would replace one with rows and {@code allowEmpty} is off
    */
-  private Manifest next(SnapshotSet set, Path viewDir, boolean allowEmpty) throws IOException {
+  private Manifest next(SnapshotSet set, Path viewDir) throws IOException {
     Map<Long, Manifest.Entry> byTime = new TreeMap<>();
     for (Manifest.Entry e : previous(viewDir, set.view())) {
       byTime.put(e.asOf(), e);
     }
-    List<String> emptied = new ArrayList<>();
     for (Manifest.Entry e : set.entries(viewDir)) {
-      Manifest.Entry old = byTime.put(e.asOf(), e);
-      if (e.rows() == 0 && old != null && rows(viewDir, old) > 0) {
-        emptied.add(dev.larder.time.Timestamps.format(e.asOf()) + " (" + rows(viewDir, old) + " rows)");
+      byTime.put(e.asOf(), e);
+    }
+    List<Manifest.Entry> entries = new ArrayList<>(byTime.values());
+    entries.sort(Comparator.comparingLong(Manifest.Entry::asOf));
+    return new Manifest(set.view(), set.sequence(), runId, entries);
+  }
+
+  /**
+   * Fails, before anything is staged, when an empty snapshot of this run would replace a committed one that
+   * has rows: that usually means a wrong or emptied source, and {@code --allow-empty} must say otherwise.
+   */
+  private void refuseEmptied(SnapshotSet set, Path viewDir) throws IOException {
+    Map<Long, Manifest.Entry> committed = new TreeMap<>();
+    for (Manifest.Entry e : previous(viewDir, set.view())) {
+      committed.put(e.asOf(), e);
+    }
+    List<String> emptied = new ArrayList<>();
+    for (Map.Entry<Long, Long> e : set.rowsByTime().entrySet()) {
+      Manifest.Entry old = committed.get(e.getKey());
+      long oldRows = old == null ? 0 : rows(viewDir, old);
+      if (e.getValue() == 0 && oldRows > 0) {
+        emptied.add(dev.larder.time.Timestamps.format(e.getKey()) + " (" + oldRows + " rows)");
       }
     }
-    if (!emptied.isEmpty() && !allowEmpty) {
+    if (!emptied.isEmpty()) {
       throw new IOException("view '" + set.view() + "': this run found no rows for " + emptied.size()
           + " as-of time" + (emptied.size() == 1 ? "" : "s") + " whose current snapshot has rows: "
           + String.join(", ", emptied.subList(0, Math.min(5, emptied.size())))
           + (emptied.size() > 5 ? ", ..." : "") + "; nothing was committed. Check the view's source path, or"
           + " pass --allow-empty to replace them with empty snapshots");
     }
-    List<Manifest.Entry> entries = new ArrayList<>(byTime.values());
-    entries.sort(Comparator.comparingLong(Manifest.Entry::asOf));
-    return new Manifest(set.view(), set.sequence(), runId, entries);
   }
 
   private List<Manifest.Entry> previous(Path viewDir, String view) throws IOException {

@@ -218,6 +218,15 @@ final class SnapshotSet implements AutoCloseable {
     return sequence;
   }
 
+  /** Rows of each snapshot by as-of time; after {@link #finish()}. */
+  java.util.Map<Long, Long> rowsByTime() {
+    java.util.Map<Long, Long> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < writers.size(); i++) {
+      out.put(asOfs[i], writers.get(i).rows());
+    }
+    return out;
+  }
+
   /** The staged snapshots as manifest entries, paths relative to {@code viewDir}; after {@link #commit()}. */
   List<Manifest.Entry> entries(java.nio.file.Path viewDir) throws IOException {
     List<Manifest.Entry> out = new ArrayList<>();

@@ -137,6 +137,9 @@ class PublicationTest {
         .hasMessageContaining("view 'user_activity': this run found no rows for 2 as-of times")
         .hasMessageContaining("--allow-empty").hasMessageContaining("nothing was committed");
     assertThat(store.snapshots("user_activity")).isEqualTo(before);
+    try (Stream<Path> files = Files.walk(store.viewDir("user_activity"))) {
+      assertThat(files.filter(p -> p.toString().endsWith(".parquet"))).as("nothing staged").hasSize(2);
+    }
 
     run(config, true, START + DAY, START + 2 * DAY);
     for (OfflineStore.Snapshot s : store.snapshots("user_activity")) {
