@@ -5,7 +5,6 @@ import dev.larder.offline.Manifest;
 import dev.larder.offline.OfflineStore;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -110,16 +109,7 @@ final class Publication {
   }
 
   private List<Manifest.Entry> previous(Path viewDir, String view) throws IOException {
-    var committed = store.commits().committed(viewDir);
-    if (committed.isPresent()) {
-      return committed.get().snapshots();
-    }
-    List<Manifest.Entry> out = new ArrayList<>();
-    for (OfflineStore.Snapshot s : store.snapshots(view)) {
-      out.add(new Manifest.Entry(s.asOf(), viewDir.relativize(s.file()).toString().replace('\\', '/'),
-          Files.size(s.file()), -1));
-    }
-    return out;
+    return store.entries(view);
   }
 
   /** An entry's rows; -1 (a snapshot from before manifests) is read from the file's footer. */

@@ -108,21 +108,41 @@ public final class OfflineStore {
    */
   public List<Snapshot> snapshots(String view) throws IOException {
     Path dir = viewDir(view);
-    Optional<Manifest> manifest = commits().committed(dir);
-    if (manifest.isPresent()) {
-      return fromManifest(view, dir, manifest.get());
+    List<Snapshot> out = new ArrayList<>();
+    for (Manifest.Entry e : entries(view)) {
+      out.add(new Snapshot(view, e.asOf(), dir.resolve(e.file())));
     }
-    return legacySnapshots(view, dir);
+    return out;
   }
 
-  private static List<Snapshot> fromManifest(String view, Path dir, Manifest m) throws IOException {
-    List<Snapshot> out = new ArrayList<>();
+  /**
+   * The view's committed snapshots as manifest entries (files relative to the view folder), oldest first; for
+   * a view without a manifest, from the folder listing with rows unknown (-1). Entries whose whole
+   * {@code date=} folder was deleted (retention, see docs/operations.md) are left out; a missing file in a
+   * folder that exists, or a file whose size differs from the manifest's, is an error.
+   */
+  public List<Manifest.Entry> entries(String view) throws IOException {
+    Path dir = viewDir(view);
+    Optional<Manifest> manifest = commits().committed(dir);
+    if (manifest.isEmpty()) {
+      List<Manifest.Entry> out = new ArrayList<>();
+      for (Snapshot s : legacySnapshots(view, dir)) {
+        out.add(new Manifest.Entry(s.asOf(), dir.relativize(s.file()).toString().replace('\\', '/'),
+            Files.size(s.file()), -1));
+      }
+      return out;
+    }
+    Manifest m = manifest.get();
+    List<Manifest.Entry> out = new ArrayList<>();
     for (Manifest.Entry e : m.snapshots()) {
       Path f = dir.resolve(e.file());
       long size;
       try {
         size = Files.size(f);
       } catch (NoSuchFileException ex) {
+        if (!Files.isDirectory(f.getParent())) {
+          continue; // its date folder was deleted for retention
+        }
         throw new IOException(f + ": named by the committed manifest " + CommitLog.manifestPath(dir, m.sequence())
             + " but missing (replaced by a newer compute run while this command ran? run it again)");
       }
@@ -130,9 +150,9 @@ public final class OfflineStore {
         throw new IOException(f + ": " + size + " bytes, but the committed manifest "
             + CommitLog.manifestPath(dir, m.sequence()) + " says " + e.bytes() + " (the file was changed)");
       }
-      out.add(new Snapshot(view, e.asOf(), f));
+      out.add(e);
     }
-    out.sort(Comparator.comparingLong(Snapshot::asOf));
+    out.sort(Comparator.comparingLong(Manifest.Entry::asOf));
     return out;
   }
 

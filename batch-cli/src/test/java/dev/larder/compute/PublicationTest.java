@@ -148,6 +148,23 @@ class PublicationTest {
     run(config, false, START + DAY); // empty over empty is fine
   }
 
+  @Test
+  void deletingWholeDateFoldersForRetentionDropsThoseSnapshotsAndKeepsTheRest() throws IOException {
+    ProjectConfig config = repo();
+    OfflineStore store = OfflineStore.of(config);
+    run(config, false, START + DAY, START + 2 * DAY);
+    Path first = store.snapshot("user_activity", START + DAY).orElseThrow().file();
+    deleteTree(first.getParent());
+    assertThat(store.snapshots("user_activity")).extracting(OfflineStore.Snapshot::asOf).containsExactly(START + 2 * DAY);
+    run(config, false, START + 3 * DAY);
+    assertThat(store.snapshots("user_activity")).extracting(OfflineStore.Snapshot::asOf)
+        .containsExactly(START + 2 * DAY, START + 3 * DAY);
+    // One file deleted inside a folder that still exists is damage, not retention.
+    Files.delete(store.snapshot("user_activity", START + 3 * DAY).orElseThrow().file());
+    Files.createDirectories(store.stagedPath("user_activity", START + 3 * DAY, 1).getParent());
+    assertThatThrownBy(() -> store.snapshots("user_activity")).hasMessageContaining("but missing");
+  }
+
   private static void deleteTree(Path p) throws IOException {
     dev.larder.disk.Folders.deleteTree(p);
   }
