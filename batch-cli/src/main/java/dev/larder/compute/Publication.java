@@ -71,7 +71,7 @@ final class Publication {
    */
   private Manifest next(SnapshotSet set, Path viewDir) throws IOException {
     Map<Long, Manifest.Entry> byTime = new TreeMap<>();
-    for (Manifest.Entry e : previous(viewDir, set.view())) {
+    for (Manifest.Entry e : store.entries(set.view())) {
       byTime.put(e.asOf(), e);
     }
     for (Manifest.Entry e : set.entries(viewDir)) {
@@ -88,7 +88,7 @@ final class Publication {
    */
   private void refuseEmptied(SnapshotSet set, Path viewDir) throws IOException {
     Map<Long, Manifest.Entry> committed = new TreeMap<>();
-    for (Manifest.Entry e : previous(viewDir, set.view())) {
+    for (Manifest.Entry e : store.entries(set.view())) {
       committed.put(e.asOf(), e);
     }
     List<String> emptied = new ArrayList<>();
@@ -106,10 +106,6 @@ final class Publication {
           + (emptied.size() > 5 ? ", ..." : "") + "; nothing was committed. Check the view's source path, or"
           + " pass --allow-empty to replace them with empty snapshots");
     }
-  }
-
-  private List<Manifest.Entry> previous(Path viewDir, String view) throws IOException {
-    return store.entries(view);
   }
 
   /** An entry's rows; -1 (a snapshot from before manifests) is read from the file's footer. */
