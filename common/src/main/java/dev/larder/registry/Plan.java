@@ -78,16 +78,25 @@ public final class Plan {
     return new Plan(current, desired, diff.changes(), versions);
   }
 
-  /** A CHANGED entry, or a BREAKING one with the version bump recorded in {@code versions}. */
+  /**
+   * A CHANGED entry, or a BREAKING one with the version bump recorded in {@code versions}. A view whose stored
+   * data has a newer version than the registry (a registry restored from an older copy) is bumped too: its
+   * version's online data may be stale, and the newer data belongs to definitions this registry does not have.
+   */
   private static void planChangedView(Diff diff, String view, ViewDiff vd, long oldVersion, long storedVersion,
                                       Map<String, Long> versions) {
-    if (vd.breaking().isEmpty()) {
+    List<String> breaking = new ArrayList<>(vd.breaking());
+    if (storedVersion > oldVersion) {
+      breaking.add("the online store holds version " + storedVersion + ", newer than this registry's (was the"
+          + " registry restored from an older copy?)");
+    }
+    if (breaking.isEmpty()) {
       if (!vd.other().isEmpty()) {
         diff.add(Kind.CHANGED, "feature_view", view, String.join("; ", vd.other()));
       }
       return;
     }
-    List<String> all = new ArrayList<>(vd.breaking());
+    List<String> all = new ArrayList<>(breaking);
     all.addAll(vd.other());
     long next = Math.max(oldVersion, storedVersion) + 1;
     diff.add(Kind.BREAKING, "feature_view", view,

@@ -96,6 +96,14 @@ class RegistryFileTest {
     Files.createDirectories(online.resolve("activity").resolve("v7"));
     assertThat(store.plan(PlanTest.defs(PlanTest.BASE.replace("type: INT64 aggregation", "type: INT32 aggregation")))
         .render()).anyMatch(l -> l.contains("version 3 -> 8"));
+    // Unchanged definitions, but a registry older than the stored data (restored from a backup): bumped too,
+    // so that the stale v3 data is not served as current.
+    Registry bumped = store.apply("p", PlanTest.defs(PlanTest.BASE), Clock.fixed(PlanTest.NOW, ZoneOffset.UTC))
+        .registry();
+    assertThat(bumped.getViewStatesMap().get("activity").getVersion()).isEqualTo(8);
+    assertThat(bumped.getHistory(bumped.getHistoryCount() - 1).getChanges(0).getDetail())
+        .contains("the online store holds version 7");
+    assertThat(store.plan(PlanTest.defs(PlanTest.BASE)).isEmpty()).isTrue();
   }
 
   @Test
