@@ -20,6 +20,9 @@ import java.util.TreeMap;
  * reader on the previous run; a kill after it leaves only garbage that the view's next run removes.
  */
 final class Publication {
+  /** Commit markers no manifest names are removed once this old (see {@link CommitLog#collectMarkers}). */
+  static final java.time.Duration MARKER_MIN_AGE = java.time.Duration.ofDays(1);
+
   private final OfflineStore store;
   private final String runId;
   private final PrintStream log;
@@ -61,6 +64,11 @@ final class Publication {
         log.printf("warning: view '%s': could not remove superseded files (%s); its next run will%n", m.view(),
             e.getMessage());
       }
+    }
+    try {
+      commits.collectMarkers(MARKER_MIN_AGE);
+    } catch (IOException e) {
+      log.printf("warning: could not remove old commit markers (%s); a later run will%n", e.getMessage());
     }
     log.printf("published run %s%n", runId);
   }

@@ -165,6 +165,48 @@ public final class CommitLog {
     return removed;
   }
 
+  /**
+   * Removes commit markers that no manifest names any more and that are older than {@code minAge}. A marker
+   * is needed while a manifest of its run exists; the age guard covers a concurrent run of other views,
+   * whose manifests may appear after this listing but whose marker is then newer than {@code minAge}.
+   */
+  public int collectMarkers(java.time.Duration minAge) throws IOException {
+    java.util.Set<String> named = new java.util.HashSet<>();
+    try (Stream<Path> views = Files.list(root)) {
+      for (Path v : views.filter(Files::isDirectory).toList()) {
+        String n = v.getFileName().toString();
+        if (n.startsWith("_") || n.startsWith(".")) {
+          continue;
+        }
+        for (long seq : sequences(v)) {
+          try (Stream<String> lines = Files.lines(manifestPath(v, seq), StandardCharsets.UTF_8)) {
+            lines.limit(4).filter(l -> l.startsWith("run ")).forEach(l -> named.add(l.substring(4)));
+          } catch (NoSuchFileException e) {
+            // removed by its view's run meanwhile
+          }
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    java.time.Instant before = java.time.Instant.now().minus(minAge);
+    int removed = 0;
+    try (Stream<Path> markers = Files.list(root.resolve(COMMITS))) {
+      for (Path m : markers.toList()) {
+        String f = m.getFileName().toString();
+        if (f.endsWith(".commit") && !named.contains(f.substring(0, f.length() - ".commit".length()))
+            && Files.getLastModifiedTime(m).toInstant().isBefore(before) && Files.deleteIfExists(m)) {
+          removed++;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return removed;
+  }
+
   /** Manifest sequences of the view, newest first. */
   private static List<Long> sequences(Path viewDir) throws IOException {
     List<Long> out = new ArrayList<>();

@@ -165,6 +165,30 @@ class PublicationTest {
     assertThatThrownBy(() -> store.snapshots("user_activity")).hasMessageContaining("but missing");
   }
 
+  @Test
+  void oldCommitMarkersThatNoManifestNamesAreRemovedAndTheOthersKept() throws IOException {
+    ProjectConfig config = repo();
+    OfflineStore store = OfflineStore.of(config);
+    run(config, false, START + DAY);
+    Path commits = store.root().resolve(CommitLog.COMMITS);
+    Path current;
+    try (Stream<Path> m = Files.list(commits)) {
+      current = m.findFirst().orElseThrow();
+    }
+    Path orphanOld = Files.writeString(commits.resolve("old-run.commit"), "x");
+    Path orphanNew = Files.writeString(commits.resolve("new-run.commit"), "x");
+    java.nio.file.attribute.FileTime twoDaysAgo =
+        java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2)));
+    Files.setLastModifiedTime(orphanOld, twoDaysAgo);
+    Files.setLastModifiedTime(current, twoDaysAgo);
+
+    assertThat(store.commits().collectMarkers(Publication.MARKER_MIN_AGE)).isEqualTo(1);
+    assertThat(orphanOld).doesNotExist();
+    assertThat(orphanNew).exists(); // too young: may belong to a run of other views that is committing
+    assertThat(current).exists(); // named by the view's manifest
+    assertThat(store.snapshots("user_activity")).hasSize(1);
+  }
+
   private static void deleteTree(Path p) throws IOException {
     dev.larder.disk.Folders.deleteTree(p);
   }
