@@ -61,6 +61,11 @@ final class ComputeCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  @Option(names = "--allow-empty",
+      description = "Let an empty snapshot (no rows) replace a snapshot that has rows. Without it such a run "
+          + "fails and commits nothing: an empty result usually means a wrong or empty source.")
+  boolean allowEmpty;
+
   @Override
   public Integer call() {
     ProjectConfig config = repo.load();
@@ -83,7 +88,7 @@ final class ComputeCommand implements Callable<Integer> {
     java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
     try {
       new Compute(config, new java.io.PrintStream(summary, true, java.nio.charset.StandardCharsets.UTF_8),
-          Progress::start).run(new Compute.Request(views, asOfs, policy));
+          Progress::start).run(new Compute.Request(views, asOfs, policy, 0, allowEmpty));
       spec.commandLine().getOut().print(summary.toString(java.nio.charset.StandardCharsets.UTF_8));
       spec.commandLine().getOut().flush();
     } catch (RepoLock.LockedException e) {

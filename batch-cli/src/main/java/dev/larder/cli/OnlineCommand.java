@@ -196,11 +196,15 @@ final class OnlineCommand implements Runnable {
         List<OnlineHousekeeping.Removal> removed = OnlineHousekeeping.clean(config.onlineDir(), served, old, dryRun);
         long bytes = 0;
         for (OnlineHousekeeping.Removal r : removed) {
+          if (r.skipped()) {
+            out.println("skipped " + r.path() + " (" + r.reason() + ")");
+            continue;
+          }
           out.println((dryRun ? "would remove " : "removed ") + r.path() + " (" + r.reason() + ")");
           bytes += r.bytes();
         }
         out.println(String.format(Locale.ROOT, "%s %d folder(s), %,d bytes", dryRun ? "would remove" : "removed",
-            removed.size(), bytes));
+            removed.stream().filter(r -> !r.skipped()).count(), bytes));
       } catch (RepoLock.LockedException e) {
         throw UserError.failure(e.getMessage());
       } catch (IOException e) {

@@ -38,6 +38,7 @@ final class PassthroughCheck {
       throw new IOException("source '" + source.getName() + "' has no timestamp_field; view '" + view.getName()
           + "' needs one for point-in-time lookups");
     }
+    SourceReaders.requireFiles(source, repoDir);
     List<Field> keys = catalog.joinKeys(view);
     Set<String> names = new LinkedHashSet<>();
     List<ValueType> expected = new ArrayList<>();

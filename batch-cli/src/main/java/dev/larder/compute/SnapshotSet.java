@@ -1,5 +1,6 @@
 package dev.larder.compute;
 
+import dev.larder.offline.Manifest;
 import dev.larder.offline.OfflineStore;
 import dev.larder.offline.SnapshotWriter;
 import java.io.IOException;
@@ -34,6 +35,7 @@ final class SnapshotSet implements AutoCloseable {
   private final int width;
   private final int features;
   private final OfflineStore store;
+  private final long sequence;
   /** Filled by the writer thread; read by others only after joining it. */
   private final List<SnapshotWriter> writers = new ArrayList<>();
   private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
@@ -43,8 +45,9 @@ final class SnapshotSet implements AutoCloseable {
   private boolean finished;
   private boolean committed;
 
-  SnapshotSet(OfflineStore store, ViewJob job, long[] asOfs, long created) {
+  SnapshotSet(OfflineStore store, ViewJob job, long[] asOfs, long created, long sequence) {
     this.store = store;
+    this.sequence = sequence;
     this.job = job;
     this.asOfs = asOfs;
     this.created = created;
@@ -112,7 +115,7 @@ final class SnapshotSet implements AutoCloseable {
   private void openAndDrain() {
     try {
       for (long t : asOfs) {
-        writers.add(store.writer(job.name(), job.version(), t, job.snapshotSchema()));
+        writers.add(store.writer(job.name(), job.version(), t, job.snapshotSchema(), sequence));
       }
     } catch (Throwable t) {
       failure = t;
@@ -195,13 +198,49 @@ final class SnapshotSet implements AutoCloseable {
     }
   }
 
-  /** Makes every snapshot durable and visible, each replacing any previous snapshot of the same time. */
+  /**
+   * Moves every snapshot to its final, unique name (durably). They stay invisible to readers until the run's
+   * manifest and commit marker name them (see {@link dev.larder.offline.CommitLog}).
+   */
   void commit() throws IOException {
     finish();
     for (SnapshotWriter w : writers) {
       w.commit();
     }
     committed = true;
+  }
+
+  String view() {
+    return job.name();
+  }
+
+  /** The view version the snapshots are computed for. */
+  long version() {
+    return job.version();
+  }
+
+  long sequence() {
+    return sequence;
+  }
+
+  /** Rows of each snapshot by as-of time; after {@link #finish()}. */
+  java.util.Map<Long, Long> rowsByTime() {
+    java.util.Map<Long, Long> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < writers.size(); i++) {
+      out.put(asOfs[i], writers.get(i).rows());
+    }
+    return out;
+  }
+
+  /** The staged snapshots as manifest entries, paths relative to {@code viewDir}; after {@link #commit()}. */
+  List<Manifest.Entry> entries(java.nio.file.Path viewDir) throws IOException {
+    List<Manifest.Entry> out = new ArrayList<>();
+    for (int i = 0; i < writers.size(); i++) {
+      java.nio.file.Path f = writers.get(i).target();
+      out.add(new Manifest.Entry(asOfs[i], viewDir.relativize(f).toString().replace('\\', '/'), java.nio.file.Files.size(f),
+          writers.get(i).rows()));
+    }
+    return out;
   }
 
   /** Abandons the snapshots unless they were committed. */

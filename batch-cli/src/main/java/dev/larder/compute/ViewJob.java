@@ -49,6 +49,7 @@ final class ViewJob {
       throw new IOException("source '" + source.getName() + "' has no timestamp_field; aggregation view '"
           + view.getName() + "' needs event times");
     }
+    SourceReaders.requireFiles(source, repoDir);
     RowSchema full = SourceReaders.schema(source, repoDir).orElseThrow(() -> new IOException(
         "source '" + source.getName() + "' has no data files at " + source.getPath() + " and no declared schema"));
     List<Field> keys = catalog.joinKeys(view);

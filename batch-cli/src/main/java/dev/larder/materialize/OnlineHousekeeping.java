@@ -17,13 +17,18 @@ import java.util.OptionalLong;
  * Explicit maintenance of the online store ({@code larder online cleanup} and {@code rollback}). Runs already
  * remove what they replace; this removes what no run will touch again: folders of views the registry
  * dropped or took offline, older view versions when asked to (see {@link OldVersions}), and leftovers of
- * killed runs. Every change to a view happens under that view's materialization lock, so it never races a run.
+ * killed runs. Every change to a view happens under that view's materialization lock, so it never races a run. View folders that are
+ * symbolic links are reported and left alone.
  */
 public final class OnlineHousekeeping {
   private OnlineHousekeeping() {}
 
-  /** One folder that was (or, in a dry run, would be) removed, and why. */
-  public record Removal(Path path, long bytes, String reason) {}
+  /** One folder that was (or, in a dry run, would be) removed, and why; or one that was skipped, and why. */
+  public record Removal(Path path, long bytes, String reason, boolean skipped) {
+    public Removal(Path path, long bytes, String reason) {
+      this(path, bytes, reason, false);
+    }
+  }
 
   /**
    * What cleanup may do with the older versions of a view that is online in the registry.
@@ -59,6 +64,12 @@ public final class OnlineHousekeeping {
                                     boolean dryRun) throws IOException {
     List<Removal> out = new ArrayList<>();
     for (String view : OnlineLayout.views(onlineDir)) {
+      if (Files.isSymbolicLink(OnlineLayout.viewDir(onlineDir, view))) {
+        // Not ours to clean: following it would write a lock file and delete folders outside the store.
+        out.add(new Removal(OnlineLayout.viewDir(onlineDir, view), 0,
+            "a symbolic link, which cleanup never follows", true));
+        continue;
+      }
       try (RepoLock lock = RepoLock.acquire(OnlineLayout.lockFile(onlineDir, view),
           "online materialization of view '" + view + "'")) {
         ViewVersionsKept keep = views.get(view);

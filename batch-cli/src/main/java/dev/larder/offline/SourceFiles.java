@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,7 +24,9 @@ import java.util.stream.Stream;
  * Turns a source path (a file, a directory read recursively, or a glob) into the sorted list of data files
  * it names, with the Hive-style {@code key=value} folder values of each. Sorting by path makes every run
  * read the same rows in the same order. Files and folders whose names start with '.' or '_' (Spark's
- * {@code _SUCCESS}, checksums, temp folders) are skipped.
+ * {@code _SUCCESS}, checksums, temp folders) are skipped. Symbolic links to files and folders are followed
+ * (a data folder linked into a repository is common); a link that leads back into a folder being walked is
+ * an error naming it, not an endless walk.
  */
 final class SourceFiles {
   /** Spark's and Hive's folder value for a null partition key. */
@@ -64,7 +68,7 @@ final class SourceFiles {
       return List.of();
     }
     List<DataFile> out = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(root)) {
+    try (Stream<Path> walk = Files.walk(root, Integer.MAX_VALUE, FileVisitOption.FOLLOW_LINKS)) {
       List<Path> files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList();
       for (Path f : files) {
         Path rel = root.relativize(f);
@@ -80,9 +84,27 @@ final class SourceFiles {
     } catch (NoSuchFileException e) {
       return List.of();
     } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof FileSystemLoopException loop) {
+        throw new IOException(display(Path.of(loop.getFile()), base) + ": a symbolic link loops back to a folder"
+            + " that contains it; remove the link or point the source at a folder without loops", loop);
+      }
       throw e.getCause();
     }
     return out;
+  }
+
+  /**
+   * Where {@code pathText} leads, for messages: the absolute path, followed by its real location when
+   * symbolic links are involved (so that a link to an empty or wrong folder is visible).
+   */
+  static String resolved(String pathText, Path baseDir) {
+    Path abs = baseDir.toAbsolutePath().normalize().resolve(pathText).normalize();
+    try {
+      Path real = abs.toRealPath();
+      return real.equals(abs) ? abs.toString() : abs + " (-> " + real + ")";
+    } catch (IOException e) {
+      return abs + " (does not exist)";
+    }
   }
 
   /** The longest leading folder of a glob pattern that holds no wildcard: where the walk starts. */

@@ -29,6 +29,21 @@ import java.util.Set;
 public final class SourceReaders {
   private SourceReaders() {}
 
+  /**
+   * Fails when the source's path matches no data file: a run that would read nothing from it (a mistyped
+   * path, a folder not yet filled, a link to the wrong place) must say so rather than write empty results.
+   *
+   * @throws IOException naming the source, its path and the resolved location
+   */
+  public static void requireFiles(Source source, Path repoDir) throws IOException {
+    if (SourceFiles.list(source.getPath(), source.getFormat(), repoDir).isEmpty()) {
+      throw new IOException("source '" + source.getName() + "' matches no data files: path '" + source.getPath()
+          + "' resolves to " + SourceFiles.resolved(source.getPath(), repoDir)
+          + " (data files end in .parquet/.parq/.pq or .csv unless the source sets format; names starting with"
+          + " '.' or '_' are skipped)");
+    }
+  }
+
   /** The source's columns (feature-facing names), or empty when it has no files yet and no declared schema. */
   public static Optional<RowSchema> schema(Source source, Path repoDir) throws IOException {
     return schema(source, SourceFiles.list(source.getPath(), source.getFormat(), repoDir));

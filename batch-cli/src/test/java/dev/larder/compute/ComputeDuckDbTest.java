@@ -132,7 +132,7 @@ class ComputeDuckDbTest {
         .containsExactly(java.util.Arrays.stream(AS_OFS).boxed().toArray(Long[]::new));
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
       for (long t : AS_OFS) {
-        Path file = store.snapshotPath("user_activity", 1, t);
+        Path file = store.snapshot("user_activity", 1, t).orElseThrow().file();
         Map<String, List<Object>> actual = new TreeMap<>();
         try (ResultSet rs = s.executeQuery("SELECT * EXCLUDE (event_timestamp, created_timestamp), "
             + "epoch_us(event_timestamp) FROM read_parquet('" + file + "', hive_partitioning = false)")) {

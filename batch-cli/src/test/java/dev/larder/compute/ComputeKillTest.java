@@ -86,7 +86,7 @@ class ComputeKillTest {
     List<String> out = new ArrayList<>();
     for (long t : asOfs) {
       List<String> rows = new ArrayList<>();
-      for (Object[] r : TestRepo.read(store.snapshotPath("user_activity", 1, t))) {
+      for (Object[] r : TestRepo.read(store.snapshot("user_activity", 1, t).orElseThrow().file())) {
         r[2] = null;
         rows.add(Arrays.deepToString(r));
       }

@@ -118,7 +118,7 @@ class ComputeRunTest {
     assertThat(s.views().get(0).skipped()).containsOnly(
         java.util.Map.entry(BadRows.NULL_KEY, 1L), java.util.Map.entry(BadRows.NULL_TIMESTAMP, 2L));
     assertThat(s.events()).isEqualTo(2);
-    List<Object[]> rows = TestRepo.read(OfflineStore.of(config).snapshotPath("user_activity", 1, START + DAY));
+    List<Object[]> rows = TestRepo.read(OfflineStore.of(config).snapshot("user_activity", 1, START + DAY).orElseThrow().file());
     assertThat(rows).extracting(r -> List.of(r[0], r[1], r[3], r[4])).containsExactlyInAnyOrder(
         List.of("u1", START + DAY, 1L, 10.5), List.of("u3", START + DAY, 1L, 3.0));
     Path runs = OfflineStore.of(config).viewDir("user_activity").resolve("_runs");
@@ -148,7 +148,7 @@ class ComputeRunTest {
     assertThat(s.views().get(0).skipped()).containsOnly(
         java.util.Map.entry(BadRows.BAD_TIMESTAMP, 1L), java.util.Map.entry(BadRows.BAD_VALUE, 2L));
     assertThat(s.events()).isEqualTo(2);
-    List<Object[]> rows = TestRepo.read(OfflineStore.of(config).snapshotPath("user_activity", 1, START + DAY));
+    List<Object[]> rows = TestRepo.read(OfflineStore.of(config).snapshot("user_activity", 1, START + DAY).orElseThrow().file());
     assertThat(rows).extracting(r -> r[0]).containsExactlyInAnyOrder("u1", "u5");
   }
 
@@ -176,8 +176,8 @@ class ComputeRunTest {
     assertThat(err.toString()).doesNotContain("computed 1 view");
     assertThat(OfflineStore.of(config).snapshots("user_activity", 1)).extracting(OfflineStore.Snapshot::asOf)
         .containsExactly(START + 2 * DAY, START + 3 * DAY, START + 4 * DAY);
-    assertThat(OfflineStore.of(config).snapshotPath("user_activity", 1, START + 2 * DAY).toString())
-        .endsWith("user_activity/version=1/date=2026-01-03/asof=2026-01-03T00-00-00Z.parquet");
+    assertThat(OfflineStore.of(config).snapshot("user_activity", 1, START + 2 * DAY).orElseThrow().file().toString())
+        .endsWith("user_activity/version=1/date=2026-01-03/asof=2026-01-03T00-00-00Z.c1.parquet");
 
     assertThat(cli(new StringWriter(), "compute", "--repo", dir.toString())).isEqualTo(Larder.USAGE);
     StringWriter bad = new StringWriter();

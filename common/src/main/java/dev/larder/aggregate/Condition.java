@@ -110,33 +110,50 @@ sealed interface Condition {
     }
   }
 
-  record And(Condition left, Condition right) implements Condition {
+  /**
+   * A chain {@code a AND b AND c ...} held flat and evaluated in a loop, so that a long chain costs no stack
+   * depth (a 20,000-term chain as a binary tree overflowed the stack at evaluation).
+   */
+  record And(List<Condition> terms) implements Condition {
+    public And {
+      terms = List.copyOf(terms);
+    }
+
     @Override
     public int eval(Object[] row) {
-      int l = left.eval(row);
-      if (l == FALSE) {
-        return FALSE;
+      int result = TRUE;
+      for (Condition c : terms) {
+        int v = c.eval(row);
+        if (v == FALSE) {
+          return FALSE;
+        }
+        if (v == UNKNOWN) {
+          result = UNKNOWN;
+        }
       }
-      int r = right.eval(row);
-      if (r == FALSE) {
-        return FALSE;
-      }
-      return l == TRUE && r == TRUE ? TRUE : UNKNOWN;
+      return result;
     }
   }
 
-  record Or(Condition left, Condition right) implements Condition {
+  /** A chain {@code a OR b OR c ...}, flat like {@link And}. */
+  record Or(List<Condition> terms) implements Condition {
+    public Or {
+      terms = List.copyOf(terms);
+    }
+
     @Override
     public int eval(Object[] row) {
-      int l = left.eval(row);
-      if (l == TRUE) {
-        return TRUE;
+      int result = FALSE;
+      for (Condition c : terms) {
+        int v = c.eval(row);
+        if (v == TRUE) {
+          return TRUE;
+        }
+        if (v == UNKNOWN) {
+          result = UNKNOWN;
+        }
       }
-      int r = right.eval(row);
-      if (r == TRUE) {
-        return TRUE;
-      }
-      return l == FALSE && r == FALSE ? FALSE : UNKNOWN;
+      return result;
     }
   }
 }

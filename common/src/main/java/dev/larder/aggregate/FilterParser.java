@@ -28,8 +28,17 @@ import java.util.Set;
  * </pre>
  *
  * A predicate without a comparison must be a boolean column or literal.
+ *
+ * <p>Filters are bounded so that hostile or generated text cannot exhaust the stack or the heap: at most
+ * {@link #MAX_LENGTH} characters and {@link #MAX_DEPTH} levels of parentheses and NOTs; AND and OR chains are
+ * kept flat, so they cost no depth however long they are.
  */
 final class FilterParser {
+  /** Longest filter text accepted. */
+  static final int MAX_LENGTH = 65_536;
+  /** Deepest nesting of parentheses and NOT accepted. */
+  static final int MAX_DEPTH = 64;
+
   private enum Kind { WORD, QUOTED_NAME, STRING, NUMBER, OP, LPAREN, RPAREN, COMMA, END }
 
   private record Token(Kind kind, String text, int offset) {
@@ -60,8 +69,13 @@ final class FilterParser {
   private final List<Token> tokens;
   private final Set<String> used = new LinkedHashSet<>();
   private int pos;
+  private int depth;
 
   FilterParser(String text, RowSchema schema) {
+    if (text.length() > MAX_LENGTH) {
+      throw new FilterSyntaxException("the filter is " + text.length() + " characters long; at most " + MAX_LENGTH
+          + " are allowed", MAX_LENGTH);
+    }
     this.text = text;
     this.schema = schema;
     this.tokens = lex(text);
@@ -77,33 +91,40 @@ final class FilterParser {
   }
 
   private Condition or() {
-    Condition c = and();
+    List<Condition> terms = new ArrayList<>();
+    terms.add(and());
     while (peek().isWord("OR")) {
       pos++;
-      c = new Condition.Or(c, and());
+      terms.add(and());
     }
-    return c;
+    return terms.size() == 1 ? terms.get(0) : new Condition.Or(terms);
   }
 
   private Condition and() {
-    Condition c = not();
+    List<Condition> terms = new ArrayList<>();
+    terms.add(not());
     while (peek().isWord("AND")) {
       pos++;
-      c = new Condition.And(c, not());
+      terms.add(not());
     }
-    return c;
+    return terms.size() == 1 ? terms.get(0) : new Condition.And(terms);
   }
 
   private Condition not() {
     Token t = peek();
-    if (t.isWord("NOT")) {
+    if (t.isWord("NOT") || t.kind == Kind.LPAREN) {
+      if (++depth > MAX_DEPTH) {
+        throw error("the filter nests parentheses and NOT more than " + MAX_DEPTH + " levels deep", t);
+      }
       pos++;
-      return new Condition.Not(not());
-    }
-    if (t.kind == Kind.LPAREN) {
-      pos++;
-      Condition c = or();
-      expect(Kind.RPAREN, "')'");
+      Condition c;
+      if (t.kind == Kind.LPAREN) {
+        c = or();
+        expect(Kind.RPAREN, "')'");
+      } else {
+        c = new Condition.Not(not());
+      }
+      depth--;
       return c;
     }
     return predicate();

@@ -32,7 +32,7 @@ public final class OnlineLayout {
   private static final Pattern VERSION = Pattern.compile("v(\\d+)");
   private static final Pattern RUN = Pattern.compile("run-(\\d+)(\\.tmp)?");
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
-  static final String CURRENT = "CURRENT";
+  public static final String CURRENT = "CURRENT";
 
   private OnlineLayout() {}
 

@@ -68,6 +68,9 @@ public final class OnlineStore implements AutoCloseable {
    * the views whose served run changed. A run that cannot be opened is logged once and the previous run
    * stays served. Safe to call from a timer thread concurrently with reads.
    */
+  /** Served view versions whose CURRENT went missing (warned once each). */
+  private final Set<ViewVersion> missingCurrent = new java.util.HashSet<>();
+
   public synchronized Set<String> refresh() throws IOException {
     if (closed) {
       throw new IllegalStateException("online store is closed");
@@ -79,8 +82,19 @@ public final class OnlineStore implements AutoCloseable {
         Path versionDir = OnlineLayout.versionDir(onlineDir, view, version);
         try {
           OptionalLong run = OnlineLayout.readCurrent(versionDir);
+          ViewVersion vv = new ViewVersion(view, version);
+          ServedRun keep = served.get(vv);
           if (run.isPresent()) {
-            current.put(new ViewVersion(view, version), run.getAsLong());
+            current.put(vv, run.getAsLong());
+            missingCurrent.remove(vv);
+          } else if (keep != null) {
+            // CURRENT deleted under a served version (by hand, or a broken copy): keep serving what it named,
+            // as for an unreadable CURRENT; the next materialization writes a new one.
+            if (missingCurrent.add(vv)) {
+              LOG.warn("online store: {} is missing; keeping the served run {} of view '{}' v{}",
+                  versionDir.resolve(OnlineLayout.CURRENT), keep.runId(), view, version);
+            }
+            current.put(vv, keep.runId());
           }
         } catch (IOException e) {
           LOG.warn("online store: {}; keeping the served run of view '{}' v{}", e.getMessage(), view, version);

@@ -19,10 +19,16 @@ final class FilterCheck {
       return Optional.empty();
     } catch (FilterSyntaxException e) {
       return Optional.of(new Problem(aggregation.insideString("filter", e.offset()),
-          "invalid filter \"" + filter + "\": " + e.reason()));
+          "invalid filter \"" + shown(filter) + "\": " + e.reason()));
     } catch (IllegalArgumentException e) {
-      return Optional.of(new Problem(aggregation.field("filter"), "invalid filter \"" + filter + "\": "
+      return Optional.of(new Problem(aggregation.field("filter"), "invalid filter \"" + shown(filter) + "\": "
           + e.getMessage()));
     }
+  }
+
+  /** The filter as quoted in a message: long ones (generated, or hostile) are cut; the location points in. */
+  private static String shown(String filter) {
+    return filter.length() <= 200 ? filter : filter.substring(0, 100) + "...(" + (filter.length() - 100)
+        + " more characters)";
   }
 }

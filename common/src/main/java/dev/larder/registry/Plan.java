@@ -46,6 +46,15 @@ public final class Plan {
 
   /** The plan from {@code current} (the default instance when nothing was applied yet) to {@code desired}. */
   public static Plan between(Registry current, Definitions desired) {
+    return between(current, desired, Map.of());
+  }
+
+  /**
+   * The plan, where a new or bumped view version is also above {@code stored.get(view)}: the highest version
+   * that has data in a store. A registry that was lost or replaced by an older copy must not hand out a
+   * version whose (stale) data still exists, or that data would be served as current.
+   */
+  public static Plan between(Registry current, Definitions desired, Map<String, Long> stored) {
     Diff diff = new Diff();
     Map<String, Entity> oldEntities = byName(current.getEntitiesList(), Entity::getName);
     Map<String, Entity> newEntities = byName(desired.getEntitiesList(), Entity::getName);
@@ -60,7 +69,8 @@ public final class Plan {
     for (FeatureView view : desired.getFeatureViewsList()) {
       FeatureView old = oldViews.get(view.getName());
       if (old == null) {
-        long version = everApplied(current, view.getName()) ? current.getVersion() + 1 : 1;
+        long version = Math.max(everApplied(current, view.getName()) ? current.getVersion() + 1 : 1,
+            stored.getOrDefault(view.getName(), 0L) + 1);
         diff.add(Kind.ADDED, "feature_view", view.getName(), "version " + version);
         versions.put(view.getName(), version);
       } else {
@@ -71,13 +81,14 @@ public final class Plan {
         ViewDiff vd = ViewDiff.of(old, view, oldEntities, newEntities, oldSource, newSource);
         // The stored fingerprint is the definition the version's data was computed for. A registry written by
         // a release without fingerprints may have changed the definition since: that data needs a new version.
-        String stored = catalog.viewState(view.getName()).map(ViewState::getFingerprint).orElse("");
-        if (!stored.isEmpty() && !stored.equals(before)) {
+        String fingerprint = catalog.viewState(view.getName()).map(ViewState::getFingerprint).orElse("");
+        if (!fingerprint.isEmpty() && !fingerprint.equals(before)) {
           newMeaning = true;
           vd.breaking().add(0, "the applied definition no longer matches the fingerprint of version "
               + catalog.viewVersion(view.getName()) + " (changed by an older Larder release)");
         }
-        planChangedView(diff, view.getName(), vd, newMeaning, catalog.viewVersion(view.getName()), versions);
+        planChangedView(diff, view.getName(), vd, newMeaning, catalog.viewVersion(view.getName()),
+            stored.getOrDefault(view.getName(), 0L), versions);
       }
     }
     Map<String, FeatureView> newViews = byName(desired.getFeatureViewsList(), FeatureView::getName);
@@ -90,11 +101,18 @@ public final class Plan {
 
   /**
    * A CHANGED entry, or, when the fingerprint changed, a BREAKING one with the new version recorded in
-   * {@code versions}. The fingerprint decides; the diff only words the change.
+   * {@code versions}. The fingerprint decides; the diff only words the change. A view whose stored data has a
+   * newer version than the registry (a registry restored from an older copy) gets a new version too: its
+   * version's online data may be stale, and the newer data belongs to definitions this registry does not have.
    */
   private static void planChangedView(Diff diff, String view, ViewDiff vd, boolean newMeaning, long oldVersion,
-                                      Map<String, Long> versions) {
+                                      long storedVersion, Map<String, Long> versions) {
     List<String> all = new ArrayList<>(vd.breaking());
+    if (storedVersion > oldVersion) {
+      newMeaning = true;
+      all.add("the online store holds version " + storedVersion + ", newer than this registry's (was the"
+          + " registry restored from an older copy?)");
+    }
     all.addAll(vd.other());
     if (!newMeaning) {
       if (!all.isEmpty()) {
@@ -102,12 +120,13 @@ public final class Plan {
       }
       return;
     }
-    if (vd.breaking().isEmpty()) {
+    if (all.isEmpty() || vd.breaking().isEmpty() && storedVersion <= oldVersion) {
       all.add(0, "definition fingerprint changed");
     }
+    long next = Math.max(oldVersion, storedVersion) + 1;
     diff.add(Kind.BREAKING, "feature_view", view,
-        "version " + oldVersion + " -> " + (oldVersion + 1) + ": " + String.join("; ", all));
-    versions.put(view, oldVersion + 1);
+        "version " + oldVersion + " -> " + next + ": " + String.join("; ", all));
+    versions.put(view, next);
   }
 
   /**

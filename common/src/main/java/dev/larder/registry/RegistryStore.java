@@ -2,10 +2,15 @@ package dev.larder.registry;
 
 import dev.larder.core.v1.Definitions;
 import dev.larder.core.v1.Registry;
+import dev.larder.core.v1.FeatureView;
 import dev.larder.lock.RepoLock;
+import dev.larder.online.OnlineLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A project's registry file and the lock that serializes its writers. Every writer ({@code apply}, and the
@@ -14,13 +19,20 @@ import java.time.Clock;
  */
 public final class RegistryStore {
   private final Path path;
+  /** The online store, whose {@code <view>/v<N>} folders new view versions must stay above; null for none. */
+  private final Path onlineDir;
 
   public RegistryStore(Path path) {
+    this(path, null);
+  }
+
+  public RegistryStore(Path path, Path onlineDir) {
     this.path = path;
+    this.onlineDir = onlineDir;
   }
 
   public static RegistryStore of(ProjectConfig config) {
-    return new RegistryStore(config.registryPath());
+    return new RegistryStore(config.registryPath(), config.onlineDir());
   }
 
   public Path path() {
@@ -39,7 +51,30 @@ public final class RegistryStore {
 
   /** The plan from the current registry to {@code desired}, without writing anything. */
   public Plan plan(Definitions desired) throws IOException {
-    return Plan.between(read(), desired);
+    return Plan.between(read(), desired, storedVersions(desired));
+  }
+
+  /**
+   * View name -> the highest version with a folder in the online store, for the views in {@code desired}.
+   * View versions are derived from this as well as from the registry, so that they are never reused.
+   */
+  Map<String, Long> storedVersions(Definitions desired) throws IOException {
+    Map<String, Long> out = new HashMap<>();
+    if (onlineDir == null) {
+      return out;
+    }
+    for (FeatureView v : desired.getFeatureViewsList()) {
+      List<Long> versions;
+      try {
+        versions = OnlineLayout.versions(onlineDir, v.getName());
+      } catch (IllegalArgumentException e) {
+        continue; // not a usable folder name; validation reports the name
+      }
+      if (!versions.isEmpty()) {
+        out.put(v.getName(), versions.get(versions.size() - 1));
+      }
+    }
+    return out;
   }
 
   /** The outcome of {@link #apply}: the plan that was applied and the registry now in the file. */
@@ -59,7 +94,7 @@ public final class RegistryStore {
   public Applied apply(String project, Definitions desired, Clock clock) throws IOException {
     try (RepoLock lock = RepoLock.acquire(lockFile(), "the registry")) {
       Registry current = read();
-      Plan plan = Plan.between(current, desired);
+      Plan plan = Plan.between(current, desired, storedVersions(desired));
       if (plan.isEmpty() || !plan.problems().isEmpty()) {
         return new Applied(plan, current);
       }

@@ -29,8 +29,13 @@ import java.util.stream.Collectors;
  * here; feature views in {@link ViewValidation}, with the aggregation type rules and the filter language of
  * {@code dev.larder.aggregate}.
  */
-final class Validation {
-  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+public final class Validation {
+  /**
+   * Longest name of an entity, source, view, feature or service. Names become folder names and key prefixes,
+   * and clients send them in every request: a bound keeps both sane, and the server refuses longer ones.
+   */
+  public static final int MAX_NAME_LENGTH = 128;
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
   private static final int MAX_LISTED = 12;
 
   final List<Problem> problems = new ArrayList<>();
@@ -79,12 +84,18 @@ final class Validation {
   /** Reports a missing or malformed name; true when the name is a valid identifier. */
   boolean checkName(String kind, String name, Locator where) {
     if (name.isEmpty()) {
-      problem(where.at(), kind + " has no name; expected name: \"...\" matching [a-z_][a-z0-9_]*");
+      problem(where.at(), kind + " has no name; expected name: \"...\" matching [a-z][a-z0-9_]*");
+      return false;
+    }
+    if (name.length() > MAX_NAME_LENGTH) {
+      problem(where.field("name"), "invalid " + kind + " name '" + name.substring(0, 40) + "...': it is "
+          + name.length() + " characters long; names are at most " + MAX_NAME_LENGTH);
       return false;
     }
     if (!IDENTIFIER.matcher(name).matches()) {
-      problem(where.field("name"), "invalid " + kind + " name '" + name + "': names must match [a-z_][a-z0-9_]*"
-          + " (lower-case letters, digits and underscores, not starting with a digit)");
+      problem(where.field("name"), "invalid " + kind + " name '" + name + "': names must match [a-z][a-z0-9_]*"
+          + " (lower-case letters, digits and underscores, starting with a letter: names starting with '_' are"
+          + " reserved for Larder's own folders such as _tmp and _stats)");
       return false;
     }
     return true;

@@ -130,14 +130,36 @@ class ValidationTest {
   }
 
   @Test
+  void reservedAndOverlongNamesAreRejectedAtApply() throws IOException {
+    String longName = "v".repeat(300);
+    assertThat(problems("feature_views {\n  name: \"_stats\"\n  entities: \"user\"\n  source: \"events\"\n"
+        + "  features { name: \"" + longName + "\" type: INT64 aggregation { function: COUNT window: \"1d\" } }\n}\n"))
+        .anyMatch(p -> p.startsWith("bad.textproto:2:3: invalid feature view name '_stats'")
+            && p.contains("reserved"))
+        .anyMatch(p -> p.startsWith("bad.textproto:5:14: invalid feature name 'vvvv")
+            && p.contains("300 characters long; names are at most 128"));
+  }
+
+  @Test
+  void zeroOverflowingAndMalformedWindowsAndTtlsAreRejectedAtApply() throws IOException {
+    for (String w : new String[] {"0d", "PT0S", "0s", "99999999999d", "999999999999999999999999d", "-1d"}) {
+      assertThat(problems(view("  features { name: \"n\" type: INT64 aggregation { function: COUNT window: \""
+          + w + "\" } }\n"))).as(w).singleElement().asString().startsWith("bad.textproto:5:")
+          .contains("'" + w + "'");
+    }
+  }
+
+  @Test
   void invalidIdentifierSaysWhatNamesMustMatch() throws IOException {
     assertThat(problems("feature_views {\n  name: \"UserActivity\"\n  entities: \"user\"\n  source: \"events\"\n"
         + "  features { name: \"7days\" type: INT64 aggregation { function: COUNT window: \"1d\" } }\n}\n"))
         .containsExactly(
-            "bad.textproto:2:3: invalid feature view name 'UserActivity': names must match [a-z_][a-z0-9_]*"
-                + " (lower-case letters, digits and underscores, not starting with a digit)",
-            "bad.textproto:5:14: invalid feature name '7days': names must match [a-z_][a-z0-9_]*"
-                + " (lower-case letters, digits and underscores, not starting with a digit)");
+            "bad.textproto:2:3: invalid feature view name 'UserActivity': names must match [a-z][a-z0-9_]*"
+                + " (lower-case letters, digits and underscores, starting with a letter: names starting with '_' are"
+                + " reserved for Larder's own folders such as _tmp and _stats)",
+            "bad.textproto:5:14: invalid feature name '7days': names must match [a-z][a-z0-9_]*"
+                + " (lower-case letters, digits and underscores, starting with a letter: names starting with '_' are"
+                + " reserved for Larder's own folders such as _tmp and _stats)");
   }
 
   @Test
@@ -304,7 +326,7 @@ class ValidationTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> DefinitionReader.load(ProjectConfig.load(repo),
             SchemaProvider.NONE))
         .isInstanceOfSatisfying(InvalidDefinitionsException.class, e -> assertThat(e.problems())
-            .map(Problem::toString).containsExactly("defs/more/z.textproto:1:12: invalid entity name 'Z': names"
-                + " must match [a-z_][a-z0-9_]* (lower-case letters, digits and underscores, not starting with a digit)"));
+            .map(Problem::toString).containsExactly("defs/more/z.textproto:1:12: invalid entity name 'Z': "
+                + "names must match [a-z][a-z0-9_]* (lower-case letters, digits and underscores, starting with a letter: names starting with '_' are reserved for Larder's own folders such as _tmp and _stats)"));
   }
 }

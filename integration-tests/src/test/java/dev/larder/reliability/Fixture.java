@@ -3,6 +3,7 @@ package dev.larder.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.larder.it.Dist;
+import dev.larder.offline.OfflineStore;
 import dev.larder.serving.v1.GetOnlineFeaturesResponse;
 import dev.larder.it.ServerHandle;
 import java.io.IOException;
@@ -122,22 +123,16 @@ final class Fixture {
     }
   }
 
-  /** Every snapshot file of every view under the offline store, relative path -> rows (created_timestamp left out). */
+  /**
+   * Every committed snapshot of every view, as Larder's readers see it (through the views' committed manifests),
+   * {@code view/asof=<micros>} -> rows read by DuckDB (created_timestamp left out).
+   */
   static Map<String, List<String>> snapshotRows(Path offline) throws Exception {
     Map<String, List<String>> out = new TreeMap<>();
-    try (Stream<Path> all = Files.walk(offline);
-        Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement()) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        if (!Files.isRegularFile(p) || p.toString().contains("/_tmp/") || p.getFileName().toString().startsWith(".")) {
-          continue;
-        }
-        String rel = offline.relativize(p).toString();
-        if (!rel.endsWith(".parquet")) {
-          continue;
-        }
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      for (OfflineStore.Snapshot snap : committedSnapshots(offline)) {
         List<String> rows = new java.util.ArrayList<>();
-        ResultSet rs = s.executeQuery("SELECT * EXCLUDE (created_timestamp) FROM read_parquet('" + p + "')");
+        ResultSet rs = s.executeQuery("SELECT * EXCLUDE (created_timestamp) FROM read_parquet('" + snap.file() + "')");
         int n = rs.getMetaData().getColumnCount();
         while (rs.next()) {
           StringBuilder b = new StringBuilder();
@@ -147,19 +142,51 @@ final class Fixture {
           rows.add(b.toString());
         }
         rows.sort(null);
-        out.put(rel, rows);
+        out.put(snap.view() + "/asof=" + snap.asOf(), rows);
       }
     }
     return out;
   }
 
-  /** Files directly in view folders or date partitions that are not complete snapshots (e.g. left-over temp files). */
+  /** The distinct created_timestamp values of all committed snapshots: one per compute run that is visible. */
+  static java.util.Set<String> createdTimes(Path offline) throws Exception {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      for (OfflineStore.Snapshot snap : committedSnapshots(offline)) {
+        ResultSet rs = s.executeQuery("SELECT DISTINCT epoch_us(created_timestamp) FROM read_parquet('" + snap.file() + "')");
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The committed snapshots of every version folder of every view under the offline store. */
+  static List<OfflineStore.Snapshot> committedSnapshots(Path offline) throws IOException {
+    OfflineStore store = new OfflineStore(offline);
+    List<OfflineStore.Snapshot> out = new java.util.ArrayList<>();
+    try (Stream<Path> views = Files.list(offline)) {
+      for (Path v : views.filter(Files::isDirectory).sorted().toList()) {
+        String name = v.getFileName().toString();
+        if (!name.startsWith("_") && !name.startsWith(".")) {
+          for (long version : store.versionsWithFolders(name)) {
+            out.addAll(store.snapshots(name, version));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Files in date partitions that are not complete snapshots (e.g. left-over temp files). */
   static List<String> strayFiles(Path offline) throws IOException {
     List<String> stray = new java.util.ArrayList<>();
     try (Stream<Path> all = Files.walk(offline)) {
       for (Path p : (Iterable<Path>) all::iterator) {
         String rel = offline.relativize(p).toString();
-        if (Files.isRegularFile(p) && rel.contains("/date=") && !rel.matches("[^/]+/version=\\d+/date=\\d{4}-\\d{2}-\\d{2}/asof=[^/]+\\.parquet")) {
+        if (Files.isRegularFile(p) && rel.contains("/date=")
+            && !rel.matches("[^/]+/version=\\d+/date=\\d{4}-\\d{2}-\\d{2}/asof=[^/]+\\.parquet")) {
           stray.add(rel);
         }
       }

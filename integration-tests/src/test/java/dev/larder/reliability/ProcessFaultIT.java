@@ -128,6 +128,90 @@ class ProcessFaultIT {
     Reliability.record("kill -9 compute", TRIALS, killedMidRun, "rerun identical to a clean run");
   }
 
+  /** Kills aimed at compute's publish phase: {@code -Dlarder.publish.kills} (5 in CI, 20+ in the campaign). */
+  static final int PUBLISH_KILLS = Integer.getInteger("larder.publish.kills", 5);
+
+  /**
+   * kill -9 aimed at the publish phase of a compute run that replaces every snapshot of a committed run: after
+   * each kill, Larder's readers must see exactly one whole run, the old one or the new one, never a mix.
+   */
+  @Test
+  void killsAimedAtComputesPublishPhaseNeverShowAPartialRun() throws Exception {
+    // 6 days at a 3 h step: 49 snapshots per run, so that publishing takes long enough to be hit.
+    String[] args = {"compute", "--repo", "", "--start", Fixture.END.minusDays(DAYS).toString(),
+        "--end", Fixture.END.toString(), "--step", "3h"};
+    Path repo = tmp.resolve("kill-publish");
+    Fixture.copyTree(sources, repo);
+    args[2] = repo.toString();
+    Dist.larder(args).assertOk();
+    Path offline = repo.resolve("data/offline");
+    Map<String, List<String>> reference = Fixture.snapshotRows(offline);
+
+    // The publish window of a clean run: from its "publishing run" line to its exit.
+    Path timing = tmp.resolve("kill-publish-timing");
+    Fixture.copyTree(repo, timing);
+    String[] timingArgs = args.clone();
+    timingArgs[2] = timing.toString();
+    Path timingLog = Files.createTempFile(tmp, "publish-timing", ".log");
+    Process clean = Dist.start(timingLog, timingArgs);
+    long windowNanos = awaitLine(clean, timingLog, "publishing run");
+    long publishStart = System.nanoTime();
+    assertThat(clean.waitFor()).isZero();
+    long window = System.nanoTime() - publishStart;
+    assertThat(windowNanos).isPositive();
+
+    Random random = new Random(SEED + 7);
+    int beforeCommit = 0;
+    int oldVisible = 0;
+    int newVisible = 0;
+    int partial = 0;
+    for (int trial = 0; trial < PUBLISH_KILLS; trial++) {
+      java.util.Set<String> before = Fixture.createdTimes(offline);
+      assertThat(before).hasSize(1);
+      Path log = Files.createTempFile(tmp, "publish", ".log");
+      Process p = Dist.start(log, args);
+      if (awaitLine(p, log, "publishing run") < 0) {
+        throw new AssertionError("compute ended before publishing: " + Files.readString(log));
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos((long) (window * random.nextDouble()));
+      p.destroyForcibly().waitFor();
+      if (!Files.readString(log).contains("published run")) {
+        beforeCommit++;
+      }
+      java.util.Set<String> visible = Fixture.createdTimes(offline);
+      if (visible.size() != 1) {
+        partial++;
+      } else if (visible.equals(before)) {
+        oldVisible++;
+      } else {
+        newVisible++;
+      }
+      assertThat(visible).as("runs visible after publish kill #%d", trial).hasSize(1);
+      Fixture.assertSameRows(Fixture.snapshotRows(offline), reference);
+    }
+    Dist.larder(args).assertOk();
+    Fixture.assertSameRows(Fixture.snapshotRows(offline), reference);
+    assertThat(Fixture.createdTimes(offline)).hasSize(1);
+    Reliability.record("kill -9 compute aimed at publish", PUBLISH_KILLS, beforeCommit,
+        "partial runs visible " + partial + "; old run visible " + oldVisible + ", new run visible " + newVisible
+            + "; publish window " + window / 1_000_000 + " ms; rerun identical");
+    assertThat(partial).isZero();
+  }
+
+  /** Waits until {@code log} contains {@code line}; returns nanos waited, or -1 when the process ended first. */
+  static long awaitLine(Process p, Path log, String line) throws Exception {
+    long start = System.nanoTime();
+    while (true) {
+      if (Files.readString(log).contains(line)) {
+        return System.nanoTime() - start;
+      }
+      if (!p.isAlive()) {
+        return Files.readString(log).contains(line) ? System.nanoTime() - start : -1;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+    }
+  }
+
   @Test
   void killedTrainingSetLeavesNoPartialOutputAndTheNextRunRemovesItsWorkFolder() throws Exception {
     Path repo = tmp.resolve("kill-training");

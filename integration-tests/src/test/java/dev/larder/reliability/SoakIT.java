@@ -131,7 +131,11 @@ class SoakIT {
         r = Fixture.materialize(repo, Fixture.END.minusDays(step % 2));
         materializations++;
       }
-      if (r.exitCode() != 0) {
+      // Exit 4 is materialize's documented "a view had no rows in its interval": soak_view is applied but
+      // never computed, so a materialization while it exists publishes nothing for it and says so.
+      boolean nothingForSoakView = r.exitCode() == 4 && r.stderr().contains("soak_view")
+          && !r.stderr().contains("error");
+      if (r.exitCode() != 0 && !nothingForSoakView) {
         failures.add(r.stderr());
       }
     }

@@ -17,6 +17,7 @@ final class Credentials {
     if (!security.tls()) {
       return InsecureServerCredentials.create();
     }
+    TlsKeyPair.check(security.certChain(), security.privateKey());
     TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder();
     try {
       b.keyManager(security.certChain().toFile(), security.privateKey().toFile());

@@ -2,6 +2,7 @@ package dev.larder.serving;
 
 import dev.larder.serving.auth.AuthInterceptor;
 import dev.larder.serving.lookup.Discovery;
+import dev.larder.serving.lookup.ClientText;
 import dev.larder.serving.lookup.LookupException;
 import dev.larder.serving.lookup.OnlineLookup;
 import dev.larder.serving.metrics.ServingMetrics;
@@ -60,18 +61,51 @@ public final class FeatureServingService implements FeatureServingGrpc.AsyncServ
     MethodDescriptor<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> method = FeatureServingGrpc.getGetOnlineFeaturesMethod();
     MethodDescriptor<LookupMarshallers.LookupRequest, EncodedResponse> encoded =
         method.toBuilder(LookupMarshallers.REQUEST, LookupMarshallers.RESPONSE).build();
+    // The discovery methods parse their (empty) requests leniently too: undecodable bytes are INVALID_ARGUMENT
+    // with one log line, not UNKNOWN with a SEVERE stack trace from grpc-java.
+    java.util.List<ServerMethodDefinition<?, ?>> methods = java.util.List.of(
+        ServerMethodDefinition.create(encoded, ServerCalls.asyncUnaryCall(this::getOnlineFeaturesEncoded)),
+        lenient(FeatureServingGrpc.getListEntitiesMethod(), ListEntitiesRequest.getDefaultInstance(),
+            this::listEntities),
+        lenient(FeatureServingGrpc.getListFeatureViewsMethod(), ListFeatureViewsRequest.getDefaultInstance(),
+            this::listFeatureViews),
+        lenient(FeatureServingGrpc.getListFeatureServicesMethod(), ListFeatureServicesRequest.getDefaultInstance(),
+            this::listFeatureServices),
+        lenient(FeatureServingGrpc.getGetServingInfoMethod(), GetServingInfoRequest.getDefaultInstance(),
+            this::getServingInfo));
+    java.util.Set<String> replaced = new java.util.HashSet<>();
+    methods.forEach(m -> replaced.add(m.getMethodDescriptor().getFullMethodName()));
     ServiceDescriptor.Builder service = ServiceDescriptor.newBuilder(FeatureServingGrpc.SERVICE_NAME)
         .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor());
+    methods.forEach(m -> service.addMethod(m.getMethodDescriptor()));
     for (MethodDescriptor<?, ?> m : generated.getServiceDescriptor().getMethods()) {
-      service.addMethod(m.getFullMethodName().equals(method.getFullMethodName()) ? encoded : m);
+      if (!replaced.contains(m.getFullMethodName())) {
+        service.addMethod(m);
+      }
     }
     ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.build());
+    methods.forEach(b::addMethod);
     for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
-      if (!m.getMethodDescriptor().getFullMethodName().equals(method.getFullMethodName())) {
+      if (!replaced.contains(m.getMethodDescriptor().getFullMethodName())) {
         b.addMethod(m);
       }
     }
-    return b.addMethod(encoded, ServerCalls.asyncUnaryCall(this::getOnlineFeaturesEncoded)).build();
+    return b.build();
+  }
+
+  /** A unary method whose request bytes are parsed leniently: bytes that do not parse are INVALID_ARGUMENT. */
+  private static <Q extends com.google.protobuf.Message, R> ServerMethodDefinition<LookupMarshallers.Parsed<Q>, R>
+      lenient(MethodDescriptor<Q, R> method, Q prototype, java.util.function.BiConsumer<Q, StreamObserver<R>> handler) {
+    MethodDescriptor<LookupMarshallers.Parsed<Q>, R> d =
+        method.toBuilder(LookupMarshallers.lenient(prototype), method.getResponseMarshaller()).build();
+    return ServerMethodDefinition.create(d, ServerCalls.asyncUnaryCall((request, out) -> {
+      if (request.error() != null) {
+        out.onError(Status.INVALID_ARGUMENT.withDescription(ClientText.message("the request is not a valid "
+            + prototype.getDescriptorForType().getFullName() + ": " + request.error())).asRuntimeException());
+        return;
+      }
+      handler.accept(request.message(), out);
+    }));
   }
 
   private void getOnlineFeaturesEncoded(LookupMarshallers.LookupRequest request, StreamObserver<EncodedResponse> out) {
@@ -138,6 +172,6 @@ public final class FeatureServingService implements FeatureServingGrpc.AsyncServ
         yield why == null ? Status.CANCELLED : why;
       }
     };
-    return base.withDescription(e.getMessage());
+    return base.withDescription(ClientText.message(e.getMessage()));
   }
 }

@@ -65,6 +65,7 @@ public final class LarderServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile MetricsEndpoint metricsEndpoint;
   private volatile HttpEndpoint httpEndpoint;
+  private final RequestBytesBudget requestBudget;
   private volatile String lastRefreshError;
 
   private LarderServer(ServerConfig config, OnlineOptions onlineOptions, Clock clock, ServerBuilder<?> builder,
@@ -95,6 +96,9 @@ public final class LarderServer implements AutoCloseable {
       callExecutor = Executors.newFixedThreadPool(config.threads(), daemonThreads("larder-rpc"));
       builder.executor(callExecutor);
     }
+    this.requestBudget = new RequestBytesBudget(4L * config.maxInboundMessageSize());
+    // Intercepts first, so that its refusals pass through the metrics and auth wrappers added below.
+    builder.addStreamTracerFactory(requestBudget).intercept(requestBudget);
     builder.addService(new FeatureServingService(lookup, discovery, metrics))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
@@ -113,6 +117,11 @@ public final class LarderServer implements AutoCloseable {
   @SuppressWarnings("deprecation")
   private static io.grpc.BindableService legacyReflection() {
     return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  }
+
+  /** The bound on request bytes held at once (for tests and metrics). */
+  RequestBytesBudget requestBudget() {
+    return requestBudget;
   }
 
   /** Same as {@link ServerMain#main}, so that either class can be named as the main class. */

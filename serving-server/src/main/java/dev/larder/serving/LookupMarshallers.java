@@ -50,6 +50,30 @@ final class LookupMarshallers {
     }
   };
 
+  /** A parsed message, or why the bytes were not one. */
+  record Parsed<T>(T message, String error) {}
+
+  /** A marshaller that never throws on bad request bytes: they become a {@link Parsed} holding the error. */
+  static <T extends com.google.protobuf.Message> Marshaller<Parsed<T>> lenient(T prototype) {
+    Marshaller<T> proto = ProtoUtils.marshaller(prototype);
+    return new Marshaller<>() {
+      @Override
+      public InputStream stream(Parsed<T> value) {
+        return proto.stream(value.message());
+      }
+
+      @Override
+      public Parsed<T> parse(InputStream stream) {
+        try {
+          return new Parsed<>(proto.parse(stream), null);
+        } catch (StatusRuntimeException e) {
+          Throwable why = e.getCause() != null ? e.getCause() : e;
+          return new Parsed<>(null, String.valueOf(why.getMessage()));
+        }
+      }
+    };
+  }
+
   static final Marshaller<EncodedResponse> RESPONSE = new Marshaller<>() {
     @Override
     public InputStream stream(EncodedResponse value) {

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * copies than NIO on Linux), NIO elsewhere. It owns the event loop threads and shuts them down.
  */
 final class NettyTransport implements AutoCloseable {
+  static final int HANDSHAKE_TIMEOUT_SECONDS = 10;
+  static final int MAX_CONNECTION_IDLE_MINUTES = 5;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final NettyServerBuilder builder;
@@ -35,7 +37,11 @@ final class NettyTransport implements AutoCloseable {
           .bossEventLoopGroup(boss)
           .workerEventLoopGroup(workers)
           .permitKeepAliveTime(10, TimeUnit.SECONDS)
-          .permitKeepAliveWithoutCalls(true);
+          .permitKeepAliveWithoutCalls(true)
+          // A connection that never completes its TLS/HTTP2 handshake, or stays without calls, holds buffers
+          // and a file descriptor: close it.
+          .handshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          .maxConnectionIdle(MAX_CONNECTION_IDLE_MINUTES, TimeUnit.MINUTES);
     } catch (IllegalArgumentException e) {
       // Netty parses the PEM files here; its messages say what is wrong, never the content.
       close();

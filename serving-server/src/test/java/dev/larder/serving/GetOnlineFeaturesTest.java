@@ -157,6 +157,26 @@ class GetOnlineFeaturesTest {
   }
 
   @Test
+  void overlongNamesAreInvalidArgumentAndControlCharactersAreEscaped() {
+    String huge = "s".repeat(2_000_000);
+    assertThatThrownBy(() -> get(service(huge).putEntities("user_id", users(1))))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("2000000 characters long; names are at most 128")
+              .contains("(1999744 more characters)").hasSizeLessThan(600);
+        });
+    assertRefused(features("user_activity:" + "x".repeat(300)).putEntities("user_id", users(1)),
+        Status.Code.INVALID_ARGUMENT, "feature ref", "names are at most 128");
+    // A name that would forge a log line reaches statuses (and logs) escaped, on one line.
+    assertThatThrownBy(() -> get(service("nope\0\nlevel=INFO event=forged").putEntities("user_id", users(1))))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+          assertThat(e.getStatus().getDescription()).contains("nope\\u0000\\nlevel=INFO").doesNotContain("\n");
+        });
+    assertThat(get(features("user_activity").putEntities("user_id", users(1))).getResultsCount()).isPositive();
+  }
+
+  @Test
   void undecodableRequestBytesAreInvalidArgument() {
     io.grpc.MethodDescriptor.Marshaller<byte[]> raw = new io.grpc.MethodDescriptor.Marshaller<>() {
       @Override
@@ -181,6 +201,21 @@ class GetOnlineFeaturesTest {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).contains("not a valid larder.serving.v1.GetOnlineFeaturesRequest");
         });
+    // The discovery methods too (they were UNKNOWN with a SEVERE stack trace in the log).
+    for (io.grpc.MethodDescriptor<?, ?> m : List.of(FeatureServingGrpc.getListEntitiesMethod(),
+        FeatureServingGrpc.getListFeatureViewsMethod(), FeatureServingGrpc.getListFeatureServicesMethod(),
+        FeatureServingGrpc.getGetServingInfoMethod())) {
+      io.grpc.MethodDescriptor<byte[], byte[]> rawMethod = m.toBuilder(raw, raw).build();
+      assertThatThrownBy(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, rawMethod,
+          io.grpc.CallOptions.DEFAULT, new byte[] {(byte) 0xff, 1, 2}))
+          .as(m.getFullMethodName())
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("the request is not a valid larder.serving.v1.");
+          });
+    }
+    assertThat(stub.listEntities(dev.larder.serving.v1.ListEntitiesRequest.getDefaultInstance()).getEntitiesCount())
+        .isPositive();
   }
 
   @Test

@@ -211,6 +211,37 @@ class SecurityTest {
         .hasMessageContaining("file not found");
   }
 
+  @Test
+  void aKeyOfAnotherCertificateStopsTheStartNamingBothFiles() throws Exception {
+    TestCertificates.Issued other = ca.issue("other");
+    SecurityConfig mismatched = new SecurityConfig(serverCert.cert(), other.key(), null, null, Set.of());
+    assertThatThrownBy(() -> start(mismatched)).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("server.tls.private_key " + other.key())
+        .hasMessageContaining("does not belong to the certificate in server.tls.cert_chain " + serverCert.cert());
+    Path rsa = Files.writeString(dir.resolve("rsa.key"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n"
+        + "-----END RSA PRIVATE KEY-----\n");
+    assertThatThrownBy(() -> start(new SecurityConfig(serverCert.cert(), rsa, null, null, Set.of())))
+        .hasMessageContaining("server.tls.private_key " + rsa).hasMessageContaining("openssl pkcs8 -topk8");
+    Path notACert = Files.writeString(dir.resolve("x.crt"), "hello");
+    assertThatThrownBy(() -> start(new SecurityConfig(notACert, serverCert.key(), null, null, Set.of())))
+        .hasMessageContaining("server.tls.cert_chain " + notACert);
+  }
+
+  @Test
+  void theServerCommandExitsOneOnBadKeyMaterial() throws Exception {
+    TestCertificates.Issued other = ca.issue("other2");
+    Files.writeString(dir.resolve(dev.larder.registry.ProjectConfig.FILE_NAME),
+        "project=shop\nregistry=registry.pb\nonline_store=online\n");
+    new ServingFixture(dir).writeRegistry(ServingFixture.registry(1));
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = ServerMain.commandLine(java.util.Map.of());
+    cl.setErr(new java.io.PrintWriter(err, true));
+    int code = cl.execute("--repo", dir.toString(), "--port", "0", "--metrics-port", "0", "--tls-cert-chain", serverCert.cert().toString(),
+        "--tls-private-key", other.key().toString());
+    assertThat(code).as(err.toString()).isEqualTo(1);
+    assertThat(err.toString()).contains("does not belong to the certificate").contains(other.key().toString());
+  }
+
   private static boolean onPath(String program) {
     for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {

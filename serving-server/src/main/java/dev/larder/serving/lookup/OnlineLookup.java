@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.larder.core.v1.RepeatedValue;
 import dev.larder.online.OnlineStore;
 import dev.larder.online.ViewData;
+import dev.larder.registry.Validation;
 import dev.larder.serving.lookup.LookupPlan.ViewRead;
 import dev.larder.serving.v1.GetOnlineFeaturesRequest;
 import dev.larder.serving.v1.GetOnlineFeaturesResponse;
@@ -128,6 +129,7 @@ public final class OnlineLookup {
    * server sends these bytes as they are.
    */
   public EncodedResponse lookupEncoded(GetOnlineFeaturesRequest request, Grant grant, BooleanSupplier cancelled) {
+    checkNames(request);
     ServedRegistry reg = registry.get();
     LookupPlan plan = switch (request.getKindCase()) {
       case FEATURES -> reg.plan(request.getFeatures().getRefsList());
@@ -181,6 +183,30 @@ public final class OnlineLookup {
     return new EncodedResponse(ResponseWriter.write(plan, request.getFullFeatureNames(), found, now), rows);
   }
 
+  /**
+   * INVALID_ARGUMENT for a name longer than any definition can have ({@link Validation#MAX_NAME_LENGTH}; a
+   * ref is {@code view:feature}): such a request cannot match anything, and its name is not echoed in full.
+   */
+  static void checkNames(GetOnlineFeaturesRequest request) {
+    if (request.hasFeatureService()) {
+      tooLong("feature_service", request.getFeatureService(), Validation.MAX_NAME_LENGTH);
+    }
+    for (String ref : request.getFeatures().getRefsList()) {
+      tooLong("feature ref", ref, 2 * Validation.MAX_NAME_LENGTH + 1);
+    }
+    for (String key : request.getEntitiesMap().keySet()) {
+      tooLong("entities key", key, Validation.MAX_NAME_LENGTH);
+    }
+  }
+
+  private static void tooLong(String what, String name, int limit) {
+    if (name.length() > limit) {
+      throw new LookupException(LookupException.Kind.INVALID_ARGUMENT, what + " '" + ClientText.name(name)
+          + "' is " + name.length() + " characters long; names are at most " + Validation.MAX_NAME_LENGTH
+          + " characters");
+    }
+  }
+
   /** The common length of the entity columns; INVALID_ARGUMENT when they differ. */
   static int rowCount(Map<String, RepeatedValue> entities) {
     int n = -1;
@@ -192,7 +218,7 @@ public final class OnlineLookup {
         first = e.getKey();
       } else if (c != n) {
         throw new LookupException(LookupException.Kind.INVALID_ARGUMENT, "entity columns have different lengths: '"
-            + first + "' has " + n + " values, '" + e.getKey() + "' has " + c);
+            + ClientText.name(first) + "' has " + n + " values, '" + ClientText.name(e.getKey()) + "' has " + c);
       }
     }
     return Math.max(n, 0);

@@ -205,7 +205,7 @@ public final class ServedRegistry {
   public LookupPlan servicePlan(String name) {
     Object p = servicePlans.get(name);
     if (p == null) {
-      throw new LookupException(LookupException.Kind.NOT_FOUND, "unknown feature service '" + name + "'");
+      throw new LookupException(LookupException.Kind.NOT_FOUND, "unknown feature service '" + ClientText.name(name) + "'");
     }
     if (p instanceof LookupException e) {
       throw new LookupException(e.kind(), e.getMessage());

@@ -6,6 +6,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import dev.larder.serving.lookup.ClientText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
         if (!status.isOk()) {
           LOG.warn("event=rpc_error method={} code={} duration_ms={} message=\"{}\"", method, status.getCode(),
               String.format("%.3f", nanos / 1e6), status.getDescription() == null ? ""
-                  : status.getDescription().replace("\"", "'"));
+                  : ClientText.message(status.getDescription()).replace("\"", "'"));
         }
         super.close(status, trailers);
       }

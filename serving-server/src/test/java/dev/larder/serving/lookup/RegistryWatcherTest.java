@@ -77,6 +77,25 @@ class RegistryWatcherTest {
   }
 
   @Test
+  void anEmptyOrTruncatedFileIsRefusedAtStartAndWhileServing() throws IOException {
+    Path file = dir.resolve("registry.pb");
+    RegistryFile.write(file, registry(2, ""));
+    byte[] good = Files.readAllBytes(file);
+    RegistryWatcher w = RegistryWatcher.start(file, cache);
+
+    Path empty = Files.write(dir.resolve("new"), new byte[0]);
+    Files.move(empty, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(w.poll()).isEqualTo(RegistryWatcher.Outcome.REFUSED);
+    assertThat(w.current().version()).isEqualTo(2);
+    assertThat(w.current().onlineViews()).containsOnlyKeys("v");
+    assertThatThrownBy(() -> RegistryWatcher.start(file, cache)).hasMessageContaining("empty (0 bytes)");
+
+    Files.write(file, java.util.Arrays.copyOf(good, good.length / 2));
+    assertThat(w.poll()).isEqualTo(RegistryWatcher.Outcome.REFUSED);
+    assertThat(w.current().version()).isEqualTo(2);
+  }
+
+  @Test
   void changedViewsAreThoseWithANewDefinitionOrVersionOrGone() {
     ServedRegistry before = ServedRegistry.of(registry(1, "1d"));
     assertThat(RegistryWatcher.changedViews(before, ServedRegistry.of(registry(2, "1d")))).isEmpty();
