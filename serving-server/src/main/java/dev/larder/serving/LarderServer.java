@@ -47,6 +47,7 @@ public final class LarderServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private final RegistryWatcher registry;
   private final TokenStore tokens;
+  private final TokenStore metricsTokens;
   private final OnlineLookup lookup;
   private final Discovery discovery;
   private final Server server;
@@ -72,6 +73,7 @@ public final class LarderServer implements AutoCloseable {
     RowCache cache = new RowCache(config.cacheMaxEntries(), config.cacheExpireAfterWrite());
     this.registry = RegistryWatcher.start(config.registryPath(), cache);
     this.tokens = config.security().tokens() ? TokenStore.load(config.security().tokensFile()) : null;
+    this.metricsTokens = config.metricsTokensFile() == null ? null : TokenStore.load(config.metricsTokensFile());
     this.readers = Executors.newFixedThreadPool(Math.max(1, config.threads() - 1), daemonThreads("larder-read"));
     this.lookup = new OnlineLookup(registry::current, cache, clock, config.maxEntitiesPerRequest(), readers,
         PARALLEL_READ_MIN_MISSES);
@@ -135,10 +137,13 @@ public final class LarderServer implements AutoCloseable {
       throw e;
     }
     LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} port={} "
-            + "metrics_port={} transport={} security={} executor={} startup_ms={}",
+            + "metrics_port={} metrics_access={} transport={} security={} executor={} startup_ms={}",
         s.discovery.servingInfo().getProject(), s.registry.current().version(), config.registryPath(),
         config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), s.port(),
-        s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(), netty.name(), config.security().describe(),
+        s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(),
+        s.metricsEndpoint == null ? "off" : s.metricsEndpoint.scheme() + "://" + config.metricsHost()
+            + (s.metricsTokens == null ? "" : "+tokens"),
+        netty.name(), config.security().describe(),
         config.directExecutor() ? "direct" : "pool(" + config.threads() + ")", (System.nanoTime() - started) / 1_000_000);
     return s;
   }
@@ -166,7 +171,11 @@ public final class LarderServer implements AutoCloseable {
 
   private void startMetricsEndpoint() throws IOException {
     if (config.metricsPort() > 0) {
-      metricsEndpoint = MetricsEndpoint.start(config.metricsPort(), metrics);
+      SecurityConfig security = config.security();
+      TokenStore scrapers = metricsTokens;
+      metricsEndpoint = MetricsEndpoint.start(new MetricsEndpoint.Access(config.metricsHost(), config.metricsPort(),
+          security.tls() ? TlsContext.of(security) : null, security.mutualTls(),
+          scrapers == null ? null : token -> scrapers.authenticate(token).isPresent()), metrics);
     }
   }
 
@@ -203,6 +212,9 @@ public final class LarderServer implements AutoCloseable {
       }
       if (tokens != null) {
         tokens.poll();
+      }
+      if (metricsTokens != null) {
+        metricsTokens.poll();
       }
     } catch (RuntimeException e) {
       LOG.warn("event=registry_poll_failed message=\"{}\"", String.valueOf(e.getMessage()).replace('"', '\''));

@@ -28,7 +28,18 @@ public record ServerConfig(
     Duration shutdownGrace,
     boolean directExecutor,
     int threads,
-    SecurityConfig security) {
+    SecurityConfig security,
+    String metricsHost,
+    Path metricsTokensFile) {
+
+  /** The metrics endpoint's default address: loopback, so that it is not reachable from other hosts unasked. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  public ServerConfig {
+    if (metricsHost == null || metricsHost.isBlank()) {
+      throw new IllegalArgumentException("server.metrics_host must not be empty");
+    }
+  }
 
   /** A configuration with security off (plaintext, no tokens). */
   public ServerConfig(String project, Path registryPath, Path onlineDir, int port, int metricsPort,
@@ -37,14 +48,21 @@ public record ServerConfig(
                       Duration shutdownGrace, boolean directExecutor, int threads) {
     this(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries, cacheExpireAfterWrite,
         maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval, shutdownGrace,
-        directExecutor, threads, SecurityConfig.OFF);
+        directExecutor, threads, SecurityConfig.OFF, LOOPBACK, null);
   }
 
   /** The same configuration with other security settings. */
   public ServerConfig withSecurity(SecurityConfig security) {
     return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
         cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
-        shutdownGrace, directExecutor, threads, security);
+        shutdownGrace, directExecutor, threads, security, metricsHost, metricsTokensFile);
+  }
+
+  /** The same configuration with another metrics port, address and token file (null: scrapes need no token). */
+  public ServerConfig withMetrics(int metricsPort, String host, Path tokensFile) {
+    return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
+        cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
+        shutdownGrace, directExecutor, threads, security, host, tokensFile);
   }
 
   /**
@@ -75,7 +93,9 @@ public record ServerConfig(
         s.duration(ServerSetting.SHUTDOWN_GRACE),
         s.executor(),
         threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
-        s.security());
+        s.security(),
+        s.host(ServerSetting.METRICS_HOST),
+        s.path(ServerSetting.METRICS_TOKENS_FILE));
   }
 
   /** One lookup through the precedence chain, remembering where the winning value came from. */
@@ -122,6 +142,14 @@ public record ServerConfig(
       } catch (IllegalArgumentException e) {
         throw bad(s, v, "a positive duration such as 250ms, 1s or 10m");
       }
+    }
+
+    String host(ServerSetting s) {
+      String v = raw(s);
+      if (v.isEmpty() || !v.matches("[A-Za-z0-9.:\\[\\]_-]+")) {
+        throw bad(s, v, "a host name or IP address such as 127.0.0.1 or 0.0.0.0");
+      }
+      return v;
     }
 
     boolean executor() {
