@@ -73,7 +73,7 @@ public final class LarderServer implements AutoCloseable {
     RowCache cache = new RowCache(config.cacheMaxEntries(), config.cacheExpireAfterWrite());
     this.registry = RegistryWatcher.start(config.registryPath(), cache);
     this.tokens = config.security().tokens() ? TokenStore.load(config.security().tokensFile()) : null;
-    this.metricsTokens = config.metricsTokensFile() == null ? null : TokenStore.load(config.metricsTokensFile());
+    this.metricsTokens = config.metricsTokensFile() == null ? null : scrapeTokens(config.metricsTokensFile());
     this.readers = Executors.newFixedThreadPool(Math.max(1, config.threads() - 1), daemonThreads("larder-read"));
     this.lookup = new OnlineLookup(registry::current, cache, clock, config.maxEntitiesPerRequest(), readers,
         PARALLEL_READ_MIN_MISSES);
@@ -105,6 +105,15 @@ public final class LarderServer implements AutoCloseable {
         .maxInboundMessageSize(config.maxInboundMessageSize());
     this.server = builder.build();
     this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("larder-refresh"));
+  }
+
+  /** The metrics endpoint's token file; a missing one is named by its own setting. */
+  private static TokenStore scrapeTokens(java.nio.file.Path file) throws IOException {
+    try {
+      return TokenStore.load(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new java.nio.file.NoSuchFileException(file + " (server.metrics_tokens_file)");
+    }
   }
 
   /** {@code grpc.reflection.v1alpha}, still asked for by grpcurl and older clients. */

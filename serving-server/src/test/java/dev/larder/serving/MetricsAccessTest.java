@@ -100,7 +100,7 @@ class MetricsAccessTest {
   void aMissingScrapeTokenFileStopsTheServerAtStart() throws Exception {
     ServerConfig config = fixture().config(100).withMetrics(freePort(), "127.0.0.1", dir.resolve("absent"));
     assertThatThrownBy(() -> LarderServer.start(config, ServingFixture.ONLINE))
-        .isInstanceOf(IOException.class).hasMessageContaining(dir.resolve("absent").toString());
+        .isInstanceOf(IOException.class).hasMessageContaining(dir.resolve("absent") + " (server.metrics_tokens_file)");
   }
 
   private ServingFixture fixture() throws Exception {

@@ -57,6 +57,7 @@ class MetricsEndpointTest {
       // No cache source: the cache families are left out rather than reported as zero.
       assertThat(r.body()).doesNotContain("larder_cache_hits_total ");
       assertThat(metrics.callCount("svc/M", Status.Code.OK)).isEqualTo(2);
+      assertThat(get("http://127.0.0.1:" + endpoint.port() + "/-/healthy").statusCode()).isEqualTo(200);
     }
   }
 
