@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
     description = {"Computes feature statistics per period and stores them as Parquet under <offline>/_stats/<view>/:",
         "rows, nulls, distinct values, min/max/mean/stddev, quantiles, a histogram or top values, and mergeable sketches.",
         "Aggregation views: one period per snapshot in [--start, --end]; passthrough views: one per UTC day of "
-            + "event_timestamp. Re-running replaces the periods of the range."})
+            + "event_timestamp. Re-running replaces the periods of the range.",
+        "Periods stored in the old (pre-DataSketches) sketch format are recomputed inside the range and converted "
+            + "outside it; the output says which."})
 final class StatsCommand implements Callable<Integer> {
   @Mixin
   RepoOption repo;
@@ -63,6 +65,16 @@ final class StatsCommand implements Callable<Integer> {
         });
         out.printf(Locale.ROOT, "%s: %,d rows profiled into %d period%s%s%n", r.view(), r.rows(), r.periods(),
             r.periods() == 1 ? "" : "s", r.periods() == 0 ? " (no data in the range)" : "");
+        if (r.recomputedLegacy() > 0) {
+          out.printf(Locale.ROOT, "%s: %d period%s stored in the old sketch format recomputed%n", r.view(),
+              r.recomputedLegacy(), r.recomputedLegacy() == 1 ? "" : "s");
+        }
+        if (r.convertedLegacy() > 0) {
+          out.printf(Locale.ROOT, "%s: %d period%s outside the range converted from the old sketch format%s%n",
+              r.view(), r.convertedLegacy(), r.convertedLegacy() == 1 ? "" : "s", r.carriedDistinct() == 0 ? ""
+                  : " (" + r.carriedDistinct() + " distinct count" + (r.carriedDistinct() == 1 ? " is" : "s are")
+                  + " carried as a number and add up when merged; recompute those periods for exact ones)");
+        }
       } catch (RepoLock.LockedException e) {
         throw UserError.failure(e.getMessage());
       } catch (IOException e) {

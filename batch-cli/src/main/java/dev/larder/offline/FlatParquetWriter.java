@@ -202,8 +202,28 @@ public final class FlatParquetWriter implements RowWriter {
     try {
       flushGroup();
       out.end(Map.of());
+    } catch (IOException e) {
+      throw footerFailure(file, e);
     } finally {
       codecs.release();
     }
+  }
+
+  /**
+   * parquet-java reports a failed footer write as "can not write FileMetaData(...)" with the whole footer
+   * printed and the operating system's reason ("No space left on device") only as the cause. This names the
+   * file and that reason instead.
+   */
+  static IOException footerFailure(Path file, IOException e) {
+    Throwable root = e;
+    for (Throwable c = e.getCause(); c != null && c != root; c = c.getCause()) {
+      if (c instanceof IOException && c.getMessage() != null) {
+        root = c; // the deepest I/O error, below Thrift's TTransportException
+      }
+    }
+    if (root == e) {
+      return e;
+    }
+    return new IOException(file + ": cannot finish the Parquet file: " + root.getMessage(), e);
   }
 }

@@ -100,7 +100,11 @@ public final class ParquetRowWriter implements RowWriter {
 
   @Override
   public void close() throws IOException {
-    writer.close();
+    try {
+      writer.close();
+    } catch (IOException e) {
+      throw FlatParquetWriter.footerFailure(file, e);
+    }
   }
 
   private static PrimitiveTypeName primitive(ValueType t) {

@@ -14,9 +14,14 @@ import java.util.List;
  * bounded memory: counts, nulls, distinct values, moments, a quantile sketch (numbers) or top values
  * (strings, booleans). Profiles merge, so that the profile of a month is the merge of its days; their
  * {@link #toBytes() bytes} are what the statistics files store. NaN counts as a null.
+ *
+ * <p>The sketches are Apache DataSketches' (format 2). Bytes in format 1, written by Larder's own sketches
+ * before, are still read: {@link #fromBytes} converts them and marks the profile {@link #converted()}.
  */
 final class FeatureProfile {
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
+  /** The format of Larder's own sketches, read and converted. */
+  static final int LEGACY_FORMAT = 1;
 
   /** How a feature's values are summarised. */
   public enum Kind {
@@ -45,6 +50,7 @@ final class FeatureProfile {
   private final DistinctSketch distinct;
   private final QuantileSketch quantiles;
   private final TopValues top;
+  private boolean converted;
 
   public FeatureProfile(ValueType type) {
     this(Kind.of(type), type == ValueType.INT32 || type == ValueType.INT64, new DistinctSketch(),
@@ -208,13 +214,33 @@ final class FeatureProfile {
     return bytes.toByteArray();
   }
 
-  /** Reads {@link #toBytes()} output; fails with IOException on bytes that are not a profile. */
+  /**
+   * Whether this profile was read from the old format (Larder's own sketches) and converted; see
+   * {@link QuantileSketch#readLegacy}, {@link DistinctSketch#readLegacy} and {@link TopValues#readLegacy}.
+   */
+  public boolean converted() {
+    return converted;
+  }
+
+  /**
+   * Whether the distinct count includes a number carried over from an old-format profile, which merges by
+   * adding (an upper bound) until the period is recomputed.
+   */
+  public boolean distinctCarried() {
+    return distinct.carriesLegacyCount();
+  }
+
+  /**
+   * Reads {@link #toBytes()} output, or converts a profile in the old format; fails with IOException on bytes
+   * that are not a profile.
+   */
   public static FeatureProfile fromBytes(byte[] data) throws IOException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int format = in.readByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != LEGACY_FORMAT) {
         throw new IOException("unknown feature profile format " + format);
       }
+      boolean legacy = format == LEGACY_FORMAT;
       int k = in.readByte();
       if (k < 0 || k >= Kind.values().length) {
         throw new IOException("corrupt feature profile: kind " + k);
@@ -225,10 +251,14 @@ final class FeatureProfile {
       long nulls = in.readLong();
       double mean = in.readDouble();
       double m2 = in.readDouble();
-      DistinctSketch distinct = DistinctSketch.read(in);
-      QuantileSketch q = kind == Kind.NUMERIC ? QuantileSketch.read(in) : null;
-      TopValues t = kind == Kind.CATEGORICAL ? TopValues.read(in) : null;
+      DistinctSketch distinct = legacy ? DistinctSketch.readLegacy(in) : DistinctSketch.read(in);
+      QuantileSketch q = kind != Kind.NUMERIC ? null : legacy ? QuantileSketch.readLegacy(in) : QuantileSketch.read(in);
+      TopValues t = kind != Kind.CATEGORICAL ? null : legacy ? TopValues.readLegacy(in) : TopValues.read(in);
+      if (in.read() != -1) {
+        throw new IOException("corrupt feature profile: bytes after the end");
+      }
       FeatureProfile p = new FeatureProfile(kind, integral, distinct, q, t);
+      p.converted = legacy;
       p.rows = rows;
       p.nulls = nulls;
       p.mean = mean;

@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  */
 public final class StatsStore {
   public static final String FOLDER = "_stats";
+  /** Present in a view's folder once none of its periods is in the old sketch format. */
+  static final String CURRENT_FORMAT_MARKER = ".sketch-format-2";
   static final double[] QUANTILES = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
   static final int HISTOGRAM_BINS = 20;
   static final int TOP = 10;
@@ -145,6 +147,36 @@ public final class StatsStore {
 
   private static Double nullable(double d) {
     return Double.isNaN(d) ? null : d;
+  }
+
+  /**
+   * Marks that no period of {@code view} is stored in the old sketch format any more, so that later runs
+   * need not look (see {@link #legacyPeriods}).
+   */
+  void markCurrentFormat(String view) throws IOException {
+    Path marker = root.resolve(view).resolve(CURRENT_FORMAT_MARKER);
+    if (!Files.exists(marker)) {
+      Files.createDirectories(marker.getParent());
+      Files.writeString(marker, "every period of this view is stored with DataSketches sketches (profile format 2)\n");
+    }
+  }
+
+  /**
+   * Start times of the periods of {@code view} whose profiles are in the old format (Larder's own sketches,
+   * before DataSketches); empty without reading anything once {@link #markCurrentFormat} was called.
+   */
+  List<Long> legacyPeriods(String view) throws IOException {
+    if (Files.exists(root.resolve(view).resolve(CURRENT_FORMAT_MARKER))) {
+      return List.of();
+    }
+    List<Long> out = new ArrayList<>();
+    for (long start : periods(view)) {
+      if (readFile(file(view, start)).stream().flatMap(p -> p.features().stream())
+          .anyMatch(f -> f.profile().converted())) {
+        out.add(start);
+      }
+    }
+    return out;
   }
 
   /** Start times of the periods stored for {@code view}, oldest first. */

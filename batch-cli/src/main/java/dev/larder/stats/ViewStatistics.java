@@ -44,8 +44,17 @@ public final class ViewStatistics {
     return out;
   }
 
-  /** What one run wrote for one view. */
-  public record Result(String view, int periods, long rows) {}
+  /**
+   * What one run wrote for one view.
+   *
+   * @param recomputedLegacy periods stored in the old sketch format that this run recomputed from the data
+   * @param convertedLegacy periods stored in the old format outside the range, read once and rewritten in the
+   *     new format
+   * @param carriedDistinct features of converted periods whose distinct count is a carried number (see
+   *     {@link DistinctSketch}) until those periods are recomputed
+   */
+  public record Result(String view, int periods, long rows, int recomputedLegacy, int convertedLegacy,
+                       int carriedDistinct) {}
 
   /** @param progress told the number of rows read, now and then */
   public Result compute(FeatureView view, TimeRange range, LongConsumer progress) throws IOException {
@@ -59,6 +68,7 @@ public final class ViewStatistics {
 
   private Result computeLocked(FeatureView view, TimeRange range, LongConsumer progress) throws IOException {
     List<String> features = profiledColumns(catalog, view);
+    List<Long> legacy = store.legacyPeriods(view.getName());
     Set<Long> written = new HashSet<>();
     long rows = 0;
     TimeRange covered;
@@ -104,7 +114,23 @@ public final class ViewStatistics {
         store.delete(view.getName(), start);
       }
     }
+    int recomputed = 0;
+    int converted = 0;
+    int carried = 0;
+    for (long start : legacy) {
+      if (written.contains(start)) {
+        recomputed++;
+      } else if (!covered.contains(start)) {
+        // Outside the range: read once (fromBytes converts) and store again in the new format.
+        for (PeriodStats p : StatsStore.readFile(store.file(view.getName(), start))) {
+          store.write(p);
+          carried += (int) p.features().stream().filter(f -> f.profile().distinctCarried()).count();
+        }
+        converted++;
+      }
+    }
+    store.markCurrentFormat(view.getName());
     progress.accept(rows);
-    return new Result(view.getName(), written.size(), rows);
+    return new Result(view.getName(), written.size(), rows, recomputed, converted, carried);
   }
 }

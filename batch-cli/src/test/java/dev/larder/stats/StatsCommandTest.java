@@ -120,6 +120,69 @@ class StatsCommandTest {
   }
 
   @Test
+  void statsInTheOldSketchFormatAreRecomputedInTheRangeAndConvertedOutsideIt() throws IOException {
+    StatsStore store = new StatsStore(config.offlineDir());
+    long dec1 = DAY1 - 31 * ViewStatistics.DAY;
+    writeLegacyPeriod(store, DAY1);
+    writeLegacyPeriod(store, dec1);
+    assertThat(store.legacyPeriods("purchases")).containsExactly(dec1, DAY1);
+
+    StringWriter out = new StringWriter();
+    assertThat(run(out, "stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-01-02")).isZero();
+    assertThat(out.toString()).contains("purchases: 1 period stored in the old sketch format recomputed\n",
+        "purchases: 1 period outside the range converted from the old sketch format (1 distinct count is carried");
+
+    assertThat(store.periods("purchases")).containsExactly(dec1, DAY1, DAY2);
+    FeatureProfile recomputed = store.read("purchases", new TimeRange(DAY1, DAY1)).get(0).feature("amount")
+        .orElseThrow().profile();
+    assertThat(recomputed.rows()).isEqualTo(200);
+    assertThat(recomputed.converted()).isFalse();
+    PeriodStats old = store.read("purchases", new TimeRange(dec1, dec1)).get(0);
+    FeatureProfile amount = old.feature("amount").orElseThrow().profile();
+    assertThat(amount.converted()).as("stored again in the new format").isFalse();
+    assertThat(amount.rows()).isEqualTo(101_000);
+    assertThat(amount.distinct()).isEqualTo(99_507);
+    assertThat(amount.distinctCarried()).isTrue();
+    assertThat(old.feature("kind").orElseThrow().profile().topValues(1))
+        .containsExactly(new TopValues.Entry("heavy", 29_683));
+    assertThat(store.legacyPeriods("purchases")).isEmpty();
+
+    // Drift compares the converted period with a recomputed one.
+    assertThat(run(new StringWriter(), "drift", "--repo", dir.toString(), "--reference", "2025-12-01..2025-12-01",
+        "--current", "2026-01-01..2026-01-01")).isEqualTo(DriftCommand.DRIFTED);
+    StringWriter again = new StringWriter();
+    assertThat(run(again, "stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-01-02")).isZero();
+    assertThat(again.toString()).doesNotContain("old sketch format");
+  }
+
+  /** A period file as Larder wrote it before DataSketches: profiles in format 1 (from common's test resources). */
+  private static void writeLegacyPeriod(StatsStore store, long start) throws IOException {
+    Path file = store.file("purchases", start);
+    Files.createDirectories(file.getParent());
+    String[][] features = {{"user_id", "int64", "small"}, {"amount", "double", "numeric"},
+        {"kind", "string", "categorical"}, {"flag", "bool", "bool"}};
+    try (ParquetRowWriter w = new ParquetRowWriter(file, StatsStore.SCHEMA)) {
+      for (String[] f : features) {
+        Object[] row = new Object[StatsStore.SCHEMA.size()];
+        row[0] = "purchases";
+        row[1] = f[0];
+        row[2] = f[1];
+        row[3] = start;
+        row[4] = start + ViewStatistics.DAY;
+        byte[] sketch;
+        try (var in = StatsCommandTest.class.getResourceAsStream("legacy-" + f[2] + ".profile")) {
+          assertThat(in).as("common's test resource legacy-%s.profile", f[2]).isNotNull();
+          sketch = in.readAllBytes();
+        }
+        assertThat(sketch[0]).isEqualTo((byte) 1);
+        row[StatsStore.SCHEMA.indexOf("sketch")] = sketch;
+        row[StatsStore.SCHEMA.size() - 1] = start;
+        w.write(row);
+      }
+    }
+  }
+
+  @Test
   void rerunReplacesAndDropsPeriodsWithoutData() throws IOException {
     assertThat(run("stats", "--repo", dir.toString(), "--start", "2026-01-01", "--end", "2026-01-02")).isZero();
     StatsStore store = new StatsStore(config.offlineDir());

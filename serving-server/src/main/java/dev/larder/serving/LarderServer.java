@@ -49,6 +49,7 @@ public final class LarderServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private final RegistryWatcher registry;
   private final TokenStore tokens;
+  private final TokenStore metricsTokens;
   private final OnlineLookup lookup;
   private final Discovery discovery;
   private final Server server;
@@ -76,6 +77,7 @@ public final class LarderServer implements AutoCloseable {
     RowCache cache = new RowCache(config.cacheMaxEntries(), config.cacheExpireAfterWrite());
     this.registry = RegistryWatcher.start(config.registryPath(), cache);
     this.tokens = config.security().tokens() ? TokenStore.load(config.security().tokensFile()) : null;
+    this.metricsTokens = config.metricsTokensFile() == null ? null : scrapeTokens(config.metricsTokensFile());
     this.readers = Executors.newFixedThreadPool(Math.max(1, config.threads() - 1), daemonThreads("larder-read"));
     this.lookup = new OnlineLookup(registry::current, cache, clock, config.maxEntitiesPerRequest(), readers,
         PARALLEL_READ_MIN_MISSES);
@@ -111,6 +113,15 @@ public final class LarderServer implements AutoCloseable {
         .maxInboundMessageSize(config.maxInboundMessageSize());
     this.server = builder.build();
     this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("larder-refresh"));
+  }
+
+  /** The metrics endpoint's token file; a missing one is named by its own setting. */
+  private static TokenStore scrapeTokens(java.nio.file.Path file) throws IOException {
+    try {
+      return TokenStore.load(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new java.nio.file.NoSuchFileException(file + " (server.metrics_tokens_file)");
+    }
   }
 
   /** {@code grpc.reflection.v1alpha}, still asked for by grpcurl and older clients. */
@@ -150,10 +161,12 @@ public final class LarderServer implements AutoCloseable {
       throw e;
     }
     LOG.info("event=started project={} registry_version={} registry={} online_store={} online_views={} host={} port={} "
-            + "metrics_port={} http_port={} transport={} security={} executor={} startup_ms={}",
+            + "metrics_port={} metrics_access={} http_port={} transport={} security={} executor={} startup_ms={}",
         s.discovery.servingInfo().getProject(), s.registry.current().version(), config.registryPath(),
         config.onlineDir(), String.join(",", s.registry.current().onlineViews().keySet()), config.host(), s.port(),
         s.metricsEndpoint == null ? "off" : s.metricsEndpoint.port(),
+        s.metricsEndpoint == null ? "off" : s.metricsEndpoint.scheme() + "://" + config.metricsHost()
+            + (s.metricsTokens == null ? "" : "+tokens"),
         s.httpEndpoint == null ? "off" : s.httpEndpoint.port(), netty.name(), config.security().describe(),
         config.directExecutor() ? "direct" : "pool(" + config.threads() + ")", (System.nanoTime() - started) / 1_000_000);
     return s;
@@ -188,10 +201,14 @@ public final class LarderServer implements AutoCloseable {
 
   private void startMetricsEndpoint() throws IOException {
     if (config.metricsPort() > 0) {
+      SecurityConfig security = config.security();
+      TokenStore scrapers = metricsTokens;
       try {
-        metricsEndpoint = MetricsEndpoint.start(config.bindAddress(config.metricsPort()), metrics);
+        metricsEndpoint = MetricsEndpoint.start(new MetricsEndpoint.Access(config.metricsHost(), config.metricsPort(),
+            security.tls() ? TlsContext.of(security) : null, security.mutualTls(),
+            scrapers == null ? null : token -> scrapers.authenticate(token).isPresent()), metrics);
       } catch (IOException e) {
-        throw BindAddress.failed("metrics", ServerSetting.METRICS_PORT, config.host(), config.metricsPort(), e);
+        throw BindAddress.failed("metrics", ServerSetting.METRICS_PORT, config.metricsHost(), config.metricsPort(), e);
       }
     }
   }
@@ -244,6 +261,9 @@ public final class LarderServer implements AutoCloseable {
       }
       if (tokens != null) {
         tokens.poll();
+      }
+      if (metricsTokens != null) {
+        metricsTokens.poll();
       }
     } catch (RuntimeException e) {
       LOG.warn("event=registry_poll_failed message=\"{}\"", String.valueOf(e.getMessage()).replace('"', '\''));

@@ -30,10 +30,20 @@ public record ServerConfig(
     int threads,
     SecurityConfig security,
     String host,
-    int httpPort) {
+    int httpPort,
+    String metricsHost,
+    Path metricsTokensFile) {
 
   /** The built-in bind address: this machine only, until a deployment says otherwise (docs/security.md). */
   public static final String DEFAULT_HOST = "127.0.0.1";
+  /** The metrics endpoint's default address: loopback, so that it is not reachable from other hosts unasked. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  public ServerConfig {
+    if (metricsHost == null || metricsHost.isBlank()) {
+      throw new IllegalArgumentException("server.metrics_host must not be empty");
+    }
+  }
 
   /** A configuration with security off (plaintext, no tokens). */
   public ServerConfig(String project, Path registryPath, Path onlineDir, int port, int metricsPort,
@@ -52,31 +62,38 @@ public record ServerConfig(
                       Duration shutdownGrace, boolean directExecutor, int threads, SecurityConfig security) {
     this(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries, cacheExpireAfterWrite,
         maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval, shutdownGrace,
-        directExecutor, threads, security, DEFAULT_HOST, 0);
+        directExecutor, threads, security, DEFAULT_HOST, 0, LOOPBACK, null);
   }
 
   /** The same configuration with other security settings. */
   public ServerConfig withSecurity(SecurityConfig security) {
     return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
         cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
-        shutdownGrace, directExecutor, threads, security, host, httpPort);
+        shutdownGrace, directExecutor, threads, security, host, httpPort, metricsHost, metricsTokensFile);
   }
 
   /** The same configuration with the HTTP/JSON API on {@code httpPort} (0: off). */
   public ServerConfig withHttpPort(int httpPort) {
     return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
         cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
-        shutdownGrace, directExecutor, threads, security, host, httpPort);
+        shutdownGrace, directExecutor, threads, security, host, httpPort, metricsHost, metricsTokensFile);
   }
 
-  /** The same configuration listening on another address. */
+  /** The same configuration listening on another address (gRPC and HTTP; metrics has its own). */
   public ServerConfig withHost(String host) {
     return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
         cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
-        shutdownGrace, directExecutor, threads, security, host, httpPort);
+        shutdownGrace, directExecutor, threads, security, host, httpPort, metricsHost, metricsTokensFile);
   }
 
-  /** The socket address of a port on the configured host; every listener of the server binds through it. */
+  /** The same configuration with another metrics port, address and token file (null: scrapes need no token). */
+  public ServerConfig withMetrics(int metricsPort, String metricsHost, Path metricsTokensFile) {
+    return new ServerConfig(project, registryPath, onlineDir, port, metricsPort, cacheMaxEntries,
+        cacheExpireAfterWrite, maxEntitiesPerRequest, maxInboundMessageSize, refreshInterval, registryPollInterval,
+        shutdownGrace, directExecutor, threads, security, host, httpPort, metricsHost, metricsTokensFile);
+  }
+
+  /** The socket address of a port on the configured host; the gRPC and HTTP listeners bind through it. */
   public java.net.InetSocketAddress bindAddress(int port) {
     return BindAddress.of(host, port);
   }
@@ -111,7 +128,9 @@ public record ServerConfig(
         threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
         s.security(),
         s.host(),
-        s.intValue(ServerSetting.HTTP_PORT, 0, 65535));
+        s.intValue(ServerSetting.HTTP_PORT, 0, 65535),
+        s.metricsHost(),
+        s.path(ServerSetting.METRICS_TOKENS_FILE));
   }
 
   /** One lookup through the precedence chain, remembering where the winning value came from. */
@@ -168,6 +187,17 @@ public record ServerConfig(
       } catch (IllegalArgumentException e) {
         throw bad(ServerSetting.HOST, v, "an IP address or host name of this machine, such as 127.0.0.1 or 0.0.0.0 ("
             + e.getMessage() + ")");
+      }
+    }
+
+    String metricsHost() {
+      String v = raw(ServerSetting.METRICS_HOST);
+      try {
+        BindAddress.check(v);
+        return v;
+      } catch (IllegalArgumentException e) {
+        throw bad(ServerSetting.METRICS_HOST, v, "an IP address or host name of this machine, such as 127.0.0.1 or "
+            + "0.0.0.0 (" + e.getMessage() + ")");
       }
     }
 

@@ -11,6 +11,10 @@ public enum ServerSetting {
   PORT("server.port", "6566", "gRPC port; 0 picks a free port"),
   METRICS_PORT("server.metrics_port", "9466", "Prometheus HTTP port; 0 disables the endpoint"),
   HTTP_PORT("server.http_port", "0", "HTTP/JSON API port (POST /v1/features:get, GET /v1/views...); 0 disables it"),
+  METRICS_HOST("server.metrics_host", "127.0.0.1", "address the metrics endpoint listens on; 0.0.0.0 for every "
+      + "interface (then set server.metrics_tokens_file or firewall the port)"),
+  METRICS_TOKENS_FILE("server.metrics_tokens_file", "", "token file (the format of server.auth.tokens_file) whose "
+      + "tokens may scrape /metrics; when set, scrapes need 'Authorization: Bearer <token>'"),
   CACHE_MAX_ENTRIES("server.cache.max_entries", "1000000", "rows kept in the lookup cache; 0 disables the cache"),
   CACHE_EXPIRE_AFTER_WRITE("server.cache.expire_after_write", "10m", "how long a cached row is kept"),
   MAX_ENTITIES_PER_REQUEST("server.max_entities_per_request", "10000", "entity rows allowed in one request"),

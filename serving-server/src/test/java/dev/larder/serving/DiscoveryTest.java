@@ -82,10 +82,10 @@ class DiscoveryTest {
   void metricsDescribeViewsAndCache() {
     String scrape = server.metrics().scrape();
     assertThat(scrape).contains(
-        "larder_view_data_version{view=\"user_activity\"} " + activityRun + "\n",
-        "larder_view_data_version{view=\"user_profile\"} 0\n",
-        "larder_view_version{view=\"user_activity\"} 1\n",
-        "larder_registry_version 7\n",
+        "larder_view_data_version{view=\"user_activity\"} " + (double) activityRun + "\n",
+        "larder_view_data_version{view=\"user_profile\"} 0.0\n",
+        "larder_view_version{view=\"user_activity\"} 1.0\n",
+        "larder_registry_version 7.0\n",
         "# TYPE larder_cache_hit_ratio gauge\n");
     assertThat(scrape).containsPattern("larder_view_data_age_seconds\\{view=\"user_activity\"\\} [0-9.E]+\n");
     assertThat(scrape).contains("larder_view_data_age_seconds{view=\"user_profile\"} NaN\n");

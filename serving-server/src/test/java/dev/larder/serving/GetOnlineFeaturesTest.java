@@ -273,7 +273,7 @@ class GetOnlineFeaturesTest {
     long before = server.metrics().callCount(method, Status.Code.NOT_FOUND);
     assertRefused(features("missing_view").putEntities("user_id", users(1)), Status.Code.NOT_FOUND, "missing_view");
     assertThat(server.metrics().callCount(method, Status.Code.NOT_FOUND)).isEqualTo(before + 1);
-    assertThat(server.metrics().scrape()).contains("larder_requests_total{method=\"" + method + "\",code=\"OK\"}");
+    assertThat(server.metrics().scrape()).contains("larder_requests_total{code=\"OK\",method=\"" + method + "\"}");
   }
 
   @Test

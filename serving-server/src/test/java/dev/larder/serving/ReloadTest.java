@@ -77,13 +77,13 @@ class ReloadTest {
       long id = fixture.materialize("user_activity", List.<Object[]>of(activity(1, run)));
       server.refreshNow();
       // Rows cached for the previous run are dropped at the swap, not only made unreachable.
-      assertThat(server.metrics().scrape()).contains("larder_cache_entries 0\n");
+      assertThat(server.metrics().scrape()).contains("larder_cache_entries 0.0\n");
       assertThat(purchaseCount()).isEqualTo(run);
       assertThat(stub.getServingInfo(GetServingInfoRequest.getDefaultInstance()).getViewsList())
           .filteredOn(v -> v.getName().equals("user_activity"))
           .singleElement().satisfies(v -> assertThat(v.getDataVersion()).isEqualTo(Long.toString(id)));
     }
-    assertThat(server.metrics().scrape()).contains("larder_data_swaps_total 3");
+    assertThat(server.metrics().scrape()).contains("larder_data_swaps_total 3.0\n");
   }
 
   @Test
@@ -147,7 +147,7 @@ class ReloadTest {
     assertThat(viewNames()).contains("user_extra").doesNotContain("orphan");
     assertThat(purchaseCount()).isEqualTo(1);
     assertThat(server.metrics().scrape())
-        .contains("larder_registry_reloads_total{result=\"ok\"} 1\n", "larder_registry_reloads_total{result=\"refused\"} 2\n");
+        .contains("larder_registry_reloads_total{result=\"ok\"} 1.0\n", "larder_registry_reloads_total{result=\"refused\"} 2.0\n");
   }
 
   private List<String> viewNames() {

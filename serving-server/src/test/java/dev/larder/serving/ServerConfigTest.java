@@ -96,7 +96,24 @@ class ServerConfigTest {
   }
 
   @Test
-  void everySettingHasAFlagAndAnEnvironmentVariable() {
+  void theMetricsEndpointIsLoopbackOnlyUnlessAHostIsGiven() throws Exception {
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "");
+    ServerConfig c = parse(Map.of(), "--repo", repo.toString());
+    assertThat(c.metricsHost()).isEqualTo("127.0.0.1");
+    assertThat(c.metricsTokensFile()).isNull();
+
+    Files.writeString(repo.resolve(ProjectConfig.FILE_NAME), "server.metrics_host=0.0.0.0\n"
+        + "server.metrics_tokens_file=metrics-tokens\n");
+    c = parse(Map.of(), "--repo", repo.toString());
+    assertThat(c.metricsHost()).isEqualTo("0.0.0.0");
+    assertThat(c.metricsTokensFile().toAbsolutePath()).isEqualTo(repo.resolve("metrics-tokens").toAbsolutePath());
+    assertThat(parse(Map.of("LARDER_METRICS_HOST", "::1"), "--repo", repo.toString()).metricsHost()).isEqualTo("::1");
+    assertThatThrownBy(() -> parse(Map.of(), "--repo", repo.toString(), "--metrics-host", "a b"))
+        .hasMessageContaining("--metrics-host='a b'").hasMessageContaining("IP address or host name");
+  }
+
+  @Test
+  void everySettingHasAFlagAndAnEnvironmentVariable() throws Exception {
     assertThat(ServerSetting.CACHE_MAX_ENTRIES.flag()).isEqualTo("--cache-max-entries");
     assertThat(ServerSetting.CACHE_MAX_ENTRIES.envVar()).isEqualTo("LARDER_CACHE_MAX_ENTRIES");
     assertThat(ServerSetting.METRICS_PORT.flag()).isEqualTo("--metrics-port");

@@ -104,7 +104,7 @@ class ServerLifecycleTest {
     // The service answered the expired call itself, and it did so without touching the cache or RocksDB.
     assertThat(server.metrics().callCount(method, Status.Code.DEADLINE_EXCEEDED)
         + server.metrics().callCount(method, Status.Code.CANCELLED)).isEqualTo(1);
-    assertThat(server.metrics().scrape()).contains("larder_cache_misses_total 0\n", "larder_cache_hits_total 0\n");
+    assertThat(server.metrics().scrape()).contains("larder_cache_misses_total 0.0\n", "larder_cache_hits_total 0.0\n");
   }
 
   @Test
@@ -149,7 +149,7 @@ class ServerLifecycleTest {
       assertThat(lookup.getOnlineFeatures(features("user_activity").putEntities("user_id", users(1, 2)).build())
           .getResults(0).getStatusesList()).containsExactly(FieldStatus.PRESENT, FieldStatus.NOT_FOUND);
     }
-    assertThat(server.metrics().scrape()).contains("larder_cache_entries 0\n", "larder_cache_hits_total 0\n");
+    assertThat(server.metrics().scrape()).contains("larder_cache_entries 0.0\n", "larder_cache_hits_total 0.0\n");
   }
 
   /** Holds a call back before its handler runs, so that its deadline passes first. */

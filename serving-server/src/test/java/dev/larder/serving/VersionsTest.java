@@ -117,8 +117,8 @@ class VersionsTest {
       assertThat(i.getServedVersion()).isEqualTo(1);
       assertThat(i.getVersionsWithDataList()).containsExactly(1L);
     });
-    assertThat(server.metrics().scrape()).contains("larder_view_served_version{view=\"user_activity\"} 1\n",
-        "larder_view_version{view=\"user_activity\"} 2\n");
+    assertThat(server.metrics().scrape()).contains("larder_view_served_version{view=\"user_activity\"} 1.0\n",
+        "larder_view_version{view=\"user_activity\"} 2.0\n");
     assertThatThrownBy(() -> stub.getOnlineFeatures(features("user_activity@2:purchase_count")
         .putEntities("user_id", users(1)).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -136,7 +136,7 @@ class VersionsTest {
     assertThat(after.getServedVersionsList()).containsExactly(2L, 2L, 1L);
     assertThat(info("user_activity").getServedVersion()).isEqualTo(2);
     assertThat(info("user_activity").getVersionsWithDataList()).containsExactly(1L, 2L);
-    assertThat(server.metrics().scrape()).contains("larder_view_served_version{view=\"user_activity\"} 2\n");
+    assertThat(server.metrics().scrape()).contains("larder_view_served_version{view=\"user_activity\"} 2.0\n");
 
     // Pinned: exactly the asked version, by reference or through a service that pins it.
     GetOnlineFeaturesResponse pinned = stub.getOnlineFeatures(features("user_activity@1:purchase_count",

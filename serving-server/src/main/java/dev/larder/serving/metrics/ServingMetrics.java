@@ -1,17 +1,33 @@
 package dev.larder.serving.metrics;
 
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
-import java.util.LinkedHashMap;
+import io.grpc.Status;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The server's metrics and their Prometheus rendering. Request-path recording is a map lookup and a few
- * adder increments; everything derived (cache ratios, data age) is computed only when scraped.
+ * The server's metrics, kept in a Prometheus client registry of its own (not the process-wide default, so
+ * that two servers in one JVM, as in tests, never share counts). It exists to hold the serving-specific
+ * instruments and to keep their recording cheap: each (method, code) pair binds its label values once and
+ * keeps the bound data points, so recording a call is an array read and two adder updates, with no label
+ * array or map allocated per request. Everything derived (cache ratios, data age) is computed only when
+ * scraped, and the registry also carries the client's JVM, GC, memory and thread metrics.
  */
 public final class ServingMetrics {
   /** Per-view figures taken at scrape time. {@code dataAgeSeconds} is NaN when nothing is materialized. */
@@ -20,32 +36,122 @@ public final class ServingMetrics {
   /** What the cache reports; supplied by the lookup layer so that this package does not depend on it. */
   public record CacheGauge(CacheStats stats, long size) {}
 
-  private static final int CODES = io.grpc.Status.Code.values().length;
+  /** Latency buckets in seconds, dense below a few milliseconds where the serving targets are. */
+  static final double[] LATENCY_SECONDS = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  static final double[] ENTITY_COUNTS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000};
 
-  private final ConcurrentHashMap<String, AtomicReferenceArray<CallStats>> calls = new ConcurrentHashMap<>();
-  private final Histogram entitiesPerRequest = new Histogram(Histogram.ENTITY_COUNTS);
-  private final LongAdder registryReloads = new LongAdder();
-  private final LongAdder registryReloadFailures = new LongAdder();
-  private final LongAdder dataSwaps = new LongAdder();
+  private static final Status.Code[] CODES = Status.Code.values();
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter requests;
+  private final Histogram latency;
+  private final DistributionDataPoint entitiesPerRequest;
+  private final CounterDataPoint registryReloads;
+  private final CounterDataPoint registryReloadFailures;
+  private final CounterDataPoint dataSwaps;
+  private final ConcurrentHashMap<String, AtomicReferenceArray<CallPoints>> calls = new ConcurrentHashMap<>();
+  private final Function<String, AtomicReferenceArray<CallPoints>> newMethod = m -> new AtomicReferenceArray<>(CODES.length);
   private volatile Supplier<CacheGauge> cache = () -> null;
   private volatile Supplier<List<ViewGauge>> views = List::of;
   private volatile Supplier<Long> registryVersion = () -> 0L;
 
-  private static final class CallStats {
-    final LongAdder count = new LongAdder();
-    final Histogram latency = new Histogram(Histogram.LATENCY_SECONDS);
+  /** The data points of one (method, code) pair, bound once. */
+  private record CallPoints(CounterDataPoint count, DistributionDataPoint latency) {}
+
+  public ServingMetrics() {
+    requests = Counter.builder().name("larder_requests_total")
+        .help("Calls finished, by gRPC method or HTTP route and status code.")
+        .labelNames("method", "code").withoutExemplars().register(registry);
+    latency = Histogram.builder().name("larder_request_duration_seconds")
+        .help("Call latency in the server, by gRPC method or HTTP route and status code.")
+        .labelNames("method", "code").classicOnly().classicUpperBounds(LATENCY_SECONDS).withoutExemplars()
+        .register(registry);
+    entitiesPerRequest = Histogram.builder().name("larder_entities_per_request")
+        .help("Entity rows per GetOnlineFeatures request.")
+        .classicOnly().classicUpperBounds(ENTITY_COUNTS).withoutExemplars().register(registry);
+    Counter reloads = Counter.builder().name("larder_registry_reloads_total")
+        .help("Registry files loaded after start, by result.").labelNames("result").withoutExemplars()
+        .register(registry);
+    registryReloads = reloads.labelValues("ok");
+    registryReloadFailures = reloads.labelValues("refused");
+    dataSwaps = Counter.builder().name("larder_data_swaps_total")
+        .help("Views whose served data changed to a new materialization run.").withoutExemplars().register(registry);
+    registerCacheMetrics();
+    registerRegistryAndViewMetrics();
+    JvmMetrics.builder().register(registry);
+  }
+
+  private void registerCacheMetrics() {
+    cacheCounter("larder_cache_hits_total", "Lookup cache hits.", CacheStats::hitCount);
+    cacheCounter("larder_cache_misses_total", "Lookup cache misses.", CacheStats::missCount);
+    cacheCounter("larder_cache_evictions_total", "Lookup cache evictions (size or expiry).", CacheStats::evictionCount);
+    GaugeWithCallback.builder().name("larder_cache_hit_ratio")
+        .help("Cache hits divided by lookups since start (1 when none).")
+        .callback(cb -> {
+          CacheGauge c = cache.get();
+          if (c != null) {
+            cb.call(c.stats().hitRate());
+          }
+        }).register(registry);
+    GaugeWithCallback.builder().name("larder_cache_entries").help("Rows held in the lookup cache (approximate).")
+        .callback(cb -> {
+          CacheGauge c = cache.get();
+          if (c != null) {
+            cb.call(c.size());
+          }
+        }).register(registry);
+  }
+
+  private void cacheCounter(String name, String help, java.util.function.ToLongFunction<CacheStats> value) {
+    CounterWithCallback.builder().name(name).help(help).callback(cb -> {
+      CacheGauge c = cache.get();
+      if (c != null) {
+        cb.call(value.applyAsLong(c.stats()));
+      }
+    }).register(registry);
+  }
+
+  private void registerRegistryAndViewMetrics() {
+    GaugeWithCallback.builder().name("larder_registry_version").help("Version of the registry being served.")
+        .callback(cb -> cb.call(registryVersion.get())).register(registry);
+    GaugeWithCallback.builder().name("larder_view_version").help("Definition version of each served view.")
+        .labelNames("view")
+        .callback(cb -> views.get().forEach(v -> cb.call(v.viewVersion(), v.view()))).register(registry);
+    GaugeWithCallback.builder().name("larder_view_served_version")
+        .help("Version each view is served from: its newest version with online data (differs from"
+            + " larder_view_version while a new version is being materialized).")
+        .labelNames("view")
+        .callback(cb -> views.get().forEach(v -> cb.call(v.servedVersion(), v.view()))).register(registry);
+    GaugeWithCallback.builder().name("larder_view_data_version")
+        .help("Materialization run id served for each view, of its served version (0 when none).").labelNames("view")
+        .callback(cb -> views.get().forEach(v -> cb.call(v.runId(), v.view()))).register(registry);
+    GaugeWithCallback.builder().name("larder_view_data_age_seconds")
+        .help("Seconds since the end of the newest materialized interval of each view (NaN when none).")
+        .labelNames("view")
+        .callback(cb -> views.get().forEach(v -> cb.call(v.dataAgeSeconds(), v.view()))).register(registry);
   }
 
   /** Records one finished call. */
-  public void recordCall(String method, io.grpc.Status.Code code, long nanos) {
-    AtomicReferenceArray<CallStats> byCode = calls.computeIfAbsent(method, m -> new AtomicReferenceArray<>(CODES));
-    CallStats s = byCode.get(code.ordinal());
-    if (s == null) {
-      byCode.compareAndSet(code.ordinal(), null, new CallStats());
-      s = byCode.get(code.ordinal());
+  public void recordCall(String method, Status.Code code, long nanos) {
+    CallPoints p = points(method, code);
+    p.count().inc();
+    p.latency().observe(nanos / 1e9);
+  }
+
+  private CallPoints points(String method, Status.Code code) {
+    AtomicReferenceArray<CallPoints> byCode = calls.get(method);
+    if (byCode == null) {
+      byCode = calls.computeIfAbsent(method, newMethod);
     }
-    s.count.increment();
-    s.latency.observe(nanos / 1e9);
+    int i = code.ordinal();
+    CallPoints p = byCode.get(i);
+    if (p == null) {
+      String c = code.name();
+      byCode.compareAndSet(i, null, new CallPoints(requests.labelValues(method, c), latency.labelValues(method, c)));
+      p = byCode.get(i);
+    }
+    return p;
   }
 
   public void recordEntities(int count) {
@@ -53,11 +159,11 @@ public final class ServingMetrics {
   }
 
   public void recordRegistryReload(boolean ok) {
-    (ok ? registryReloads : registryReloadFailures).increment();
+    (ok ? registryReloads : registryReloadFailures).inc();
   }
 
   public void recordDataSwaps(int views) {
-    dataSwaps.add(views);
+    dataSwaps.inc(views);
   }
 
   public void cacheSource(Supplier<CacheGauge> source) {
@@ -73,69 +179,25 @@ public final class ServingMetrics {
   }
 
   /** Requests counted so far for a method and code; for tests and the log. */
-  public long callCount(String method, io.grpc.Status.Code code) {
-    AtomicReferenceArray<CallStats> byCode = calls.get(method);
-    CallStats s = byCode == null ? null : byCode.get(code.ordinal());
-    return s == null ? 0 : s.count.sum();
+  public long callCount(String method, Status.Code code) {
+    AtomicReferenceArray<CallPoints> byCode = calls.get(method);
+    CallPoints p = byCode == null ? null : byCode.get(code.ordinal());
+    return p == null ? 0 : p.count().getLongValue();
   }
 
-  /** The Prometheus text exposition of every metric. */
+  /** The registry the {@link MetricsEndpoint} serves. */
+  PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition (format 0.0.4) of every metric, as the endpoint serves it by default. */
   public String scrape() {
-    PrometheusWriter w = new PrometheusWriter();
-    w.family("larder_requests_total", "counter", "Calls finished, by gRPC method or HTTP route and status code.");
-    forEachCall((labels, s) -> w.sample("larder_requests_total", labels, s.count.sum()));
-    w.family("larder_request_duration_seconds", "histogram", "Call latency in the server, by gRPC method or HTTP route and status code.");
-    forEachCall((labels, s) -> w.histogram("larder_request_duration_seconds", labels, s.latency.snapshot()));
-    w.family("larder_entities_per_request", "histogram", "Entity rows per GetOnlineFeatures request.");
-    w.histogram("larder_entities_per_request", Map.of(), entitiesPerRequest.snapshot());
-
-    CacheGauge c = cache.get();
-    if (c != null) {
-      CacheStats st = c.stats();
-      w.family("larder_cache_hits_total", "counter", "Lookup cache hits.").sample("larder_cache_hits_total", Map.of(), st.hitCount());
-      w.family("larder_cache_misses_total", "counter", "Lookup cache misses.").sample("larder_cache_misses_total", Map.of(), st.missCount());
-      w.family("larder_cache_evictions_total", "counter", "Lookup cache evictions (size or expiry).")
-          .sample("larder_cache_evictions_total", Map.of(), st.evictionCount());
-      w.family("larder_cache_hit_ratio", "gauge", "Cache hits divided by lookups since start (1 when none).")
-          .sample("larder_cache_hit_ratio", Map.of(), st.hitRate());
-      w.family("larder_cache_entries", "gauge", "Rows held in the lookup cache (approximate).")
-          .sample("larder_cache_entries", Map.of(), c.size());
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-
-    w.family("larder_registry_version", "gauge", "Version of the registry being served.")
-        .sample("larder_registry_version", Map.of(), registryVersion.get());
-    w.family("larder_registry_reloads_total", "counter", "Registry files loaded after start, by result.");
-    w.sample("larder_registry_reloads_total", Map.of("result", "ok"), registryReloads.sum());
-    w.sample("larder_registry_reloads_total", Map.of("result", "refused"), registryReloadFailures.sum());
-    w.family("larder_data_swaps_total", "counter", "Views whose served data changed to a new materialization run.")
-        .sample("larder_data_swaps_total", Map.of(), dataSwaps.sum());
-
-    List<ViewGauge> vs = views.get();
-    w.family("larder_view_version", "gauge", "Definition version of each served view.");
-    vs.forEach(v -> w.sample("larder_view_version", Map.of("view", v.view()), v.viewVersion()));
-    w.family("larder_view_served_version", "gauge",
-        "Version each view is served from: its newest version with online data (differs from larder_view_version"
-        + " while a new version is being materialized).");
-    vs.forEach(v -> w.sample("larder_view_served_version", Map.of("view", v.view()), v.servedVersion()));
-    w.family("larder_view_data_version", "gauge", "Materialization run id served for each view, of its served version (0 when none).");
-    vs.forEach(v -> w.sample("larder_view_data_version", Map.of("view", v.view()), v.runId()));
-    w.family("larder_view_data_age_seconds", "gauge",
-        "Seconds since the end of the newest materialized interval of each view (NaN when none).");
-    vs.forEach(v -> w.sample("larder_view_data_age_seconds", Map.of("view", v.view()), v.dataAgeSeconds()));
-    return w.toString();
-  }
-
-  private void forEachCall(java.util.function.BiConsumer<Map<String, String>, CallStats> action) {
-    new java.util.TreeMap<>(calls).forEach((method, byCode) -> {
-      for (int i = 0; i < CODES; i++) {
-        CallStats s = byCode.get(i);
-        if (s != null) {
-          Map<String, String> labels = new LinkedHashMap<>();
-          labels.put("method", method);
-          labels.put("code", io.grpc.Status.Code.values()[i].name());
-          action.accept(labels, s);
-        }
-      }
-    });
+    return out.toString(StandardCharsets.UTF_8);
   }
 }
