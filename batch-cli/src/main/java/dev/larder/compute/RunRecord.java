@@ -1,6 +1,6 @@
 package dev.larder.compute;
 
-import dev.larder.registry.RegistryFile;
+import dev.larder.disk.AtomicFile;
 import dev.larder.time.Timestamps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ final class RunRecord {
         + "  \"rows_written\": " + rows + ",\n"
         + "  \"skipped_rows\": {" + skips + "}\n"
         + "}\n";
-    RegistryFile.writeAtomically(viewDir.resolve("_runs").resolve(runId + ".json"), json.getBytes(StandardCharsets.UTF_8));
+    AtomicFile.write(viewDir.resolve("_runs").resolve(runId + ".json"), json.getBytes(StandardCharsets.UTF_8));
   }
 
   static String quote(String s) {

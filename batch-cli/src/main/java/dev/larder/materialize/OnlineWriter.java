@@ -1,5 +1,6 @@
 package dev.larder.materialize;
 
+import dev.larder.disk.AtomicFile;
 import dev.larder.online.EntityKeyCodec;
 import dev.larder.online.FeatureLayout;
 import dev.larder.online.FeatureRowCodec;
@@ -10,7 +11,6 @@ import dev.larder.core.v1.Field;
 import dev.larder.core.v1.ValueType;
 import dev.larder.lock.RepoLock;
 import dev.larder.pointintime.PointInTimeRule;
-import dev.larder.registry.RegistryFile;
 import dev.larder.tasks.Tasks;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -322,7 +322,7 @@ public final class OnlineWriter implements AutoCloseable {
     ingest(files);
     features.write(runDir);
     syncTree(runDir);
-    RegistryFile.syncDirectory(versionDir);
+    AtomicFile.syncDirectory(versionDir);
     return counts;
   }
 
@@ -346,7 +346,7 @@ public final class OnlineWriter implements AutoCloseable {
         }
       }
     }
-    RegistryFile.syncDirectory(dir);
+    AtomicFile.syncDirectory(dir);
   }
 
   /** Keeps the new run and the one it replaced (rollback, readers still on it); deletes the rest. */

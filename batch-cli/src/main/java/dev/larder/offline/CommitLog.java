@@ -1,6 +1,6 @@
 package dev.larder.offline;
 
-import dev.larder.registry.RegistryFile;
+import dev.larder.disk.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +84,7 @@ public final class CommitLog {
 
   /** Writes a manifest; it stays invisible until {@link #commit} names it. */
   public void writeManifest(Path viewDir, Manifest m) throws IOException {
-    RegistryFile.writeAtomically(manifestPath(viewDir, m.sequence()), m.encode().getBytes(StandardCharsets.UTF_8));
+    AtomicFile.write(manifestPath(viewDir, m.sequence()), m.encode().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Commits a run: writes its marker naming each view's manifest sequence. */
@@ -93,7 +93,7 @@ public final class CommitLog {
     viewSequences.forEach((v, s) -> b.append("view ").append(v).append(' ').append(s).append('\n'));
     String crc = Manifest.crc(b.toString());
     b.append("end ").append(viewSequences.size()).append(' ').append(crc).append('\n');
-    RegistryFile.writeAtomically(markerPath(run), b.toString().getBytes(StandardCharsets.UTF_8));
+    AtomicFile.write(markerPath(run), b.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Whether the marker of {@code run} exists and names {@code view}'s manifest {@code seq}. */

@@ -6,7 +6,7 @@ import dev.larder.core.v1.Field;
 import dev.larder.core.v1.ValueType;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
-import dev.larder.registry.StorePaths;
+import dev.larder.disk.StorePaths;
 import dev.larder.registry.ViewVersions;
 import dev.larder.time.Timestamps;
 import dev.larder.value.Column;

@@ -1,6 +1,6 @@
 package dev.larder.offline;
 
-import dev.larder.registry.RegistryFile;
+import dev.larder.disk.AtomicFile;
 import dev.larder.value.RowSchema;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -68,14 +68,14 @@ public final class SnapshotWriter implements AutoCloseable {
     boolean newFolder = !Files.isDirectory(target.getParent());
     Files.createDirectories(target.getParent());
     if (newFolder) {
-      RegistryFile.syncDirectory(target.getParent().getParent());
+      AtomicFile.syncDirectory(target.getParent().getParent());
     }
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException(target.getParent() + ": the file system cannot rename atomically", e);
     }
-    RegistryFile.syncDirectory(target.getParent());
+    AtomicFile.syncDirectory(target.getParent());
     committed = true;
   }
 

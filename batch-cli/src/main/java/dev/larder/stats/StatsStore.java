@@ -1,10 +1,10 @@
 package dev.larder.stats;
 
+import dev.larder.disk.AtomicFile;
 import dev.larder.core.v1.ValueType;
 import dev.larder.offline.ParquetRowWriter;
 import dev.larder.offline.TableFiles;
-import dev.larder.registry.RegistryFile;
-import dev.larder.registry.StorePaths;
+import dev.larder.disk.StorePaths;
 import dev.larder.time.Timestamps;
 import dev.larder.value.Column;
 import dev.larder.value.RowReader;
@@ -85,7 +85,7 @@ public final class StatsStore {
         ch.force(true);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      RegistryFile.syncDirectory(target.getParent());
+      AtomicFile.syncDirectory(target.getParent());
     } finally {
       Files.deleteIfExists(tmp);
     }

@@ -1,8 +1,8 @@
 package dev.larder.online;
 
+import dev.larder.disk.AtomicFile;
 import dev.larder.disk.Folders;
-import dev.larder.registry.RegistryFile;
-import dev.larder.registry.StorePaths;
+import dev.larder.disk.StorePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -77,7 +77,7 @@ public final class OnlineLayout {
 
   /** Points CURRENT at {@code runId}: temp file, fsync, atomic rename, directory fsync. */
   public static void writeCurrent(Path versionDir, long runId) throws IOException {
-    RegistryFile.writeAtomically(versionDir.resolve(CURRENT), (runId + "\n").getBytes(StandardCharsets.UTF_8));
+    AtomicFile.write(versionDir.resolve(CURRENT), (runId + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** View directories under the online store, by name. */

@@ -1,4 +1,4 @@
-package dev.larder.registry;
+package dev.larder.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

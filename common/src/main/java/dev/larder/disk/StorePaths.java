@@ -1,4 +1,4 @@
-package dev.larder.registry;
+package dev.larder.disk;
 
 import java.nio.file.Path;
 
