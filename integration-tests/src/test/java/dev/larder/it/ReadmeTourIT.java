@@ -6,9 +6,6 @@ import dev.larder.serving.v1.FieldStatus;
 import dev.larder.serving.v1.GetOnlineFeaturesResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,23 +125,9 @@ class ReadmeTourIT {
   }
 
   private static void awaitServing(Process server, ManagedChannel channel, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!server.isAlive()) {
-        throw new AssertionError("larder-server exited with " + server.exitValue() + ":\n" + Files.readString(log));
-      }
-      try {
-        if (HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
-            .check(HealthCheckRequest.getDefaultInstance()).getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
-          return;
-        }
-      } catch (io.grpc.StatusRuntimeException starting) {
-        // not up yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("larder-server not serving within 60 s:\n" + Files.readString(log));
+    ServerHandle.awaitServing(server, channel, log, 60);
   }
+
 
   /** The commands of the README's tour block, one per line, without comments and blank lines. */
   static List<String> tourCommands(String readme) {

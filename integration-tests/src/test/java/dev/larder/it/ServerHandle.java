@@ -54,7 +54,16 @@ public final class ServerHandle implements AutoCloseable {
   }
 
   public void awaitServing() throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    awaitServing(process, channel, log, 30);
+  }
+
+  /**
+   * Waits until {@code process} answers Health/Check with SERVING on {@code channel}; fails with its log when it
+   * exits or is not serving within {@code seconds}.
+   */
+  public static void awaitServing(Process process, ManagedChannel channel, Path log, int seconds)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IOException("larder-server exited with " + process.exitValue() + ":\n" + Files.readString(log));
@@ -69,7 +78,7 @@ public final class ServerHandle implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IOException("larder-server not healthy within 30 s:\n" + Files.readString(log));
+    throw new IOException("larder-server not healthy within " + seconds + " s:\n" + Files.readString(log));
   }
 
   public FeatureServingGrpc.FeatureServingBlockingStub stub() {
