@@ -68,6 +68,21 @@ public final class FeatureRowCodec {
     return List.of(types);
   }
 
+  /** The number of features. */
+  public int size() {
+    return types.length;
+  }
+
+  /** The type of feature {@code i}. */
+  public ValueType type(int i) {
+    return types[i];
+  }
+
+  /** Whether every feature is a scalar (no lists), so that {@link #readScalars} applies. */
+  public boolean scalarsOnly() {
+    return firstList < 0;
+  }
+
   /** Encodes a row; {@code createdTimestampMicros} may be {@link #NO_CREATED_TIMESTAMP}. */
   public byte[] encode(long eventTimestampMicros, long createdTimestampMicros, Object[] featureValues) {
     ByteWriter w = new ByteWriter(HEADER + 8 * types.length);

@@ -56,7 +56,7 @@ final class Load {
 
   /** What a run measured. Latencies are in microseconds in {@code histogram}. */
   record Result(long ok, long errors, Map<String, Long> errorsByCode, double seconds, Histogram histogram,
-                long[] cpuNanos) {
+                long[] cpuNanos, long[] startReadings) {
     double throughput() {
       return ok / seconds;
     }
@@ -88,7 +88,12 @@ final class Load {
 
     /** CPU microseconds per answered call of the process whose clock was {@code clocks[i]}, NaN if unknown. */
     double cpuMicrosPerCall(int i) {
-      return cpuNanos[i] < 0 || ok == 0 ? Double.NaN : cpuNanos[i] / 1e3 / ok;
+      return perCall(i) / 1e3;
+    }
+
+    /** How much counter {@code i} (a clock passed to {@link #run}) grew per answered call, NaN if unknown. */
+    double perCall(int i) {
+      return cpuNanos[i] < 0 || ok == 0 ? Double.NaN : (double) cpuNanos[i] / ok;
     }
   }
 
@@ -117,8 +122,9 @@ final class Load {
   }
 
   /**
-   * Applies the load; each of {@code cpuClocks} (a process's CPU time in nanoseconds, negative if unknown) is
-   * read when measuring starts and ends, so the result can say what each process spent per call.
+   * Applies the load; each of {@code cpuClocks} (a process's CPU time in nanoseconds, or any other counter that
+   * only grows, negative if unknown) is read when measuring starts and ends, so the result can say what each
+   * process spent per call.
    */
   static Result run(Rpc rpc, Shape shape, java.util.function.LongSupplier... cpuClocks) throws InterruptedException {
     return new Load(rpc, shape, cpuClocks).run();
@@ -151,6 +157,7 @@ final class Load {
     for (int i = 0; i < cpu.length; i++) {
       cpu[i] = cpuClocks[i].getAsLong();
     }
+    long[] startReadings = cpu.clone();
     sleepUntil(end);
     for (int i = 0; i < cpu.length; i++) {
       long now = cpuClocks[i].getAsLong();
@@ -173,7 +180,7 @@ final class Load {
     // Throughput counts the calls sent in the window over the time it took to answer them all.
     long last = Math.max(end, lastCompletion.get());
     return new Result(ok.sum(), errors.sum() + lost, byCode, (last - measureStart) / 1e9,
-        recorder.getIntervalHistogram(), cpu);
+        recorder.getIntervalHistogram(), cpu, startReadings);
   }
 
   private static void sleepUntil(long deadline) throws InterruptedException {

@@ -144,16 +144,7 @@ final class ServeScenario extends Scenario {
       throw new IllegalArgumentException("--features " + features + " must be a multiple of --views " + views
           + " and at most " + views * WideSource.FEATURES);
     }
-    long t0 = System.nanoTime();
-    ws.init();
-    ws.removeExampleDefinitions();
-    WideSource.generate(ws.repo(), entities, seed, endInstant());
-    ws.writeDefinitions("bench.textproto", WideSource.definitions(views));
-    ws.apply();
-    setup.put("generate_and_apply_seconds", (System.nanoTime() - t0) / 1e9);
-    Child.Result mat = Child.jvm("materialize", ws.logs(), childJvm(), "larder", ws.repoArgs("materialize",
-        "--start", endInstant().minus(Duration.ofDays(2)).toString(), "--end", endInstant().toString())).check();
-    setup.put("materialize", mat.toJson());
+    fillStore(ws, entities, views, seed, endInstant(), childJvm(), setup);
     Map<String, String> env = new HashMap<>();
     if (cacheEntries != null) {
       env.put("LARDER_CACHE_MAX_ENTRIES", Long.toString(cacheEntries));
@@ -163,6 +154,24 @@ final class ServeScenario extends Scenario {
       env.put("LARDER_HTTP_PORT", Integer.toString(httpPort));
     }
     return ServerProcess.start(ws.repo(), ws.logs(), splitOpts(serverJvmOpts), env);
+  }
+
+  /**
+   * Generates {@link WideSource} data for {@code entities} entities, applies {@code views} views over it and
+   * materializes the last two days into the workspace's online store; what it took goes into {@code setup}.
+   */
+  static void fillStore(Workspace ws, long entities, int views, long seed, java.time.Instant end, List<String> childJvm,
+                        Map<String, Object> setup) throws Exception {
+    long t0 = System.nanoTime();
+    ws.init();
+    ws.removeExampleDefinitions();
+    WideSource.generate(ws.repo(), entities, seed, end);
+    ws.writeDefinitions("bench.textproto", WideSource.definitions(views));
+    ws.apply();
+    setup.put("generate_and_apply_seconds", (System.nanoTime() - t0) / 1e9);
+    Child.Result mat = Child.jvm("materialize", ws.logs(), childJvm, "larder", ws.repoArgs("materialize",
+        "--start", end.minus(Duration.ofDays(2)).toString(), "--end", end.toString())).check();
+    setup.put("materialize", mat.toJson());
   }
 
   private void run(ServerProcess server, LoadConfig c, Report r) throws Exception {
@@ -204,13 +213,29 @@ final class ServeScenario extends Scenario {
       long self = ProcessHandle.current().pid();
       java.util.function.LongSupplier serverCpu = () -> ProcStatus.cpuNanos(server.pid());
       java.util.function.LongSupplier clientCpu = () -> ProcStatus.cpuNanos(self);
-      Load.Result lookup = Load.run(client -> lookups.get(client).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .getOnlineFeatures(request(featureList, c.entitiesPerRequest(), randoms.get(client))), shape, serverCpu, clientCpu);
-      HealthCheckRequest hc = HealthCheckRequest.getDefaultInstance();
-      Load.Result check = Load.run(client -> health.get(client).withDeadlineAfter(10, TimeUnit.SECONDS).check(hc),
-          shape, serverCpu, clientCpu);
+      Load.Result lookup;
+      Load.Result check;
+      try (JvmProbe probe = JvmProbe.attach(server.pid())) {
+        lookup = Load.run(client -> lookups.get(client).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getOnlineFeatures(request(featureList, c.entitiesPerRequest(), randoms.get(client))), shape,
+            serverCpu, clientCpu, probe.allocatedBytes(), probe.uptimeMillis());
+        HealthCheckRequest hc = HealthCheckRequest.getDefaultInstance();
+        check = Load.run(client -> health.get(client).withDeadlineAfter(10, TimeUnit.SECONDS).check(hc),
+            shape, serverCpu, clientCpu, probe.allocatedBytes(), probe.uptimeMillis());
+        Map<String, Object> gcs = gc(probe, lookup);
+        r.detail("server_gc_during_lookups", gcs).detail("server_gc_during_health", gc(probe, check));
+        if (gcs.containsKey("collections")) {
+          r.figure("server_gc_collections", "server GC pauses while measuring lookups",
+                  ((Number) gcs.get("collections")).doubleValue(), "pauses")
+              .figure("server_gc_pause_max_ms", "server longest GC pause while measuring lookups",
+                  ((Number) gcs.get("pause_ms_max")).doubleValue(), "ms");
+        }
+        if (probe.unavailable() != null) {
+          r.note("server JVM not attachable, no allocation or GC figures: " + probe.unavailable());
+        }
+      }
 
-      Load.Result canned = measureCanned(lookups.get(0), featureList, c, shape, clientCpu, server.log().getParent());
+      Load.Result canned = measureCanned(lookups.get(0), featureList, c, shape, clientCpu, server.log().getParent(), r);
 
       r.detail("lookup", lookup.toJson()).detail("health_check", check.toJson()).detail("canned", canned.toJson());
       if (!c.closed()) {
@@ -305,7 +330,22 @@ final class ServeScenario extends Scenario {
         .figure("server_cpu_us_per_lookup", "server CPU per lookup", lookup.cpuMicrosPerCall(0), "us")
         .figure("server_cpu_us_per_health", "server CPU per Health/Check", check.cpuMicrosPerCall(0), "us")
         .figure("client_cpu_us_per_lookup", "client CPU per lookup", lookup.cpuMicrosPerCall(1), "us")
-        .figure("client_cpu_us_per_health", "client CPU per Health/Check", check.cpuMicrosPerCall(1), "us");
+        .figure("client_cpu_us_per_health", "client CPU per Health/Check", check.cpuMicrosPerCall(1), "us")
+        .figure("server_bytes_per_lookup", "server heap allocated per lookup", lookup.perCall(2), "bytes")
+        .figure("server_bytes_per_health", "server heap allocated per Health/Check", check.perCall(2), "bytes")
+        .figure("server_bytes_per_canned", "zero-work server heap allocated per call", canned.perCall(2), "bytes")
+        .figure("p99_vs_canned", "lookup p99 / zero-work server p99",
+            lookup.percentileMs(99) / canned.percentileMs(99), "x", c.closed() ? null
+                : atMost(c.entitiesPerRequest() == 1 ? 1.2 : 1.5))
+        .figure("p50_vs_canned", "lookup p50 / zero-work server p50",
+            lookup.percentileMs(50) / canned.percentileMs(50), "x", !c.closed() && c.entitiesPerRequest() == 1
+                ? atMost(1.2) : null);
+    if (c.closed()) {
+      r.figure("throughput_vs_canned", "lookup / zero-work server throughput",
+              lookup.throughput() / canned.throughput(), "x", c.entitiesPerRequest() == 1 ? atLeast(0.85) : null)
+          .figure("cpu_vs_canned", "server CPU per lookup / zero-work server's",
+              lookup.cpuMicrosPerCall(0) / canned.cpuMicrosPerCall(0), "x", c.entitiesPerRequest() == 1 ? atMost(1.3) : null);
+    }
     if (!c.closed() && lookup.throughput() < 0.95 * rate) {
       r.note(String.format(Locale.ROOT, "achieved %.1f req/s of the %.0f req/s asked for", lookup.throughput(), rate));
     }
@@ -317,7 +357,7 @@ final class ServeScenario extends Scenario {
    */
   private Load.Result measureCanned(FeatureServingGrpc.FeatureServingFutureStub larder, FeatureList featureList,
                                     LoadConfig c, Load.Shape shape, java.util.function.LongSupplier clientCpu,
-                                    Path logDir) throws Exception {
+                                    Path logDir, Report r) throws Exception {
     byte[] response = larder.withDeadlineAfter(30, TimeUnit.SECONDS)
         .getOnlineFeatures(request(featureList, c.entitiesPerRequest(), new SplittableRandom(seed + 1))).get()
         .toByteArray();
@@ -332,9 +372,13 @@ final class ServeScenario extends Scenario {
         stubs.add(FeatureServingGrpc.newFutureStub(ch));
         randoms.add(new SplittableRandom(seed * 31 + i));
       }
-      return Load.run(client -> stubs.get(client).withDeadlineAfter(10, TimeUnit.SECONDS)
-              .getOnlineFeatures(request(featureList, c.entitiesPerRequest(), randoms.get(client))),
-          shape, () -> ProcStatus.cpuNanos(canned.pid()), clientCpu);
+      try (JvmProbe probe = JvmProbe.attach(canned.pid())) {
+        Load.Result result = Load.run(client -> stubs.get(client).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getOnlineFeatures(request(featureList, c.entitiesPerRequest(), randoms.get(client))),
+            shape, () -> ProcStatus.cpuNanos(canned.pid()), clientCpu, probe.allocatedBytes(), probe.uptimeMillis());
+        r.detail("canned_gc", gc(probe, result));
+        return result;
+      }
     } finally {
       for (ManagedChannel ch : channels) {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -376,6 +420,15 @@ final class ServeScenario extends Scenario {
       }
     }
     r.detail("verified", rows + " random entities returned all " + refs.size() + " features PRESENT");
+  }
+
+  /** The collections a server JVM made while {@code run} was measured (clocks 2 and 3: bytes, uptime). */
+  private static Map<String, Object> gc(JvmProbe probe, Load.Result run) {
+    long from = run.startReadings()[3];
+    if (from < 0 || run.cpuNanos()[3] < 0) {
+      return Map.of("unavailable", String.valueOf(probe.unavailable()));
+    }
+    return JvmProbe.summary(probe.collections(from, from + run.cpuNanos()[3]), run.seconds());
   }
 
   static List<String> splitOpts(String opts) {

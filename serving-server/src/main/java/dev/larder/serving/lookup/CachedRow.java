@@ -18,19 +18,37 @@ import java.io.UncheckedIOException;
 final class CachedRow {
   static final CachedRow MISSING = new CachedRow(new byte[0], new int[] {0}, new boolean[0], Long.MIN_VALUE);
 
+  private static final int NULL_FLAG = 1 << 31;
+
   /** Serialized values of features 0..n-1, then the serialized event timestamp. */
   final byte[] bytes;
-  /** {@code ends[i]} is where feature i's value ends ({@code ends[n]} where the timestamp ends); starts at 0. */
+  /**
+   * {@code ends[i] & ~NULL_FLAG} is where feature i's value ends ({@code ends[n]} where the timestamp ends);
+   * values start at 0. {@link #NULL_FLAG} marks a null feature (its status is NULL_VALUE when fresh). One array
+   * rather than two: a lookup of 100 entities reads 500 rows, and every array is one more cache miss.
+   */
   private final int[] ends;
-  /** Whether feature i is null (its status is NULL_VALUE when fresh). */
-  private final boolean[] nulls;
   final long eventMicros;
 
   private CachedRow(byte[] bytes, int[] ends, boolean[] nulls, long eventMicros) {
     this.bytes = bytes;
     this.ends = ends;
-    this.nulls = nulls;
+    for (int i = 0; i < nulls.length; i++) {
+      if (nulls[i]) {
+        ends[i] |= NULL_FLAG;
+      }
+    }
     this.eventMicros = eventMicros;
+  }
+
+  /** The row {@code codec} encoded as {@code encoded} (a RocksDB value). */
+  static CachedRow decode(dev.larder.online.FeatureRowCodec codec, byte[] encoded) {
+    return codec.scalarsOnly() ? RowBytes.of(codec, encoded) : of(codec.decode(encoded));
+  }
+
+  /** A row whose parts {@link RowBytes} wrote, in the layout of the fields below. */
+  static CachedRow of(byte[] bytes, int[] ends, boolean[] nulls, long eventMicros) {
+    return new CachedRow(bytes, ends, nulls, eventMicros);
   }
 
   static CachedRow of(OnlineRow row) {
@@ -63,26 +81,26 @@ final class CachedRow {
 
   /** Features the row has; a feature appended to the view after the row was written is beyond it (null). */
   int featureCount() {
-    return nulls.length;
+    return ends.length - 1;
   }
 
   int valueStart(int feature) {
-    return feature == 0 ? 0 : ends[feature - 1];
+    return feature == 0 ? 0 : ends[feature - 1] & ~NULL_FLAG;
   }
 
   int valueLength(int feature) {
-    return ends[feature] - valueStart(feature);
+    return (ends[feature] & ~NULL_FLAG) - valueStart(feature);
   }
 
   boolean isNull(int feature) {
-    return nulls[feature];
+    return ends[feature] < 0;
   }
 
   int timestampStart() {
-    return nulls.length == 0 ? 0 : ends[nulls.length - 1];
+    return valueStart(ends.length - 1);
   }
 
   int timestampLength() {
-    return ends[nulls.length] - timestampStart();
+    return ends[ends.length - 1] - timestampStart();
   }
 }

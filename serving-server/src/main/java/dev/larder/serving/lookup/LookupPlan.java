@@ -28,8 +28,10 @@ record LookupPlan(List<ViewRead> reads, List<String> names, List<String> fullNam
    *
    * @param featureIndexes positions in the version's rows of the wanted features
    * @param outputSlots positions in the response of the same features
+   * @param keysFrom the first read with the same join keys (this read's own index if none is earlier): its
+   *     encoded entity keys are this read's too, so a request encodes each entity once per set of join keys
    */
-  public record ViewRead(ViewSpec spec, int[] featureIndexes, int[] outputSlots) {}
+  public record ViewRead(ViewSpec spec, int[] featureIndexes, int[] outputSlots, int keysFrom) {}
 
   public int featureCount() {
     return names.size();
@@ -100,7 +102,14 @@ record LookupPlan(List<ViewRead> reads, List<String> names, List<String> fullNam
         features[i] = pairs.get(i)[0];
         slots[i] = pairs.get(i)[1];
       }
-      reads.add(new ViewRead(spec, features, slots));
+      int keysFrom = reads.size();
+      for (int earlier = 0; earlier < reads.size(); earlier++) {
+        if (reads.get(earlier).spec().joinKeys().equals(spec.joinKeys())) {
+          keysFrom = earlier;
+          break;
+        }
+      }
+      reads.add(new ViewRead(spec, features, slots, keysFrom));
     });
     return new LookupPlan(List.copyOf(reads), List.copyOf(names), List.copyOf(fullNames),
         ResponseWriter.namesField(names), ResponseWriter.namesField(fullNames),

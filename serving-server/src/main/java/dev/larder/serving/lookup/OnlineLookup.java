@@ -167,7 +167,8 @@ public final class OnlineLookup {
       }
       for (int v = 0; v < views.length; v++) {
         checkCancelled(cancelled);
-        views[v].probeCache(keyColumns.get(v), cache);
+        int from = reads.get(v).keysFrom();
+        views[v].probeCache(keyColumns.get(v), cache, from == v ? null : views[from]);
       }
       readMisses(views, cancelled);
       for (int v = 0; v < views.length; v++) {

@@ -74,7 +74,9 @@ final class ResponseWriter {
     int slots = plan.featureCount();
     int[] readOf = new int[slots];
     int[] featureOf = new int[slots];
-    byte[][] statuses = new byte[slots][];
+    // Every view answers the same entity rows; the statuses of slot s are statuses[s * entityRows, (s + 1) * entityRows).
+    int entityRows = rows0(rows);
+    byte[] statuses = new byte[slots * entityRows];
     int[] vectorSize = new int[slots];
     byte[] names = fullNames ? plan.fullNamesField() : plan.namesField();
     int size = names.length;
@@ -97,23 +99,22 @@ final class ResponseWriter {
         int feature = features[f];
         readOf[slot] = r;
         featureOf[slot] = feature;
-        byte[] status = new byte[n];
+        int at = slot * n;
         int valuesSize = 0;
         for (int i = 0; i < n; i++) {
           CachedRow row = viewRows[i];
           int v;
           if (row == CachedRow.MISSING) {
-            status[i] = FieldStatus.NOT_FOUND_VALUE;
+            statuses[at + i] = FieldStatus.NOT_FOUND_VALUE;
             v = 0;
           } else {
             boolean present = feature < row.featureCount() && !row.isNull(feature);
             v = feature < row.featureCount() ? row.valueLength(feature) : NULL_VALUE.length;
-            status[i] = (byte) (!fresh[i] ? FieldStatus.OUTSIDE_MAX_AGE_VALUE
+            statuses[at + i] = (byte) (!fresh[i] ? FieldStatus.OUTSIDE_MAX_AGE_VALUE
                 : present ? FieldStatus.PRESENT_VALUE : FieldStatus.NULL_VALUE_VALUE);
           }
           valuesSize += 1 + varintSize(v) + v;
         }
-        statuses[slot] = status;
         int s = valuesSize + (n == 0 ? 0 : 1 + varintSize(n) + n) + timestampsSize;
         vectorSize[slot] = s;
         size += 1 + varintSize(s) + s;
@@ -139,7 +140,7 @@ final class ResponseWriter {
         }
       }
       if (viewRows.length > 0) {
-        w.lengthDelimited(STATUSES, statuses[slot], 0, viewRows.length);
+        w.lengthDelimited(STATUSES, statuses, slot * viewRows.length, viewRows.length);
       }
       for (CachedRow row : viewRows) {
         w.lengthDelimited(EVENT_TIMESTAMPS, row.bytes, row.timestampStart(), row.timestampLength());
@@ -150,6 +151,10 @@ final class ResponseWriter {
       throw new IllegalStateException("response size " + w.pos + " != computed " + size);
     }
     return w.out;
+  }
+
+  private static int rows0(CachedRow[][] rows) {
+    return rows.length == 0 ? 0 : rows[0].length;
   }
 
   private void lengthDelimited(int tag, byte[] src, int offset, int length) {

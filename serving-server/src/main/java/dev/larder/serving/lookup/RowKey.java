@@ -13,6 +13,13 @@ final class RowKey {
   final long runId;
   final byte[] entityKey;
   private final int hash;
+  /*
+   * The key's length and first 16 bytes, copied in: most keys (an int64, a short string) fit, and then equals
+   * never reads the cached key's array, one cache miss less per row of a lookup.
+   */
+  private final int length;
+  private final long head0;
+  private final long head1;
 
   RowKey(String view, long viewVersion, long runId, byte[] entityKey) {
     this.view = view;
@@ -20,6 +27,18 @@ final class RowKey {
     this.runId = runId;
     this.entityKey = entityKey;
     this.hash = hash(view.hashCode() * 31L + viewVersion, runId, entityKey);
+    this.length = entityKey.length;
+    this.head0 = head(entityKey, 0);
+    this.head1 = head(entityKey, 8);
+  }
+
+  /** Bytes {@code [from, from + 8)} of {@code key} as a long, zero where the key is shorter. */
+  private static long head(byte[] key, int from) {
+    long v = 0;
+    for (int i = from; i < from + 8; i++) {
+      v = v << 8 | (i < key.length ? key[i] & 0xff : 0);
+    }
+    return v;
   }
 
   /**
@@ -43,7 +62,8 @@ final class RowKey {
   @Override
   public boolean equals(Object o) {
     return o instanceof RowKey k && hash == k.hash && runId == k.runId && viewVersion == k.viewVersion
-        && view.equals(k.view) && Arrays.equals(entityKey, k.entityKey);
+        && length == k.length && head0 == k.head0 && head1 == k.head1 && view.equals(k.view)
+        && (length <= 16 || Arrays.equals(entityKey, k.entityKey));
   }
 
   @Override

@@ -21,6 +21,7 @@ final class ViewLookup {
   private final ViewData data;
   private final CachedRow[] found;
   private final RowKey[] keys;
+  private byte[][] encoded;
   private int misses;
 
   /** @param data the view's pinned run, or null when nothing is materialized (every entity NOT_FOUND) */
@@ -34,32 +35,41 @@ final class ViewLookup {
   /**
    * Encodes each entity row's key and takes its row from the cache where it is.
    *
+   * @param sameKeys a view of the same request with the same join keys that probed already, whose encoded
+   *     keys are reused; null to encode them here
    * @throws LookupException INVALID_ARGUMENT naming the entity row whose key values do not fit the view
    */
-  void probeCache(List<RepeatedValue> keyColumns, RowCache cache) {
-    Value[] keyValues = new Value[keyColumns.size()];
-    List<Value> keyList = Arrays.asList(keyValues);
+  void probeCache(List<RepeatedValue> keyColumns, RowCache cache, ViewLookup sameKeys) {
+    encoded = sameKeys != null ? sameKeys.encoded : encode(keyColumns);
     long runId = data == null ? -1 : data.runId();
     for (int i = 0; i < found.length; i++) {
-      for (int k = 0; k < keyValues.length; k++) {
-        keyValues[k] = keyColumns.get(k).getValues(i);
-      }
-      byte[] encoded;
-      try {
-        encoded = spec.keyCodec().encode(keyList);
-      } catch (IllegalArgumentException e) {
-        throw new LookupException(LookupException.Kind.INVALID_ARGUMENT, "entity row " + i + ": " + e.getMessage());
-      }
       if (data == null) {
         found[i] = CachedRow.MISSING;
         continue;
       }
-      keys[i] = new RowKey(spec.name(), spec.version(), runId, encoded);
+      keys[i] = new RowKey(spec.name(), spec.version(), runId, encoded[i]);
       found[i] = cache.get(keys[i]);
       if (found[i] == null) {
         misses++;
       }
     }
+  }
+
+  private byte[][] encode(List<RepeatedValue> keyColumns) {
+    byte[][] out = new byte[found.length][];
+    Value[] keyValues = new Value[keyColumns.size()];
+    List<Value> keyList = Arrays.asList(keyValues);
+    for (int i = 0; i < out.length; i++) {
+      for (int k = 0; k < keyValues.length; k++) {
+        keyValues[k] = keyColumns.get(k).getValues(i);
+      }
+      try {
+        out[i] = spec.keyCodec().encode(keyList);
+      } catch (IllegalArgumentException e) {
+        throw new LookupException(LookupException.Kind.INVALID_ARGUMENT, "entity row " + i + ": " + e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** Entity rows the cache did not have (duplicates counted). */
@@ -98,7 +108,7 @@ final class ViewLookup {
           "reading feature view '" + spec.name() + "' failed: " + e.getMessage());
     }
     for (int j = 0; j < values.length; j++) {
-      CachedRow row = values[j] == null ? CachedRow.MISSING : CachedRow.of(spec.rowCodec().decode(values[j]));
+      CachedRow row = values[j] == null ? CachedRow.MISSING : CachedRow.decode(spec.rowCodec(), values[j]);
       int i = rowOf[j];
       found[i] = row;
       cache.put(keys[i], row);

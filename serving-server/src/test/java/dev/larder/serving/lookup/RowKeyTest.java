@@ -31,4 +31,22 @@ class RowKeyTest {
     assertThat(k).isNotEqualTo(new RowKey("v", 1, 8, key)).isNotEqualTo(new RowKey("v", 2, 7, key))
         .isNotEqualTo(new RowKey("w", 1, 7, key)).isNotEqualTo(new RowKey("v", 1, 7, new byte[] {1, 2, 4}));
   }
+
+  @Test
+  void keysOfEveryLengthCompareByAllTheirBytes() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    for (int len = 0; len <= 40; len++) {
+      byte[] key = new byte[len];
+      random.nextBytes(key);
+      RowKey k = new RowKey("v", 1, 7, key);
+      assertThat(k).isEqualTo(new RowKey("v", 1, 7, key.clone()));
+      // One more trailing zero byte: the same first 16 bytes when short, but another key.
+      assertThat(k).isNotEqualTo(new RowKey("v", 1, 7, java.util.Arrays.copyOf(key, len + 1)));
+      for (int i = 0; i < len; i++) {
+        byte[] other = key.clone();
+        other[i] ^= 1;
+        assertThat(k).as("length %d, byte %d changed", len, i).isNotEqualTo(new RowKey("v", 1, 7, other));
+      }
+    }
+  }
 }
