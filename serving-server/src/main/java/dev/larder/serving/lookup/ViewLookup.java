@@ -20,8 +20,8 @@ final class ViewLookup {
   private final ViewSpec spec;
   private final ViewData data;
   private final CachedRow[] found;
-  private final RowKey[] keys;
-  private byte[][] encoded;
+  private EntityKey[] keys;
+  private EntityRows[] cached;
   private int misses;
 
   /** @param data the view's pinned run, or null when nothing is materialized (every entity NOT_FOUND) */
@@ -29,34 +29,42 @@ final class ViewLookup {
     this.spec = spec;
     this.data = data;
     this.found = new CachedRow[rows];
-    this.keys = new RowKey[rows];
   }
 
   /**
    * Encodes each entity row's key and takes its row from the cache where it is.
    *
-   * @param sameKeys a view of the same request with the same join keys that probed already, whose encoded
-   *     keys are reused; null to encode them here
+   * @param sameKeys a view of the same request with the same join keys that probed already: its entity keys
+   *     and cache entries are this view's too; null to encode and probe here
    * @throws LookupException INVALID_ARGUMENT naming the entity row whose key values do not fit the view
    */
   void probeCache(List<RepeatedValue> keyColumns, RowCache cache, ViewLookup sameKeys) {
-    encoded = sameKeys != null ? sameKeys.encoded : encode(keyColumns);
-    long runId = data == null ? -1 : data.runId();
-    for (int i = 0; i < found.length; i++) {
-      if (data == null) {
-        found[i] = CachedRow.MISSING;
-        continue;
+    if (sameKeys != null) {
+      keys = sameKeys.keys;
+      cached = sameKeys.cached;
+    } else {
+      keys = encode(keyColumns);
+      cached = new EntityRows[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        cached[i] = cache.entity(keys[i]);
       }
-      keys[i] = new RowKey(spec.name(), spec.version(), runId, encoded[i]);
-      found[i] = cache.get(keys[i]);
+    }
+    if (data == null) {
+      Arrays.fill(found, CachedRow.MISSING);
+      return;
+    }
+    long runId = data.runId();
+    long now = System.nanoTime();
+    for (int i = 0; i < found.length; i++) {
+      found[i] = cache.row(cached[i], spec.name(), spec.version(), runId, now);
       if (found[i] == null) {
         misses++;
       }
     }
   }
 
-  private byte[][] encode(List<RepeatedValue> keyColumns) {
-    byte[][] out = new byte[found.length][];
+  private EntityKey[] encode(List<RepeatedValue> keyColumns) {
+    EntityKey[] out = new EntityKey[found.length];
     Value[] keyValues = new Value[keyColumns.size()];
     List<Value> keyList = Arrays.asList(keyValues);
     for (int i = 0; i < out.length; i++) {
@@ -64,7 +72,7 @@ final class ViewLookup {
         keyValues[k] = keyColumns.get(k).getValues(i);
       }
       try {
-        out[i] = spec.keyCodec().encode(keyList);
+        out[i] = new EntityKey(spec.keySpace(), spec.keyCodec().encode(keyList));
       } catch (IllegalArgumentException e) {
         throw new LookupException(LookupException.Kind.INVALID_ARGUMENT, "entity row " + i + ": " + e.getMessage());
       }
@@ -83,7 +91,7 @@ final class ViewLookup {
       return;
     }
     // Distinct missing keys, each with the first row that asked for it; later duplicates copy that row.
-    Map<RowKey, Integer> first = misses > 1 ? new HashMap<>(misses * 2) : null;
+    Map<EntityKey, Integer> first = misses > 1 ? new HashMap<>(misses * 2) : null;
     int[] rowOf = new int[misses];
     List<byte[]> wanted = new ArrayList<>(misses);
     int[] duplicateOf = new int[found.length];
@@ -111,7 +119,7 @@ final class ViewLookup {
       CachedRow row = values[j] == null ? CachedRow.MISSING : CachedRow.decode(spec.rowCodec(), values[j]);
       int i = rowOf[j];
       found[i] = row;
-      cache.put(keys[i], row);
+      cache.put(keys[i], spec.name(), spec.version(), data.runId(), row);
     }
     for (int i = 0; i < found.length; i++) {
       if (duplicateOf[i] >= 0) {

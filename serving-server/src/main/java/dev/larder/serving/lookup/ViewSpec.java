@@ -17,7 +17,7 @@ import java.util.List;
  * the registry proto or parse a duration.
  */
 record ViewSpec(FeatureView view, long version, List<Field> joinKeys, EntityKeyCodec keyCodec,
-                       FeatureRowCodec rowCodec, PointInTimeRule freshness) {
+                       FeatureRowCodec rowCodec, PointInTimeRule freshness, String keySpace) {
 
   /** Builds the spec of an online view; fails with a message naming the view when it cannot be served. */
   static ViewSpec of(Catalog catalog, FeatureView view) {
@@ -25,10 +25,23 @@ record ViewSpec(FeatureView view, long version, List<Field> joinKeys, EntityKeyC
     try {
       return new ViewSpec(view, catalog.viewVersion(view.getName()), keys, new EntityKeyCodec(keys),
           new FeatureRowCodec(view.getFeaturesList().stream().map(Feature::getType).toList()),
-          PointInTimeRule.of(Catalog.ttl(view), false));
+          PointInTimeRule.of(Catalog.ttl(view), false), keySpace(keys));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("feature view '" + view.getName() + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The join keys' names and types, e.g. {@code user_id:INT64}: views with equal key spaces encode an entity
+   * to the same bytes and share its cache entry; equal bytes in different key spaces are different entities.
+   * Interned, so that comparing two is usually a reference check.
+   */
+  static String keySpace(List<Field> keys) {
+    StringBuilder b = new StringBuilder();
+    for (Field k : keys) {
+      b.append(b.length() == 0 ? "" : ",").append(k.getName()).append(':').append(k.getType().name());
+    }
+    return b.toString().intern();
   }
 
   public String name() {
