@@ -172,7 +172,7 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     private void write(ChannelHandlerContext ctx, JsonApi.Reply reply, long start, String requested) {
-      byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = reply.body();
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
           HttpResponseStatus.valueOf(reply.httpStatus()), Unpooled.wrappedBuffer(bytes));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
@@ -190,7 +190,7 @@ public final class HttpEndpoint implements AutoCloseable {
       } else if (!reply.ok()) {
         LOG.warn("event=http_error method=\"{}\" status={} code={} duration_ms={} message=\"{}\"",
             requested.length() > 200 ? requested.substring(0, 200) : requested, reply.httpStatus(), code,
-            String.format("%.3f", nanos / 1e6), reply.body().replace("\"", "'"));
+            String.format("%.3f", nanos / 1e6), reply.text().replace("\"", "'"));
       }
       // Counted before the write, so that a client that has its answer also sees it in the metrics.
       ctx.writeAndFlush(response);
