@@ -155,16 +155,21 @@ public final class JsonApi {
   }
 
   private Reply getFeatures(String body, Grant grant, BooleanSupplier cancelled) {
-    GetOnlineFeaturesRequest.Builder request = GetOnlineFeaturesRequest.newBuilder();
-    try {
-      PARSER.merge(body, request);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      // JsonFormat reports malformed JSON as an InvalidProtocolBufferException or, for some syntax errors,
-      // as gson's unchecked exceptions; both carry the position and what was expected.
-      return error(Route.GET_FEATURES, 400, "INVALID_ARGUMENT",
-          "the body is not a larder.serving.v1.GetOnlineFeaturesRequest in JSON: " + e.getMessage());
+    GetOnlineFeaturesRequest request = RequestJson.parse(body);
+    if (request == null) {
+      // Outside the subset RequestJson reads: JsonFormat parses it, or refuses it with its own message.
+      GetOnlineFeaturesRequest.Builder parsed = GetOnlineFeaturesRequest.newBuilder();
+      try {
+        PARSER.merge(body, parsed);
+      } catch (InvalidProtocolBufferException | RuntimeException e) {
+        // JsonFormat reports malformed JSON as an InvalidProtocolBufferException or, for some syntax errors,
+        // as gson's unchecked exceptions; both carry the position and what was expected.
+        return error(Route.GET_FEATURES, 400, "INVALID_ARGUMENT",
+            "the body is not a larder.serving.v1.GetOnlineFeaturesRequest in JSON: " + e.getMessage());
+      }
+      request = parsed.build();
     }
-    EncodedResponse response = lookup.lookupEncoded(request.build(), grant, cancelled);
+    EncodedResponse response = lookup.lookupEncoded(request, grant, cancelled);
     return new Reply(200, "OK", responseJson(response.bytes()), response.entityRows(), Route.GET_FEATURES);
   }
 
