@@ -210,8 +210,22 @@ class HttpApiTest {
     ServerConfig pool = new ServerConfig("shop", fixture.registryPath, fixture.onlineDir, 0, 0, 1000,
         Duration.ofMinutes(10), 100, 4 << 20, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(2),
         false, 2);
-    try (LarderServer s = LarderServer.start(pool.withHttpPort(freePort()), ServingFixture.ONLINE);
-         java.net.Socket socket = new java.net.Socket("localhost", s.httpPort())) {
+    try (LarderServer s = LarderServer.start(pool.withHttpPort(freePort()), ServingFixture.ONLINE)) {
+      assertPipelinedAnswersInOrder(s.httpPort());
+    }
+  }
+
+  /**
+   * On the event loops (the default executor), answers are flushed once per read: twenty pipelined requests
+   * read together must all be answered, in order, without waiting for another read.
+   */
+  @Test
+  void pipelinedRequestsOnTheEventLoopAreAnsweredInOrder() throws Exception {
+    assertPipelinedAnswersInOrder(server.httpPort());
+  }
+
+  private static void assertPipelinedAnswersInOrder(int port) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
       // Twenty requests written at once, before any answer is read (HTTP/1.1 pipelining), alternating two users.
       StringBuilder requests = new StringBuilder();
       for (int i = 0; i < 20; i++) {

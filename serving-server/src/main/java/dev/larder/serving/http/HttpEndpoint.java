@@ -125,9 +125,10 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   /**
-   * One connection's requests: decode, answer through {@link JsonApi}, count, write. One handler per connection;
-   * on a pool, its requests run one after another, so that pipelined requests are answered in order as HTTP/1.1
-   * requires.
+   * One connection's requests: decode, answer through {@link JsonApi}, count, write. One handler per connection.
+   * With {@code server.executor=direct} (the default) a request is answered on the event loop that read it, with
+   * no hand-off, as gRPC calls are; on a pool, each request is handed off once, and a connection's requests run
+   * one after another, so that pipelined requests are answered in order as HTTP/1.1 requires.
    */
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final JsonApi api;
@@ -193,7 +194,21 @@ public final class HttpEndpoint implements AutoCloseable {
             String.format("%.3f", nanos / 1e6), reply.text().replace("\"", "'"));
       }
       // Counted before the write, so that a client that has its answer also sees it in the metrics.
-      ctx.writeAndFlush(response);
+      if (executor == null) {
+        // On the event loop: flushed once the requests of this read are answered (channelReadComplete), so
+        // that pipelined requests read together leave in one write.
+        ctx.write(response);
+      } else {
+        ctx.writeAndFlush(response);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (executor == null) {
+        ctx.flush();
+      }
+      ctx.fireChannelReadComplete();
     }
 
     @Override

@@ -39,16 +39,18 @@ public final class JsonApi {
     final String method;
     final String path;
     final String grpcMethod;
+    private final String label;
 
     Route(String method, String path, String grpcMethod) {
       this.method = method;
       this.path = path;
       this.grpcMethod = grpcMethod;
+      this.label = method + " " + path;
     }
 
     /** The label of this route in {@code larder_requests_total}: {@code POST /v1/features:get}. */
     public String label() {
-      return method + " " + path;
+      return label;
     }
 
     static Optional<Route> ofPath(String path) {
