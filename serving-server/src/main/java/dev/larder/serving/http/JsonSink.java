@@ -35,6 +35,11 @@ final class JsonSink {
 
   private byte[] buf;
   private int len;
+  /** The last timestamp written and where its text is in {@link #buf}: the features of one row share one. */
+  private long lastSeconds = Long.MIN_VALUE;
+  private int lastNanos;
+  private int lastStart;
+  private int lastLength;
 
   JsonSink(int capacity) {
     buf = new byte[Math.max(64, capacity)];
@@ -235,9 +240,16 @@ final class JsonSink {
    * @throws NotCanonical outside the range Timestamps accepts (JsonFormat then fails, and so does the caller)
    */
   void timestamp(long seconds, int nanos) throws NotCanonical {
+    if (seconds == lastSeconds && nanos == lastNanos) {
+      ensure(lastLength);
+      System.arraycopy(buf, lastStart, buf, len, lastLength);
+      len += lastLength;
+      return;
+    }
     if (seconds < MIN_SECONDS || seconds > MAX_SECONDS || nanos < 0 || nanos > 999_999_999) {
       throw new NotCanonical("timestamp out of range: " + seconds + "s " + nanos + "ns");
     }
+    int start = len;
     long days = Math.floorDiv(seconds, 86_400L);
     int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
     // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted), in 400-year eras.
@@ -275,6 +287,10 @@ final class JsonSink {
     }
     buf[len++] = 'Z';
     buf[len++] = '"';
+    lastSeconds = seconds;
+    lastNanos = nanos;
+    lastStart = start;
+    lastLength = len - start;
   }
 
   /** {@code v} zero-padded to {@code width} digits; the caller has ensured the room. */

@@ -91,6 +91,21 @@ class JsonFormatIdentityTest {
     assertIdentical(r, r.toByteArray());
   }
 
+  /** The features of one row share its timestamp, which the writer copies from where it last wrote it. */
+  @Test
+  void repeatedTimestampsPrintAlike() throws Exception {
+    Timestamp a = Timestamp.newBuilder().setSeconds(1_764_000_000L).setNanos(123_456_000).build();
+    Timestamp b = Timestamp.newBuilder().setSeconds(1_764_000_000L).setNanos(123_000_000).build();
+    Timestamp c = Timestamp.newBuilder().setSeconds(1_764_000_001L).setNanos(123_456_000).build();
+    GetOnlineFeaturesResponse.Builder r = GetOnlineFeaturesResponse.newBuilder();
+    for (Timestamp t : new Timestamp[] {a, a, b, a, c, c, a, Timestamp.getDefaultInstance(), a}) {
+      r.addResults(FeatureVector.newBuilder().addEventTimestamps(t).addEventTimestamps(t)
+          .addValues(Value.newBuilder().setTimestampVal(t)).addValues(Value.newBuilder().setTimestampListVal(
+              TimestampList.newBuilder().addVal(t).addVal(a).addVal(t))));
+    }
+    assertIdentical(r.build(), r.build().toByteArray());
+  }
+
   @Test
   void timestampsJsonFormatRefusesFailAsBefore() {
     for (Timestamp t : new Timestamp[] {Timestamp.newBuilder().setSeconds(JsonSink.MAX_SECONDS + 1).build(),
