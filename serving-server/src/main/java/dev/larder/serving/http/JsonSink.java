@@ -36,7 +36,8 @@ final class JsonSink {
   private byte[] buf;
   private int len;
   /** The last timestamp written and where its text is in {@link #buf}: the features of one row share one. */
-  private long lastSeconds = Long.MIN_VALUE;
+  private boolean haveLast;
+  private long lastSeconds;
   private int lastNanos;
   private int lastStart;
   private int lastLength;
@@ -47,6 +48,16 @@ final class JsonSink {
 
   byte[] toByteArray() {
     return Arrays.copyOf(buf, len);
+  }
+
+  /** Empties the sink for the next document, keeping its buffer. */
+  void reset() {
+    len = 0;
+    haveLast = false;
+  }
+
+  int capacity() {
+    return buf.length;
   }
 
   private void ensure(int more) {
@@ -240,7 +251,7 @@ final class JsonSink {
    * @throws NotCanonical outside the range Timestamps accepts (JsonFormat then fails, and so does the caller)
    */
   void timestamp(long seconds, int nanos) throws NotCanonical {
-    if (seconds == lastSeconds && nanos == lastNanos) {
+    if (haveLast && seconds == lastSeconds && nanos == lastNanos) {
       ensure(lastLength);
       System.arraycopy(buf, lastStart, buf, len, lastLength);
       len += lastLength;
@@ -287,6 +298,7 @@ final class JsonSink {
     }
     buf[len++] = 'Z';
     buf[len++] = '"';
+    haveLast = true;
     lastSeconds = seconds;
     lastNanos = nanos;
     lastStart = start;

@@ -38,6 +38,13 @@ final class ResponseJson {
   private static final byte[][] STATUS_NAMES = enumNames(FieldStatus.getDescriptor());
   private static final byte[][] NULL_NAMES = enumNames(Null.getDescriptor());
 
+  /**
+   * Each thread's working buffer (the event loops', or the pool's): the JSON is built there and copied out once
+   * at its exact size, instead of into a new buffer per response that is then copied again.
+   */
+  private static final ThreadLocal<JsonSink> SCRATCH = ThreadLocal.withInitial(() -> new JsonSink(16 << 10));
+  private static final int MAX_KEPT_BYTES = 1 << 20;
+
   private final byte[] in;
   private int pos;
   private int limit;
@@ -55,10 +62,16 @@ final class ResponseJson {
    * @throws NotCanonical when the bytes are outside what this writer reproduces exactly
    */
   static byte[] print(byte[] wire) throws NotCanonical {
-    // Values and timestamps take some 3-4 times their wire size as JSON.
-    JsonSink out = new JsonSink(wire.length * 4 + 64);
-    new ResponseJson(wire, out).response();
-    return out.toByteArray();
+    JsonSink out = SCRATCH.get();
+    out.reset();
+    try {
+      new ResponseJson(wire, out).response();
+      return out.toByteArray();
+    } finally {
+      if (out.capacity() > MAX_KEPT_BYTES) {
+        SCRATCH.remove(); // a rare huge response does not pin its buffer to the thread
+      }
+    }
   }
 
   private void response() throws NotCanonical {

@@ -106,9 +106,22 @@ class JsonFormatIdentityTest {
     assertIdentical(r.build(), r.build().toByteArray());
   }
 
+  /** The writer's buffer is reused per thread: a timestamp remembered from the previous response is not. */
+  @Test
+  void aTimestampOfThePreviousResponseIsNotCopiedFromIt() throws Exception {
+    Timestamp t = Timestamp.newBuilder().setSeconds(1_764_000_000L).setNanos(5_000_000).build();
+    GetOnlineFeaturesResponse first = GetOnlineFeaturesResponse.newBuilder()
+        .addResults(FeatureVector.newBuilder().addEventTimestamps(t)).build();
+    GetOnlineFeaturesResponse second = GetOnlineFeaturesResponse.newBuilder().addFeatureNames("x".repeat(100))
+        .addResults(FeatureVector.newBuilder().addEventTimestamps(t)).build();
+    assertIdentical(first, first.toByteArray());
+    assertIdentical(second, second.toByteArray());
+  }
+
   @Test
   void timestampsJsonFormatRefusesFailAsBefore() {
-    for (Timestamp t : new Timestamp[] {Timestamp.newBuilder().setSeconds(JsonSink.MAX_SECONDS + 1).build(),
+    for (Timestamp t : new Timestamp[] {Timestamp.newBuilder().setSeconds(Long.MIN_VALUE).build(),
+        Timestamp.newBuilder().setSeconds(JsonSink.MAX_SECONDS + 1).build(),
         Timestamp.newBuilder().setSeconds(JsonSink.MIN_SECONDS - 1).build(), Timestamp.newBuilder().setNanos(-1).build(),
         Timestamp.newBuilder().setNanos(1_000_000_000).build()}) {
       GetOnlineFeaturesResponse r = GetOnlineFeaturesResponse.newBuilder()
