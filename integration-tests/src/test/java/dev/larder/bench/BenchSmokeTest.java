@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,6 +46,39 @@ class BenchSmokeTest {
       assertThat(status).as(out).isEqualTo("ok");
       check(scenario, r);
     }
+  }
+
+  /**
+   * The HTTP/JSON closed-loop run under wrk: the route answered without errors, the report says wrk measured it,
+   * and the server's and wrk's CPU per call are there next to the gRPC figures. Skipped, saying why, where wrk is
+   * not installed; under CI (whose .ci/run installs it) a missing wrk is a failure.
+   */
+  @Test
+  void serveOverHttpUnderWrk() {
+    String missing = WrkLoad.INSTALL_HINT + "; .ci/run installs it";
+    if (!"true".equals(System.getenv("CI"))) {
+      Assumptions.assumeTrue(WrkLoad.find() != null, "SKIPPED: " + missing);
+    }
+    assertThat(WrkLoad.find()).as(missing).isNotNull();
+    List<String> args = new ArrayList<>(List.of("serve", "--closed", "--http-client", "wrk"));
+    args.addAll(SmokeScenario.TINY.get("serve"));
+    args.addAll(List.of("--work", work.toString()));
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int code = Bench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), args.toArray(String[]::new));
+    String out = buf.toString(StandardCharsets.UTF_8);
+    List<JsonObject> reports = reports(out);
+    assertThat(reports).as(out).hasSize(1);
+    assertThat(code).as(out).isZero();
+    JsonObject r = reports.get(0);
+    assertThat(r.get("status").getAsString()).as(out).isEqualTo("ok");
+    assertThat(r.getAsJsonObject("params").get("http_client").getAsString()).startsWith("wrk");
+    JsonObject f = r.getAsJsonObject("figures");
+    assertThat(value(f, "http_errors")).as(out).isZero();
+    assertThat(value(f, "http_throughput")).isPositive();
+    assertThat(value(f, "server_cpu_us_per_http_lookup")).isPositive();
+    assertThat(value(f, "client_cpu_us_per_http_lookup")).isPositive();
+    assertThat(f.keySet()).contains("http_p50_ms", "http_p99_ms", "http_throughput_ratio", "server_cpu_us_per_lookup");
+    assertThat(r.getAsJsonObject("details").getAsJsonObject("http_lookup").get("ok").getAsLong()).isPositive();
   }
 
   private static void check(String scenario, JsonObject r) {

@@ -88,6 +88,12 @@ final class ServeScenario extends Scenario {
       + "(clients/python, installed into a virtual environment over Debian's python3 packages) and from the Java stub.")
   boolean python;
 
+  @Option(names = "--http-client", defaultValue = "auto", description = "Load generator of the HTTP/JSON runs: "
+      + "'wrk' (Debian's wrk with a Lua body; closed loop only), 'jdk' (the JDK HttpClient under the same load code "
+      + "as gRPC), or 'auto': wrk for closed-loop runs when it is installed, else jdk with a note "
+      + "(default: ${DEFAULT-VALUE}).")
+  String httpClient;
+
   private int httpPort;
 
   @Override
@@ -99,6 +105,11 @@ final class ServeScenario extends Scenario {
     List<Report> reports = new ArrayList<>();
     for (LoadConfig c : configs) {
       reports.add(new Report("serve", c.title()));
+    }
+    String refused = checkHttpClient(configs);
+    if (refused != null) {
+      reports.forEach(r -> r.notAvailable(refused));
+      return reports;
     }
     try (Workspace ws = Workspace.create(work, "serve")) {
       ServerProcess server = null;
@@ -247,17 +258,36 @@ final class ServeScenario extends Scenario {
       if (c.http()) {
         ClientLoads.Http httpLoad = new ClientLoads.Http(httpPort, refs, entities, c.entitiesPerRequest(), clients, seed);
         httpLoad.verify(refs.size());
-        Load.Result overHttp = Load.run(httpLoad, shape, serverCpu, clientCpu);
-        r.detail("http_lookup", overHttp.toJson()).param("http_client", "JDK HttpClient, HTTP/1.1 keep-alive, one per client")
-            .figure("http_p50_ms", "HTTP/JSON lookup p50", overHttp.percentileMs(50), "ms")
-            .figure("http_p99_ms", "HTTP/JSON lookup p99", overHttp.percentileMs(99), "ms")
-            .figure("http_throughput", "HTTP/JSON lookup throughput", overHttp.throughput(), "req/s")
-            .figure("http_errors", "HTTP/JSON lookup errors", overHttp.errors(), "calls", atMost(0))
-            .figure("http_throughput_ratio", "HTTP/JSON / gRPC lookup throughput",
-                overHttp.throughput() / lookup.throughput(), "x",
-                c.closed() && c.entitiesPerRequest() == 1 ? atLeast(0.5) : null)
-            .figure("server_cpu_us_per_http_lookup", "server CPU per HTTP/JSON lookup", overHttp.cpuMicrosPerCall(0), "us")
-            .figure("client_cpu_us_per_http_lookup", "client CPU per HTTP/JSON lookup", overHttp.cpuMicrosPerCall(1), "us");
+        Path wrk = httpLoadGenerator(c, r);
+        if (wrk != null) {
+          WrkLoad.Result overHttp = WrkLoad.run(wrk, server.log().getParent(), httpPort, refs, WideSource.JOIN_KEY,
+              entities, c.entitiesPerRequest(), clients, outstanding, warmup, duration, seed, serverCpu);
+          r.detail("http_lookup", overHttp.toJson())
+              .param("http_client", "wrk (Debian), Lua body, " + Math.min(clients, outstanding) + " threads, "
+                  + outstanding + " keep-alive connections, closed loop")
+              .figure("http_p50_ms", "HTTP/JSON lookup p50 (wrk)", overHttp.p50Ms(), "ms")
+              .figure("http_p99_ms", "HTTP/JSON lookup p99 (wrk)", overHttp.p99Ms(), "ms")
+              .figure("http_throughput", "HTTP/JSON lookup throughput (wrk)", overHttp.throughput(), "req/s")
+              .figure("http_errors", "HTTP/JSON lookup errors (wrk)", overHttp.errors(), "calls", atMost(0))
+              .figure("http_throughput_ratio", "HTTP/JSON (wrk) / gRPC lookup throughput",
+                  overHttp.throughput() / lookup.throughput(), "x", c.entitiesPerRequest() == 1 ? atLeast(0.5) : null)
+              .figure("server_cpu_us_per_http_lookup", "server CPU per HTTP/JSON lookup (wrk)",
+                  overHttp.serverCpuMicrosPerCall(), "us")
+              .figure("client_cpu_us_per_http_lookup", "wrk CPU per HTTP/JSON lookup",
+                  overHttp.wrkCpuMicrosPerCall(), "us");
+        } else {
+          Load.Result overHttp = Load.run(httpLoad, shape, serverCpu, clientCpu);
+          r.detail("http_lookup", overHttp.toJson()).param("http_client", "JDK HttpClient, HTTP/1.1 keep-alive, one per client")
+              .figure("http_p50_ms", "HTTP/JSON lookup p50", overHttp.percentileMs(50), "ms")
+              .figure("http_p99_ms", "HTTP/JSON lookup p99", overHttp.percentileMs(99), "ms")
+              .figure("http_throughput", "HTTP/JSON lookup throughput", overHttp.throughput(), "req/s")
+              .figure("http_errors", "HTTP/JSON lookup errors", overHttp.errors(), "calls", atMost(0))
+              .figure("http_throughput_ratio", "HTTP/JSON / gRPC lookup throughput",
+                  overHttp.throughput() / lookup.throughput(), "x",
+                  c.closed() && c.entitiesPerRequest() == 1 ? atLeast(0.5) : null)
+              .figure("server_cpu_us_per_http_lookup", "server CPU per HTTP/JSON lookup", overHttp.cpuMicrosPerCall(0), "us")
+              .figure("client_cpu_us_per_http_lookup", "client CPU per HTTP/JSON lookup", overHttp.cpuMicrosPerCall(1), "us");
+        }
       }
       if (c.python()) {
         singleLookups(server, featureList, refs, r);
@@ -267,6 +297,39 @@ final class ServeScenario extends Scenario {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** Why {@code --http-client} cannot be honoured for these runs (checked before any work), or null. */
+  private String checkHttpClient(List<LoadConfig> configs) {
+    if (!List.of("auto", "wrk", "jdk").contains(httpClient)) {
+      return "--http-client " + httpClient + ": expected auto, wrk or jdk";
+    }
+    boolean http = configs.stream().anyMatch(LoadConfig::http);
+    if (httpClient.equals("wrk") && http) {
+      if (configs.stream().anyMatch(c -> c.http() && !c.closed())) {
+        return "--http-client wrk measures closed loop only (add --closed)";
+      }
+      if (WrkLoad.find() == null) {
+        return WrkLoad.INSTALL_HINT;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * wrk for this run's HTTP load, or null for the JDK generator: {@code --http-client wrk} needs it installed;
+   * {@code auto} takes it for closed-loop runs when it is, and notes why not otherwise.
+   */
+  private Path httpLoadGenerator(LoadConfig c, Report r) {
+    Path wrk = WrkLoad.find();
+    if (httpClient.equals("jdk")) {
+      return null;
+    }
+    if (c.closed() && wrk == null) {
+      r.note(WrkLoad.INSTALL_HINT + ": HTTP/JSON measured with the JDK HttpClient, whose own CPU per call "
+          + "(client_cpu_us_per_http_lookup) competes with the server for the same cores");
+    }
+    return c.closed() ? wrk : null;
   }
 
   /** Single lookups one at a time from the Java stub and from the Python client, on the same server. */

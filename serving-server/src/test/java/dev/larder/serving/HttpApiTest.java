@@ -106,6 +106,46 @@ class HttpApiTest {
     assertThat(server.metrics().callCount("POST /v1/features:get", Status.Code.OK)).isGreaterThanOrEqualTo(4);
   }
 
+  /**
+   * The lookup route's body is, byte for byte, what JsonFormat prints for the gRPC answer (the route printed
+   * with JsonFormat until the direct writer replaced it), and the server's own response bytes take the direct
+   * writer, not its fallback.
+   */
+  @Test
+  void lookupBodiesAreJsonFormatsTextWrittenDirectly() throws Exception {
+    var method = FeatureServingGrpc.getGetOnlineFeaturesMethod();
+    var raw = method.toBuilder(method.getRequestMarshaller(), new io.grpc.MethodDescriptor.Marshaller<byte[]>() {
+      @Override
+      public InputStream stream(byte[] value) {
+        return new java.io.ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(InputStream stream) {
+        try {
+          return stream.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }).build();
+    JsonFormat.Printer before = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+    List<GetOnlineFeaturesRequest> requests = List.of(
+        features("user_activity:purchase_count", "user_activity:avg_amount", "user_activity:last_category",
+            "user_profile").putEntities("user_id", users(1, 2, 99)).build(),
+        service("fraud_model").putEntities("user_id", users(1, 2)).putEntities("merchant_id", strings("m1", "m2"))
+            .setFullFeatureNames(true).build(),
+        features("user_profile:vip").putEntities("user_id", users()).build());
+    for (GetOnlineFeaturesRequest request : requests) {
+      byte[] wire = io.grpc.stub.ClientCalls.blockingUnaryCall(channel, raw,
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
+      String expected = before.print(GetOnlineFeaturesResponse.parseFrom(wire));
+      assertThat(dev.larder.serving.http.DirectJson.print(wire)).isEqualTo(expected);
+      HttpResponse<String> http = post(JsonFormat.printer().print(request));
+      assertThat(http.body()).isEqualTo(expected);
+    }
+  }
+
   @Test
   void refusalsCarryTheGrpcMessageWithTheHttpStatus() throws Exception {
     record Case(GetOnlineFeaturesRequest request, int httpStatus, Status.Code code) {}
@@ -170,8 +210,22 @@ class HttpApiTest {
     ServerConfig pool = new ServerConfig("shop", fixture.registryPath, fixture.onlineDir, 0, 0, 1000,
         Duration.ofMinutes(10), 100, 4 << 20, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(2),
         false, 2);
-    try (LarderServer s = LarderServer.start(pool.withHttpPort(freePort()), ServingFixture.ONLINE);
-         java.net.Socket socket = new java.net.Socket("localhost", s.httpPort())) {
+    try (LarderServer s = LarderServer.start(pool.withHttpPort(freePort()), ServingFixture.ONLINE)) {
+      assertPipelinedAnswersInOrder(s.httpPort());
+    }
+  }
+
+  /**
+   * On the event loops (the default executor), answers are flushed once per read: twenty pipelined requests
+   * read together must all be answered, in order, without waiting for another read.
+   */
+  @Test
+  void pipelinedRequestsOnTheEventLoopAreAnsweredInOrder() throws Exception {
+    assertPipelinedAnswersInOrder(server.httpPort());
+  }
+
+  private static void assertPipelinedAnswersInOrder(int port) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
       // Twenty requests written at once, before any answer is read (HTTP/1.1 pipelining), alternating two users.
       StringBuilder requests = new StringBuilder();
       for (int i = 0; i < 20; i++) {

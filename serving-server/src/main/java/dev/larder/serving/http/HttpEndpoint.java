@@ -125,9 +125,10 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   /**
-   * One connection's requests: decode, answer through {@link JsonApi}, count, write. One handler per connection;
-   * on a pool, its requests run one after another, so that pipelined requests are answered in order as HTTP/1.1
-   * requires.
+   * One connection's requests: decode, answer through {@link JsonApi}, count, write. One handler per connection.
+   * With {@code server.executor=direct} (the default) a request is answered on the event loop that read it, with
+   * no hand-off, as gRPC calls are; on a pool, each request is handed off once, and a connection's requests run
+   * one after another, so that pipelined requests are answered in order as HTTP/1.1 requires.
    */
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final JsonApi api;
@@ -172,7 +173,7 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     private void write(ChannelHandlerContext ctx, JsonApi.Reply reply, long start, String requested) {
-      byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = reply.body();
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
           HttpResponseStatus.valueOf(reply.httpStatus()), Unpooled.wrappedBuffer(bytes));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
@@ -190,10 +191,24 @@ public final class HttpEndpoint implements AutoCloseable {
       } else if (!reply.ok()) {
         LOG.warn("event=http_error method=\"{}\" status={} code={} duration_ms={} message=\"{}\"",
             requested.length() > 200 ? requested.substring(0, 200) : requested, reply.httpStatus(), code,
-            String.format("%.3f", nanos / 1e6), reply.body().replace("\"", "'"));
+            String.format("%.3f", nanos / 1e6), reply.text().replace("\"", "'"));
       }
       // Counted before the write, so that a client that has its answer also sees it in the metrics.
-      ctx.writeAndFlush(response);
+      if (executor == null) {
+        // On the event loop: flushed once the requests of this read are answered (channelReadComplete), so
+        // that pipelined requests read together leave in one write.
+        ctx.write(response);
+      } else {
+        ctx.writeAndFlush(response);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (executor == null) {
+        ctx.flush();
+      }
+      ctx.fireChannelReadComplete();
     }
 
     @Override

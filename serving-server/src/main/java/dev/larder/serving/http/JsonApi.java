@@ -5,11 +5,14 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.larder.serving.auth.TokenStore;
 import dev.larder.serving.lookup.Discovery;
+import dev.larder.serving.lookup.EncodedResponse;
 import dev.larder.serving.lookup.Grant;
 import dev.larder.serving.lookup.LookupException;
 import dev.larder.serving.lookup.OnlineLookup;
 import dev.larder.serving.v1.FeatureServingGrpc;
 import dev.larder.serving.v1.GetOnlineFeaturesRequest;
+import dev.larder.serving.v1.GetOnlineFeaturesResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -36,16 +39,18 @@ public final class JsonApi {
     final String method;
     final String path;
     final String grpcMethod;
+    private final String label;
 
     Route(String method, String path, String grpcMethod) {
       this.method = method;
       this.path = path;
       this.grpcMethod = grpcMethod;
+      this.label = method + " " + path;
     }
 
     /** The label of this route in {@code larder_requests_total}: {@code POST /v1/features:get}. */
     public String label() {
-      return method + " " + path;
+      return label;
     }
 
     static Optional<Route> ofPath(String path) {
@@ -62,13 +67,19 @@ public final class JsonApi {
    * An answer: the HTTP status, the gRPC status code a gRPC client would have seen (for metrics and the error
    * body), the JSON body, and the entity rows answered (0 unless a lookup succeeded).
    */
-  public record Reply(int httpStatus, String grpcCode, String body, int entityRows, Route route) {
+  public record Reply(int httpStatus, String grpcCode, byte[] body, int entityRows, Route route) {
     boolean ok() {
       return httpStatus == 200;
+    }
+
+    /** The body as text (for logs and tests). */
+    public String text() {
+      return new String(body, StandardCharsets.UTF_8);
     }
   }
 
   private static final String BEARER = "bearer ";
+  private static final byte[] SERVING = "{\"status\":\"SERVING\"}".getBytes(StandardCharsets.UTF_8);
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
       .omittingInsignificantWhitespace();
@@ -131,9 +142,9 @@ public final class JsonApi {
         case SERVICES -> ok(route, discovery.featureServices(), 0);
         case ENTITIES -> ok(route, discovery.entities(), 0);
         case INFO -> ok(route, discovery.servingInfo(), 0);
-        case HEALTH -> new Reply(200, "OK", "{\"status\":\"SERVING\"}", 0, route);
-        case READY -> ready.getAsBoolean() ? new Reply(200, "OK", "{\"status\":\"SERVING\"}", 0, route)
-            : new Reply(503, "UNAVAILABLE", "{\"status\":\"NOT_SERVING\"}", 0, route);
+        case HEALTH -> new Reply(200, "OK", SERVING, 0, route);
+        case READY -> ready.getAsBoolean() ? new Reply(200, "OK", SERVING, 0, route)
+            : new Reply(503, "UNAVAILABLE", "{\"status\":\"NOT_SERVING\"}".getBytes(StandardCharsets.UTF_8), 0, route);
       };
     } catch (LookupException e) {
       return error(route, httpStatus(e.kind()), e.kind().name(), e.getMessage());
@@ -146,23 +157,45 @@ public final class JsonApi {
   }
 
   private Reply getFeatures(String body, Grant grant, BooleanSupplier cancelled) {
-    GetOnlineFeaturesRequest.Builder request = GetOnlineFeaturesRequest.newBuilder();
-    try {
-      PARSER.merge(body, request);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      // JsonFormat reports malformed JSON as an InvalidProtocolBufferException or, for some syntax errors,
-      // as gson's unchecked exceptions; both carry the position and what was expected.
-      return error(Route.GET_FEATURES, 400, "INVALID_ARGUMENT",
-          "the body is not a larder.serving.v1.GetOnlineFeaturesRequest in JSON: " + e.getMessage());
+    GetOnlineFeaturesRequest request = RequestJson.parse(body);
+    if (request == null) {
+      // Outside the subset RequestJson reads: JsonFormat parses it, or refuses it with its own message.
+      GetOnlineFeaturesRequest.Builder parsed = GetOnlineFeaturesRequest.newBuilder();
+      try {
+        PARSER.merge(body, parsed);
+      } catch (InvalidProtocolBufferException | RuntimeException e) {
+        // JsonFormat reports malformed JSON as an InvalidProtocolBufferException or, for some syntax errors,
+        // as gson's unchecked exceptions; both carry the position and what was expected.
+        return error(Route.GET_FEATURES, 400, "INVALID_ARGUMENT",
+            "the body is not a larder.serving.v1.GetOnlineFeaturesRequest in JSON: " + e.getMessage());
+      }
+      request = parsed.build();
     }
-    GetOnlineFeaturesRequest r = request.build();
-    var response = lookup.lookup(r, grant, cancelled);
-    return ok(Route.GET_FEATURES, response, rows(r));
+    EncodedResponse response = lookup.lookupEncoded(request, grant, cancelled);
+    return new Reply(200, "OK", responseJson(response.bytes()), response.entityRows(), Route.GET_FEATURES);
+  }
+
+  /**
+   * The JSON of a serialized lookup response: written directly ({@link ResponseJson}), or, for bytes outside
+   * what that writer reproduces exactly, parsed and printed by JsonFormat as before. Both give the same text.
+   */
+  static byte[] responseJson(byte[] wire) {
+    try {
+      return ResponseJson.print(wire);
+    } catch (JsonSink.NotCanonical e) {
+      GetOnlineFeaturesResponse parsed;
+      try {
+        parsed = GetOnlineFeaturesResponse.parseFrom(wire);
+      } catch (InvalidProtocolBufferException parse) {
+        throw new IllegalStateException("ResponseWriter wrote an unparsable response", parse);
+      }
+      return ok(Route.GET_FEATURES, parsed, 0).body();
+    }
   }
 
   private static Reply ok(Route route, Message message, int rows) {
     try {
-      return new Reply(200, "OK", PRINTER.print(message), rows, route);
+      return new Reply(200, "OK", PRINTER.print(message).getBytes(StandardCharsets.UTF_8), rows, route);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a served message cannot be printed as JSON", e);
     }
@@ -172,7 +205,7 @@ public final class JsonApi {
   static Reply error(Route route, int httpStatus, String grpcCode, String message) {
     String body = "{\"error\":{\"code\":" + httpStatus + ",\"status\":\"" + grpcCode + "\",\"message\":"
         + quote(message) + "}}";
-    return new Reply(httpStatus, grpcCode, body, 0, route);
+    return new Reply(httpStatus, grpcCode, body.getBytes(StandardCharsets.UTF_8), 0, route);
   }
 
   /** The HTTP status of a refusal, following the usual gRPC-to-HTTP mapping (google.rpc.Code). */
@@ -207,13 +240,5 @@ public final class JsonApi {
       }
     }
     return b.append('"').toString();
-  }
-
-  /** Entity rows of a request that succeeded: every column has the same length then. */
-  private static int rows(GetOnlineFeaturesRequest r) {
-    for (var column : r.getEntitiesMap().values()) {
-      return column.getValuesCount();
-    }
-    return 0;
   }
 }
