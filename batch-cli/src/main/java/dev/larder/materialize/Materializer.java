@@ -139,7 +139,7 @@ public final class Materializer {
     List<FeatureView> out = new ArrayList<>();
     if (names == null || names.isEmpty()) {
       for (FeatureView v : catalog.views()) {
-        if (Catalog.isOnline(v)) {
+        if (Catalog.isOnline(v) && !catalog.isPush(v)) { // push views are written by PushFeatures
           out.add(v);
         }
       }
@@ -150,6 +150,10 @@ public final class Materializer {
       if (!Catalog.isOnline(v)) {
         throw new IllegalArgumentException("feature view '" + n + "' is not online (online: false); "
             + "it cannot be materialized");
+      }
+      if (catalog.isPush(v)) {
+        throw new IllegalArgumentException("feature view '" + n + "' is a push view: its online values are written"
+            + " by PushFeatures (larder push), not materialized");
       }
       out.add(v);
     }

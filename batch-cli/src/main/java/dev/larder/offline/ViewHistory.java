@@ -48,6 +48,10 @@ public final class ViewHistory {
     }
     Source source = catalog.source(view.getSource()).orElseThrow(() -> new IOException(
         "feature view '" + view.getName() + "' names unknown source '" + view.getSource() + "'"));
+    if (source.hasPush()) {
+      throw new IOException("feature view '" + view.getName() + "' is a push view: its pushed rows are served"
+          + " online but not yet logged to the offline store, so it has no offline history (see docs/push.md)");
+    }
     if (source.getTimestampField().isEmpty()) {
       throw new IOException("source '" + source.getName() + "' has no timestamp_field; view '" + view.getName()
           + "' needs one to have a history");
