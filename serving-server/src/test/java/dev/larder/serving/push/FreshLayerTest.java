@@ -68,6 +68,28 @@ class FreshLayerTest {
   }
 
   @Test
+  void eachVersionIsLoggedOnceAndHousekeepingDropsWhatTheOfflineStoreCommitted() throws Exception {
+    try (FreshLayer layer = FreshLayer.open(dir)) {
+      FreshStore s = layer.forWrite("v", 1);
+      byte[] a = FreshLayout.key(entity("a"), 1);
+      byte[] b = FreshLayout.key(entity("b"), 1);
+      assertThat(s.write(List.of(a, b, a), List.of(row(1, "a"), row(1, "b"), row(1, "a")))).isEqualTo(2);
+      assertThat(s.write(List.of(a), List.of(row(1, "a")))).isZero(); // a retry of a logged version
+      assertThat(s.write(List.of(FreshLayout.key(entity("a"), 2)), List.of(row(2, "a2")))).isEqualTo(1);
+      assertThat(s.logEntries()).isEqualTo(3);
+      java.nio.file.Files.writeString(FreshLayout.loggedFile(dir.resolve("v/v1")), "2\n");
+      layer.sweep();
+      assertThat(s.logEntries()).isEqualTo(1);
+    }
+    try (FreshLayer reopened = FreshLayer.open(dir)) {
+      // Sequences continue after the highest ever given, so no logged sequence is reused.
+      FreshStore s = reopened.forWrite("v", 1);
+      s.write(List.of(FreshLayout.key(entity("c"), 1)), List.of(row(1, "c")));
+      assertThat(s.logEntries()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void keysRoundTripTheirEventTime() {
     for (long t : new long[] {Long.MIN_VALUE + 1, -1, 0, 1, 1_700_000_000_000_000L, Long.MAX_VALUE}) {
       byte[] k = FreshLayout.key(entity("x"), t);
