@@ -124,7 +124,8 @@ public final class Materializer {
       outcome = materialization.run(catalog, view, start, end, history, step::advance, request.allowEmpty());
     }
     if (outcome.summary() == null) {
-      String why = Catalog.isAggregation(view) ? "run `larder compute` for it first" : "its source has none yet";
+      String why = Catalog.isAggregation(view) ? "run `larder compute` for it first"
+          : catalog.isPush(view) ? "run `larder push-log` to log its pushes first" : "its source has none yet";
       return new ViewResult(name, version, start, end, null, false, "no rows with event_timestamp in the interval; "
           + "nothing published or recorded (" + why + ", or pass --allow-empty)", true);
     }
@@ -139,7 +140,7 @@ public final class Materializer {
     List<FeatureView> out = new ArrayList<>();
     if (names == null || names.isEmpty()) {
       for (FeatureView v : catalog.views()) {
-        if (Catalog.isOnline(v) && !catalog.isPush(v)) { // push views are written by PushFeatures
+        if (Catalog.isOnline(v)) {
           out.add(v);
         }
       }
@@ -150,10 +151,6 @@ public final class Materializer {
       if (!Catalog.isOnline(v)) {
         throw new IllegalArgumentException("feature view '" + n + "' is not online (online: false); "
             + "it cannot be materialized");
-      }
-      if (catalog.isPush(v)) {
-        throw new IllegalArgumentException("feature view '" + n + "' is a push view: its online values are written"
-            + " by PushFeatures (larder push), not materialized");
       }
       out.add(v);
     }

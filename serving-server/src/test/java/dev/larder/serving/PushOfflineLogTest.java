@@ -103,5 +103,16 @@ class PushOfflineLogTest {
     assertThat(lines.get(0)).isEqualTo("user_id,event_timestamp,clicks,last_page");
     assertThat(lines.subList(1, lines.size())).extracting(l -> l.substring(l.indexOf(',', l.indexOf(',') + 1) + 1))
         .containsExactly("1,/a", "2,/b", "3,/d", ",", "5,/c");
+
+    // A materialization of the logged history up to 15 minutes ago folds it into a run; the newer push (5
+    // minutes ago) is still served over the run's older row.
+    larder(0, "materialize", "--repo", dir.toString(), "--view", "user_clicks",
+        "--start", Timestamps.format(minutesAgo(120)), "--end", Timestamps.format(minutesAgo(15)));
+    server.refreshNow();
+    assertThat(server.registry().current().withData()).anySatisfy(v -> assertThat(v.view()).isEqualTo("user_clicks"));
+    var r = stub.getOnlineFeatures(Requests.features("user_clicks").putEntities("user_id", Requests.users(1, 2)).build());
+    assertThat(Requests.values(r, "last_page")).extracting(v -> v.getStringVal()).containsExactly("/d", "/c");
+    assertThat(Files.list(dir.resolve("online/user_clicks/v1")).map(p -> p.getFileName().toString()))
+        .anySatisfy(n -> assertThat(n).startsWith("run-"));
   }
 }
