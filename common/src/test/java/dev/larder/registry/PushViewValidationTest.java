@@ -57,6 +57,14 @@ class PushViewValidationTest {
   }
 
   @Test
+  void thePlanSaysAPushViewStartsEmptyInsteadOfNeedingACompute() throws Exception {
+    Plan p = Plan.between(dev.larder.core.v1.Registry.getDefaultInstance(), PlanTest.defs(BASE + source("")
+        + view("  features { name: \"clicks\" type: INT64 }\n")));
+    assertThat(p.render()).contains("Push views start empty (push rows with PushFeatures or larder push; see"
+        + " docs/push.md): user_clicks v1").noneMatch(l -> l.startsWith("Needs recomputing"));
+  }
+
+  @Test
   void aPushSourceNeedsASchemaAndNoPath() throws IOException {
     assertThat(problems("sources {\n  name: \"clicks\"\n  push {}\n  path: \"data/x\"\n  timestamp_field: \"ts\"\n}\n"))
         .containsExactly(
