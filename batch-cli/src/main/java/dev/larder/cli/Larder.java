@@ -65,6 +65,8 @@ public final class Larder implements Runnable {
     m.put("stats", StatsCommand::new);
     m.put("drift", DriftCommand::new);
     m.put("report", ReportCommand::new);
+    m.put("push", PushCommand::new);
+    m.put("push-log", PushLogCommand::new);
     return Collections.unmodifiableMap(m);
   }
 

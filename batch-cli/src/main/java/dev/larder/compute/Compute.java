@@ -229,12 +229,22 @@ public final class Compute {
   }
 
   private static List<FeatureView> select(Catalog catalog, List<String> names) {
-    if (names == null || names.isEmpty()) {
-      return catalog.views();
-    }
     List<FeatureView> out = new ArrayList<>();
+    if (names == null || names.isEmpty()) {
+      for (FeatureView v : catalog.views()) {
+        if (!catalog.isPush(v)) { // a push view has no source files to compute from
+          out.add(v);
+        }
+      }
+      return out;
+    }
     for (String n : new java.util.LinkedHashSet<>(names)) {
-      out.add(catalog.requireView(n));
+      FeatureView v = catalog.requireView(n);
+      if (catalog.isPush(v)) {
+        throw new IllegalArgumentException("feature view '" + n + "' is a push view: its rows are pushed"
+            + " (PushFeatures, larder push), there is nothing to compute");
+      }
+      out.add(v);
     }
     return out;
   }

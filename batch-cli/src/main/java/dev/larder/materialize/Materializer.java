@@ -124,7 +124,8 @@ public final class Materializer {
       outcome = materialization.run(catalog, view, start, end, history, step::advance, request.allowEmpty());
     }
     if (outcome.summary() == null) {
-      String why = Catalog.isAggregation(view) ? "run `larder compute` for it first" : "its source has none yet";
+      String why = Catalog.isAggregation(view) ? "run `larder compute` for it first"
+          : catalog.isPush(view) ? "run `larder push-log` to log its pushes first" : "its source has none yet";
       return new ViewResult(name, version, start, end, null, false, "no rows with event_timestamp in the interval; "
           + "nothing published or recorded (" + why + ", or pass --allow-empty)", true);
     }

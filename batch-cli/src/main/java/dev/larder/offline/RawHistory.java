@@ -139,8 +139,8 @@ public final class RawHistory implements AutoCloseable {
   private static List<Part> sourceParts(RowSchema schema, Catalog catalog, FeatureView view, ProjectConfig config)
       throws IOException {
     Optional<Source> found = catalog.source(view.getSource());
-    if (found.isEmpty() || found.get().getTimestampField().isEmpty()) {
-      return null;
+    if (found.isEmpty() || found.get().getTimestampField().isEmpty() || found.get().hasPush()) {
+      return null; // ViewHistory explains (a push view has no offline history yet)
     }
     Source source = found.get();
     List<SourceFiles.DataFile> files = SourceFiles.list(source.getPath(), source.getFormat(), config.repoDir());

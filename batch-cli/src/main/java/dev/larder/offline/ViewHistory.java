@@ -36,15 +36,20 @@ public final class ViewHistory {
   public static RowReader open(Catalog catalog, FeatureView view, ProjectConfig config, long start, long end)
       throws IOException {
     RowSchema schema = OfflineStore.snapshotSchema(catalog, view);
-    if (Catalog.isAggregation(view)) {
+    boolean push = catalog.isPush(view);
+    if (Catalog.isAggregation(view) || push) {
       List<OfflineStore.Snapshot> files = new ArrayList<>();
       for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(catalog, view.getName())) {
-        if (s.asOf() >= start && s.asOf() <= end) {
+        // A push view's files are its logged pushes (larder push-log): rows of any event time, each file named
+        // by when it was logged, so every file is read and the point-in-time rule picks the rows.
+        if (push || s.asOf() >= start && s.asOf() <= end) {
           files.add(s);
         }
       }
       SnapshotRows rows = new SnapshotRows(files, schema, config.offlineDir());
-      return files.isEmpty() ? rows : new RowsAhead(rows, "larder-read-" + view.getName(), e -> e instanceof BadCellException);
+      RowReader read = files.isEmpty() ? rows
+          : new RowsAhead(rows, "larder-read-" + view.getName(), e -> e instanceof BadCellException);
+      return push ? new EventTimeRange(read, schema.indexOf(OfflineStore.EVENT_TIMESTAMP), start, end) : read;
     }
     Source source = catalog.source(view.getSource()).orElseThrow(() -> new IOException(
         "feature view '" + view.getName() + "' names unknown source '" + view.getSource() + "'"));

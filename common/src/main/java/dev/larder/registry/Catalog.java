@@ -118,6 +118,11 @@ public final class Catalog {
     return !view.hasOnline() || view.getOnline();
   }
 
+  /** Whether the view's source is a push source: its rows are pushed by clients, never computed from files. */
+  public boolean isPush(FeatureView view) {
+    return source(view.getSource()).map(Source::hasPush).orElse(false);
+  }
+
   public static boolean isAggregation(FeatureView view) {
     return view.getFeaturesList().stream().anyMatch(Feature::hasAggregation);
   }

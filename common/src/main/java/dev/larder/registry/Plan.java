@@ -281,10 +281,22 @@ public final class Plan {
         + " (registry version " + current.getVersion() + " -> " + (current.getVersion() + 1) + ")");
     changes.forEach(c -> lines.add("  " + describe(c)));
     if (!newViewVersions.isEmpty()) {
+      java.util.Set<String> pushSources = new java.util.HashSet<>();
+      desired.getSourcesList().stream().filter(Source::hasPush).forEach(src -> pushSources.add(src.getName()));
+      java.util.Set<String> pushViews = new java.util.HashSet<>();
+      desired.getFeatureViewsList().stream().filter(fv -> pushSources.contains(fv.getSource()))
+          .forEach(fv -> pushViews.add(fv.getName()));
       List<String> views = new ArrayList<>();
-      newViewVersions.forEach((view, v) -> views.add(view + " v" + v));
-      lines.add("Needs recomputing (larder compute for aggregation views, then larder materialize for online views): "
-          + String.join(", ", views));
+      List<String> pushed = new ArrayList<>();
+      newViewVersions.forEach((view, v) -> (pushViews.contains(view) ? pushed : views).add(view + " v" + v));
+      if (!views.isEmpty()) {
+        lines.add("Needs recomputing (larder compute for aggregation views, then larder materialize for online views): "
+            + String.join(", ", views));
+      }
+      if (!pushed.isEmpty()) {
+        lines.add("Push views start empty (push rows with PushFeatures or larder push; see docs/push.md): "
+            + String.join(", ", pushed));
+      }
       if (hasNewVersions()) {
         lines.add("Previous versions stay readable and served until their new version has data.");
       }

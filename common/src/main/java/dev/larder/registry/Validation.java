@@ -148,7 +148,9 @@ public final class Validation {
   private void checkSource(Located<Source> located) {
     Source s = located.value();
     Locator where = located.where();
-    if (s.getPath().isBlank()) {
+    if (s.hasPush()) {
+      checkPushSource(s, where);
+    } else if (s.getPath().isBlank()) {
       problem(where.at(), "source '" + s.getName() + "' has no path; expected path: \"data/events\""
           + " (a file, a directory or a glob, relative to the repository)");
     }
@@ -156,7 +158,7 @@ public final class Validation {
     Optional<RowSchema> real = Optional.empty();
     boolean unreadable = false;
     try {
-      real = s.getPath().isBlank() ? Optional.empty() : schemas.schemaOf(s);
+      real = s.getPath().isBlank() || s.hasPush() ? Optional.empty() : schemas.schemaOf(s);
     } catch (IOException | RuntimeException e) {
       unreadable = true; // the files exist: the "no data files yet" note below would contradict this problem
       problem(where.field("path"), "cannot read the schema of source '" + s.getName() + "' from its files: "
@@ -165,7 +167,7 @@ public final class Validation {
     if (real.isPresent() && declared.size() > 0) {
       checkDeclaredAgainstFiles(s, where, real.get());
     }
-    if (real.isEmpty() && !unreadable && !s.getPath().isBlank()) {
+    if (real.isEmpty() && !unreadable && !s.getPath().isBlank() && !s.hasPush()) {
       notes.add(new Problem(where.field("path"), "source '" + s.getName() + "' has no data files at '" + s.getPath()
           + "' yet; " + (declared.size() > 0 ? "its views were checked against its declared schema only"
           : "the columns its views use could not be checked (declare a schema to check them)")));
@@ -183,6 +185,25 @@ public final class Validation {
     if (!s.getCreatedTimestampField().isEmpty() && effective != null) {
       checkTimeColumn(s, where, "created_timestamp_field", s.getCreatedTimestampField(), effective,
           declared.size() > 0);
+    }
+  }
+
+  /**
+   * A push source has no files: its rows come from clients, so the declared schema is the only contract they
+   * are checked against, and a path would suggest files that are never read.
+   */
+  private void checkPushSource(Source s, Locator where) {
+    if (!s.getPath().isBlank()) {
+      problem(where.field("path"), "push source '" + s.getName() + "' has a path; a push source receives rows"
+          + " from clients and reads no files: remove path, or remove push to read the files");
+    }
+    if (s.getSchemaCount() == 0) {
+      problem(where.at(), "push source '" + s.getName() + "' declares no schema; expected schema { name: ..."
+          + " type: ... } for every join key, the timestamp_field and every feature");
+    }
+    if (!s.getFieldMappingMap().isEmpty()) {
+      problem(where.field("field_mapping"), "push source '" + s.getName() + "' has a field_mapping; pushed"
+          + " columns are named as in the schema, expected no field_mapping");
     }
   }
 

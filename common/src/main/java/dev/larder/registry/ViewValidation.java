@@ -64,12 +64,20 @@ final class ViewValidation {
       if (f.getType() == ValueType.VALUE_TYPE_UNSPECIFIED) {
         v.problem(fw.at(), "feature '" + f.getName() + "' has no type; expected type: INT64, DOUBLE, STRING, ...");
       }
-      if (f.hasAggregation()) {
+      if (f.hasAggregation() && isPushView(view)) {
+        v.problem(fw.field("aggregation"), "feature '" + f.getName() + "' of push view '" + name + "' has an"
+            + " aggregation; a push view stores the pushed values as they are, expected no aggregation");
+      } else if (f.hasAggregation()) {
         checkAggregation(view, f, fw, schema);
       } else {
         checkPassthrough(view, f, fw, schema);
       }
     }
+  }
+
+  private boolean isPushView(FeatureView view) {
+    Located<dev.larder.core.v1.Source> source = v.sources.get(view.getSource());
+    return source != null && source.value().hasPush();
   }
 
   /** The source's known columns, or null when the source is unknown or its columns cannot be known. */

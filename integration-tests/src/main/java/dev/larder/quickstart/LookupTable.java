@@ -24,14 +24,23 @@ final class LookupTable {
   }
 
   static void print(int port, List<Long> userIds, PrintStream out) {
+    print(port, userIds, GetOnlineFeaturesRequest.newBuilder().setFeatureService("user_model"), out);
+  }
+
+  /** The pushed features of the quickstart's push view. */
+  static void printPushed(int port, List<Long> userIds, PrintStream out) {
+    print(port, userIds, GetOnlineFeaturesRequest.newBuilder().setFeatures(
+        dev.larder.serving.v1.FeatureList.newBuilder().addRefs("user_clicks")), out);
+  }
+
+  private static void print(int port, List<Long> userIds, GetOnlineFeaturesRequest.Builder request, PrintStream out) {
     ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
     try {
       RepeatedValue.Builder ids = RepeatedValue.newBuilder();
       userIds.forEach(id -> ids.addValues(Value.newBuilder().setInt64Val(id)));
       GetOnlineFeaturesResponse response = FeatureServingGrpc.newBlockingStub(channel)
           .withDeadlineAfter(5, TimeUnit.SECONDS)
-          .getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder()
-              .setFeatureService("user_model")
+          .getOnlineFeatures(request
               .putEntities("user_id", ids.build())
               .build());
       List<String> header = new ArrayList<>();

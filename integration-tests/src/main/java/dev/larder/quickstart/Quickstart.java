@@ -79,10 +79,22 @@ public final class Quickstart implements Callable<Integer> {
         "larder materialize --repo " + r + " --start " + today.minusDays(400) + " --end " + end + "T23:59:59Z");
     larder("materialize", "--repo", r, "--start", today.minusDays(400).toString(), "--end", end + "T23:59:59Z");
 
+    // A push view (docs/push.md), added after materialize: its values come from clients, not from files.
+    Files.writeString(repo.resolve("user_clicks.textproto"), PUSH_VIEW);
+    larder("apply", "--repo", r);
+
     int servePort = port == 0 ? freePort() : port;
     step("Start larder-server on port " + servePort, "larder-server --repo " + r + " --port " + servePort);
     try (ServerProcess server = ServerProcess.start(repo, servePort)) {
       LookupTable.print(servePort, List.of(1L, 2L, 3L, 42L, 999_999L), System.out);
+      Path clicks = repo.resolve("clicks.csv");
+      String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+      Files.writeString(clicks, "user_id,ts,clicks_5m,last_page\n1," + now + ",3,/checkout\n2," + now + ",1,/home\n");
+      step("Push fresh values to the push view user_clicks; the next lookup serves them",
+          "larder push --repo " + r + " --view user_clicks --rows clicks.csv");
+      larder("push", "--repo", r, "--view", "user_clicks", "--rows", clicks.toString(),
+          "--server", "127.0.0.1:" + servePort);
+      LookupTable.printPushed(servePort, List.of(1L, 2L, 3L), System.out);
       System.out.printf("%nQuickstart finished in %.0f s. Everything was written under %s:%n", (System.nanoTime() - start) / 1e9, repo);
       System.out.println("  registry        " + repo.resolve("data/registry.pb"));
       System.out.println("  offline store   " + repo.resolve("data/offline") + "   (Parquet, readable by DuckDB, Spark, pandas)");
@@ -104,6 +116,28 @@ public final class Quickstart implements Callable<Integer> {
     }
     return 0;
   }
+
+  /** The push view the quickstart adds to the running example. */
+  static final String PUSH_VIEW = """
+      # A push view: clients write its values with PushFeatures or `larder push` (docs/push.md).
+      sources {
+        name: "clicks"
+        push {}
+        timestamp_field: "ts"
+        schema { name: "user_id" type: INT64 }
+        schema { name: "ts" type: TIMESTAMP }
+        schema { name: "clicks_5m" type: INT64 }
+        schema { name: "last_page" type: STRING }
+      }
+      feature_views {
+        name: "user_clicks"
+        entities: "user"
+        source: "clicks"
+        ttl: "1h"
+        features { name: "clicks_5m" type: INT64 }
+        features { name: "last_page" type: STRING }
+      }
+      """;
 
   private static void step(String title, String command) {
     System.out.println();

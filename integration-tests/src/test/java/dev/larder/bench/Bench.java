@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         ServeScenario.class, ComputeScenario.class, TrainingSetScenario.class, MaterializeScenario.class,
-        SmokeScenario.class, LookupCostScenario.class,
+        SmokeScenario.class, LookupCostScenario.class, PushScenario.class,
     })
 public final class Bench implements Runnable {
   @CommandLine.Spec

@@ -26,7 +26,7 @@ class BenchSmokeTest {
   Path work;
 
   @ParameterizedTest
-  @ValueSource(strings = {"compute", "training-set", "materialize", "serve"})
+  @ValueSource(strings = {"compute", "training-set", "materialize", "serve", "push"})
   void scenarioRunsAtTinyScale(String scenario) {
     List<String> args = new ArrayList<>(List.of(scenario));
     args.addAll(SmokeScenario.TINY.get(scenario));
@@ -113,6 +113,14 @@ class BenchSmokeTest {
         assertThat(value(f, "http_throughput")).isPositive();
         assertThat(d.getAsJsonObject("lookup").get("ok").getAsLong()).isPositive();
         assertThat(d.getAsJsonObject("health_check").get("ok").getAsLong()).isPositive();
+      }
+      case "push" -> {
+        assertThat(f.keySet()).contains("push_rows_per_s", "visible_after_ack", "lookup_p99_ms", "p99_ratio");
+        assertThat(value(f, "push_errors")).isZero();
+        assertThat(value(f, "visible_after_ack")).isEqualTo(100.0);
+        if (RedisBaseline.available()) {
+          assertThat(f.keySet()).contains("redis_rows_per_s", "speedup_vs_redis");
+        }
       }
       default -> throw new AssertionError(scenario);
     }

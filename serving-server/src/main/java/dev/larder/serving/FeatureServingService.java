@@ -17,6 +17,9 @@ import dev.larder.serving.v1.ListFeatureServicesRequest;
 import dev.larder.serving.v1.ListFeatureServicesResponse;
 import dev.larder.serving.v1.ListFeatureViewsRequest;
 import dev.larder.serving.v1.ListFeatureViewsResponse;
+import dev.larder.serving.v1.PushFeaturesRequest;
+import dev.larder.serving.v1.PushFeaturesResponse;
+import dev.larder.serving.push.PushService;
 import dev.larder.serving.lookup.EncodedResponse;
 import io.grpc.BindableService;
 import io.grpc.Context;
@@ -42,11 +45,18 @@ public final class FeatureServingService implements FeatureServingGrpc.AsyncServ
   private final OnlineLookup lookup;
   private final Discovery discovery;
   private final ServingMetrics metrics;
+  private final PushService push;
 
   public FeatureServingService(OnlineLookup lookup, Discovery discovery, ServingMetrics metrics) {
+    this(lookup, discovery, metrics, null);
+  }
+
+  /** @param push answers PushFeatures; null answers it UNIMPLEMENTED */
+  public FeatureServingService(OnlineLookup lookup, Discovery discovery, ServingMetrics metrics, PushService push) {
     this.lookup = lookup;
     this.discovery = discovery;
     this.metrics = metrics;
+    this.push = push;
   }
 
   /**
@@ -72,7 +82,9 @@ public final class FeatureServingService implements FeatureServingGrpc.AsyncServ
         lenient(FeatureServingGrpc.getListFeatureServicesMethod(), ListFeatureServicesRequest.getDefaultInstance(),
             this::listFeatureServices),
         lenient(FeatureServingGrpc.getGetServingInfoMethod(), GetServingInfoRequest.getDefaultInstance(),
-            this::getServingInfo));
+            this::getServingInfo),
+        lenient(FeatureServingGrpc.getPushFeaturesMethod(), PushFeaturesRequest.getDefaultInstance(),
+            this::pushFeatures));
     java.util.Set<String> replaced = new java.util.HashSet<>();
     methods.forEach(m -> replaced.add(m.getMethodDescriptor().getFullMethodName()));
     ServiceDescriptor.Builder service = ServiceDescriptor.newBuilder(FeatureServingGrpc.SERVICE_NAME)
@@ -140,6 +152,16 @@ public final class FeatureServingService implements FeatureServingGrpc.AsyncServ
   @Override
   public void getServingInfo(GetServingInfoRequest request, StreamObserver<GetServingInfoResponse> out) {
     answer(out, discovery::servingInfo);
+  }
+
+  @Override
+  public void pushFeatures(PushFeaturesRequest request, StreamObserver<PushFeaturesResponse> out) {
+    if (push == null) {
+      out.onError(Status.UNIMPLEMENTED.withDescription("this server accepts no pushes").asRuntimeException());
+      return;
+    }
+    Context context = Context.current();
+    answer(out, () -> push.push(request, AuthInterceptor.GRANT.get(context)));
   }
 
   private static <T> void answer(StreamObserver<T> out, Supplier<T> work) {

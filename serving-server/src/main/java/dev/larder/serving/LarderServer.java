@@ -13,6 +13,8 @@ import dev.larder.serving.lookup.RowCache;
 import dev.larder.serving.metrics.MetricsEndpoint;
 import dev.larder.serving.metrics.RpcMetricsInterceptor;
 import dev.larder.serving.metrics.ServingMetrics;
+import dev.larder.serving.push.FreshLayer;
+import dev.larder.serving.push.PushService;
 import dev.larder.serving.v1.FeatureServingGrpc;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -68,6 +70,9 @@ public final class LarderServer implements AutoCloseable {
   private volatile HttpEndpoint httpEndpoint;
   private final RequestBytesBudget requestBudget;
   private volatile String lastRefreshError;
+  /** Pushed rows (see docs/push.md); opened with the store. */
+  private volatile FreshLayer freshLayer;
+  static final long FRESH_SWEEP_SECONDS = 60;
 
   private LarderServer(ServerConfig config, OnlineOptions onlineOptions, Clock clock, ServerBuilder<?> builder,
                        AutoCloseable transport) throws IOException {
@@ -101,7 +106,8 @@ public final class LarderServer implements AutoCloseable {
     this.requestBudget = new RequestBytesBudget(4L * config.maxInboundMessageSize());
     // Intercepts first, so that its refusals pass through the metrics and auth wrappers added below.
     builder.addStreamTracerFactory(requestBudget).intercept(requestBudget);
-    builder.addService(new FeatureServingService(lookup, discovery, metrics))
+    builder.addService(new FeatureServingService(lookup, discovery, metrics,
+            new PushService(registry::current, () -> freshLayer, () -> registry.dataChanged(lookup.dataVersions()))))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(legacyReflection());
@@ -194,6 +200,8 @@ public final class LarderServer implements AutoCloseable {
   /** Opens the online store read-only and reports SERVING. */
   public void openStore() throws IOException {
     lookup.storeOpened(OnlineStore.openForReading(config.onlineDir(), onlineOptions));
+    freshLayer = FreshLayer.open(config.onlineDir());
+    lookup.freshRows(freshLayer);
     registry.dataChanged(lookup.dataVersions());
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SERVICE, ServingStatus.SERVING);
@@ -231,6 +239,22 @@ public final class LarderServer implements AutoCloseable {
     long poll = config.registryPollInterval().toMillis();
     timer.scheduleWithFixedDelay(this::refreshStore, refresh, refresh, TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(this::pollRegistry, poll, poll, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::sweepFresh, FRESH_SWEEP_SECONDS, FRESH_SWEEP_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Housekeeping of the fresh layers: only the newest pushed version of each entity is kept. */
+  private void sweepFresh() {
+    FreshLayer f = freshLayer;
+    if (f != null && !closed.get()) {
+      try {
+        long deleted = f.sweep();
+        if (deleted > 0) {
+          LOG.info("event=fresh_sweep deleted_versions={}", deleted);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("event=fresh_sweep_failed message=\"{}\"", String.valueOf(e.getMessage()).replace('"', '\''));
+      }
+    }
   }
 
   private void refreshStore() {
@@ -348,6 +372,10 @@ public final class LarderServer implements AutoCloseable {
       callExecutor.shutdownNow();
     }
     readers.shutdownNow();
+    FreshLayer f = freshLayer;
+    if (f != null) {
+      f.close();
+    }
     OnlineStore store = lookup.store();
     if (store != null) {
       store.close();

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * sha256:&lt;64 hex digits&gt;  name=fraud-model  views=user_activity,user_profile  services=fraud_model
  * </pre>
  *
- * {@code name} is required; {@code views} and {@code services} are comma-separated names or {@code *}, and
- * either may be absent (nothing). Errors name the file, line and field but never echo a hash or a value
+ * {@code name} is required; {@code views}, {@code services} and {@code writes} (push views the client may
+ * write) are comma-separated names or {@code *}, and each may be absent (nothing). Errors name the file, line and field but never echo a hash or a value
  * that could be a token pasted by mistake.
  */
 public final class TokenFile {
@@ -79,6 +79,7 @@ public final class TokenFile {
     String name = null;
     Set<String> views = Set.of();
     Set<String> services = Set.of();
+    Set<String> writes = Set.of();
     for (int f = 1; f < fields.length; f++) {
       int eq = fields[f].indexOf('=');
       String key = eq < 0 ? fields[f] : fields[f].substring(0, eq);
@@ -87,14 +88,15 @@ public final class TokenFile {
         case "name" -> name = value;
         case "views" -> views = names(key, value);
         case "services" -> services = names(key, value);
+        case "writes" -> writes = names(key, value);
         // The field is not echoed: a token pasted by mistake must not reach the log.
-        default -> throw new IllegalArgumentException("field " + (f + 1) + " is not name=, views= or services=");
+        default -> throw new IllegalArgumentException("field " + (f + 1) + " is not name=, views=, services= or writes=");
       }
     }
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("expected name=<client name> (letters, digits, _ . @ -)");
     }
-    return new Entry(hash, new Grant(name, views, services));
+    return new Entry(hash, new Grant(name, views, services, writes));
   }
 
   private static Set<String> names(String key, String value) {

@@ -37,6 +37,7 @@ public final class OnlineLookup {
   private final Executor readers;
   private final int parallelMinMisses;
   private volatile OnlineStore store;
+  private volatile FreshRows fresh;
 
   public OnlineLookup(Supplier<ServedRegistry> registry, RowCache cache, Clock clock, int maxEntities) {
     this(registry, cache, clock, maxEntities, null, Integer.MAX_VALUE);
@@ -55,6 +56,11 @@ public final class OnlineLookup {
     this.maxEntities = maxEntities;
     this.readers = readers;
     this.parallelMinMisses = parallelMinMisses;
+  }
+
+  /** Makes pushed rows visible to lookups (merged by event timestamp, see {@link FreshMerge}). */
+  public void freshRows(FreshRows rows) {
+    this.fresh = rows;
   }
 
   /** Makes the store available to requests; until then they fail as UNAVAILABLE. */
@@ -87,6 +93,9 @@ public final class OnlineLookup {
     Set<OnlineStore.ViewVersion> out = new java.util.HashSet<>();
     for (OnlineStore.ServedInfo info : s.served()) {
       out.add(new OnlineStore.ViewVersion(info.view(), info.viewVersion()));
+    }
+    if (fresh instanceof FreshVersions f) {
+      out.addAll(f.versions()); // a version that was pushed to has data even before any materialization
     }
     return out;
   }
@@ -171,8 +180,9 @@ public final class OnlineLookup {
         views[v].probeCache(keyColumns.get(v), cache, from == v ? null : views[from]);
       }
       readMisses(views, cancelled);
+      FreshRows pushed = fresh;
       for (int v = 0; v < views.length; v++) {
-        found[v] = views[v].rows();
+        found[v] = FreshMerge.merge(pushed, reads.get(v).spec(), keyColumns.get(v), views[v].rows());
       }
     } finally {
       for (ViewData d : data) {
