@@ -59,9 +59,9 @@ final class S3Server {
     Path log = root.resolveSibling(root.getFileName() + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar,
-        "--server.port=0", "--http.port=" + port,
+        "--server.port=0", "--com.adobe.testing.s3mock.httpPort=" + port,
         "--com.adobe.testing.s3mock.store.root=" + root,
-        "--com.adobe.testing.s3mock.store.initial-buckets=" + String.join(",", buckets),
+        "--com.adobe.testing.s3mock.store.initialBuckets=" + String.join(",", buckets),
         "--spring.main.banner-mode=off", "--logging.level.root=WARN"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -82,6 +82,16 @@ final class S3Server {
     }
     p.destroyForcibly();
     throw new IllegalStateException("S3Mock did not answer on port " + port + " within 120 s; see " + log);
+  }
+
+  /** Deletes an empty bucket (S3Mock does not check request signatures, so a plain HTTP DELETE does). */
+  void deleteBucket(String bucket) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/" + bucket).toURL().openConnection();
+    c.setRequestMethod("DELETE");
+    int code = c.getResponseCode();
+    if (code / 100 != 2) {
+      throw new IOException("DELETE bucket " + bucket + ": HTTP " + code);
+    }
   }
 
   String endpoint() {
