@@ -67,6 +67,27 @@ final class RemoteExample {
     return dir;
   }
 
+  /**
+   * Runs training-set, materialize and stats on a repository, reading entity rows from {@code entities} and
+   * writing the training set to {@code out} (paths or URIs); returns the training set's rows, read from
+   * {@code localOut} (the caller fetches a remote one there), and materialize's row counts.
+   */
+  static List<String> downstream(Path repo, String entities, String out) {
+    run("training-set", "--repo", repo.toString(), "--entities", entities, "--service", "user_model", "--out", out,
+        "--stats");
+    Result m = capture("materialize", "--repo", repo.toString(), "--start", "2026-01-01", "--end", END);
+    assertThat(m.code()).as(m.output()).isZero();
+    run("stats", "--repo", repo.toString(), "--start", "2026-02-20", "--end", "2026-03-01");
+    List<String> counts = new ArrayList<>();
+    for (String line : m.output().split("\n")) {
+      java.util.regex.Matcher x = java.util.regex.Pattern.compile("([0-9,]+ rows?)").matcher(line);
+      if (line.startsWith("user_") && x.find()) {
+        counts.add(line.substring(0, line.indexOf(':') + 1) + " " + x.group(1));
+      }
+    }
+    return counts;
+  }
+
   static void run(String... args) {
     assertThat(Larder.run(args)).as(String.join(" ", args)).isZero();
   }
@@ -90,7 +111,10 @@ final class RemoteExample {
 
   record Result(int code, String output) {}
 
-  /** Every committed snapshot row of every view, as text, with created_timestamp left out, in file order. */
+  /**
+   * Every committed snapshot row of every view, as text, with created_timestamp left out, sorted (compute writes
+   * a snapshot's rows in the order its aggregation threads finish).
+   */
   static List<String> offlineRows(Path repo) throws IOException {
     ProjectConfig config = ProjectConfig.load(repo);
     Catalog catalog = Catalog.of(RegistryFile.read(config.registryPath()).orElseThrow());
@@ -105,6 +129,7 @@ final class RemoteExample {
         out.addAll(rows(s.file(), view + "@" + s.asOf()));
       }
     }
+    out.sort(null);
     return out;
   }
 

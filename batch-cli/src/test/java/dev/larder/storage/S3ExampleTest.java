@@ -27,14 +27,37 @@ class S3ExampleTest {
     s3 = S3Server.get();
     local = RemoteExample.local(tmp.resolve("local"));
     run(concat(new String[] {"compute", "--repo", local.toString()}, RemoteExample.COMPUTE));
+    localCounts = RemoteExample.downstream(local, local.resolve("data/labels.parquet").toString(),
+        local.resolve("training.parquet").toString());
   }
 
+  static java.util.List<String> localCounts;
+
   @Test
-  void computeFromS3SourcesEqualsTheLocalRun() throws Exception {
+  void theRunningExampleOnS3EqualsTheLocalRun() throws Exception {
     Path repo = RemoteExample.remote(local, tmp.resolve("s3"), "s3a://larder/shop", s3.settings());
     run(concat(new String[] {"compute", "--repo", repo.toString()}, RemoteExample.COMPUTE));
     assertThat(RemoteExample.offlineRows(repo)).hasSizeGreaterThan(100)
         .containsExactlyElementsOf(RemoteExample.offlineRows(local));
+
+    java.util.List<String> counts = RemoteExample.downstream(repo, "s3a://larder/shop/data/labels.parquet",
+        "s3a://larder/shop/out/training.parquet");
+    assertThat(counts).hasSize(2).containsExactlyElementsOf(localCounts);
+    Path fetched = tmp.resolve("fetched");
+    java.nio.file.Files.createDirectories(fetched);
+    try (Storage storage = new Storage(StorageSettings.of(null, s3.settings()))) {
+      Transfers.download(storage, Location.parse("s3a://larder/shop/out/training.parquet", repo), fetched);
+      Transfers.download(storage, Location.parse("s3a://larder/shop/out/training.parquet.stats.parquet", repo), fetched);
+    }
+    assertThat(RemoteExample.rows(fetched.resolve("training.parquet"), "")).hasSize(2000)
+        .containsExactlyElementsOf(RemoteExample.rows(local.resolve("training.parquet"), ""));
+    // exact statistics only (counts, nulls, distinct, min, max, mean, deviation); quantile sketches are randomized
+    assertThat(exact(RemoteExample.rows(fetched.resolve("training.parquet.stats.parquet"), ""))).hasSize(12)
+        .containsExactlyElementsOf(exact(RemoteExample.rows(local.resolve("training.parquet.stats.parquet"), "")));
+  }
+
+  static java.util.List<String> exact(java.util.List<String> statsRows) {
+    return statsRows.stream().map(r -> String.join(",", java.util.Arrays.asList(r.split(",")).subList(0, 13))).toList();
   }
 
   @Test
