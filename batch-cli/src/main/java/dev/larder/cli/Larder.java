@@ -65,6 +65,7 @@ public final class Larder implements Runnable {
     m.put("stats", StatsCommand::new);
     m.put("drift", DriftCommand::new);
     m.put("report", ReportCommand::new);
+    m.put("check-storage", CheckStorageCommand::new);
     return Collections.unmodifiableMap(m);
   }
 

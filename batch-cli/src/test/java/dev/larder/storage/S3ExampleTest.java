@@ -78,6 +78,24 @@ class S3ExampleTest {
   }
 
   @Test
+  void checkStorageReportsEachLocationAndFailsOnAMissingBucket() throws Exception {
+    Path repo = RemoteExample.remote(local, tmp.resolve("check"), "s3a://larder/check", s3.settings());
+    RemoteExample.Result ok = RemoteExample.capture("check-storage", "--repo", repo.toString(),
+        "--location", "s3a://larder/check/out");
+    assertThat(ok.code()).as(ok.output()).isZero();
+    assertThat(ok.output()).contains("8 fs.* keys of larder.properties")
+        .containsPattern("ok +source 'user_events' +s3a://larder/check/data/events \\(read\\): folder exists; listed \\(3 entries\\)")
+        .containsPattern("ok +--location +s3a://larder/check/out \\(read\\+write\\): does not exist yet .*a probe file was written and deleted")
+        .doesNotContain(S3Server.SECRET_KEY).doesNotContain(S3Server.ACCESS_KEY);
+
+    RemoteExample.Result bad = RemoteExample.capture("check-storage", "--repo", repo.toString(),
+        "--location", "s3a://no-such-bucket/out");
+    assertThat(bad.code()).as(bad.output()).isEqualTo(1);
+    assertThat(bad.output()).containsPattern("FAIL --location +s3a://no-such-bucket/out .*bucket does not exist")
+        .doesNotContain(S3Server.SECRET_KEY).doesNotContain(S3Server.ACCESS_KEY);
+  }
+
+  @Test
   void anUnreachableEndpointIsAnErrorNamingTheUriWithoutSecrets() throws Exception {
     Map<String, String> settings = new HashMap<>(s3.settings());
     Path repo = RemoteExample.remote(local, tmp.resolve("unreachable"), "s3a://larder/unreachable", settings);
