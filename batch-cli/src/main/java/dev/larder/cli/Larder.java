@@ -67,6 +67,7 @@ public final class Larder implements Runnable {
     m.put("report", ReportCommand::new);
     m.put("push", PushCommand::new);
     m.put("push-log", PushLogCommand::new);
+    m.put("check-storage", CheckStorageCommand::new);
     return Collections.unmodifiableMap(m);
   }
 

@@ -17,7 +17,9 @@ final class RepoOption {
 
   public ProjectConfig load() {
     try {
-      return ProjectConfig.load(repo);
+      ProjectConfig config = ProjectConfig.load(repo);
+      dev.larder.storage.Storage.configure(config.settings());
+      return config;
     } catch (IOException e) {
       throw UserError.usage(e.getMessage());
     }

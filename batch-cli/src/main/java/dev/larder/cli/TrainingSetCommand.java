@@ -6,6 +6,11 @@ import dev.larder.stats.TrainingSetStats;
 import dev.larder.training.TrainingSetBuilder;
 import dev.larder.training.TrainingSetRequest;
 import dev.larder.training.TrainingSetSummary;
+import dev.larder.registry.ProjectConfig;
+import dev.larder.storage.Location;
+import dev.larder.storage.Storage;
+import dev.larder.storage.Transfers;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +32,9 @@ final class TrainingSetCommand implements Callable<Integer> {
   RepoOption repo;
 
   @Option(names = "--entities", required = true, paramLabel = "FILE",
-      description = "Parquet or CSV file (or folder) with join keys, a timestamp and any other columns.")
-  Path entities;
+      description = "Parquet or CSV file (or folder) with join keys, a timestamp and any other columns; a path or"
+          + " an hdfs:// or s3a:// URI.")
+  String entities;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Features features;
@@ -44,8 +50,9 @@ final class TrainingSetCommand implements Callable<Integer> {
   }
 
   @Option(names = "--out", required = true, paramLabel = "FILE",
-      description = "Output file: *.parquet (or no extension) for Parquet, *.csv for CSV; other extensions are refused.")
-  Path out;
+      description = "Output file: *.parquet (or no extension) for Parquet, *.csv for CSV; other extensions are refused."
+          + " A path or an hdfs:// or s3a:// URI (built locally, then uploaded so that it appears complete).")
+  String out;
 
   @Option(names = "--full-feature-names", description = "Name output columns view__feature instead of feature.")
   boolean fullFeatureNames;
@@ -72,13 +79,62 @@ final class TrainingSetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    ProjectConfig config = repo.load();
+    Path cwd = Path.of("").toAbsolutePath();
+    Location entitiesAt = location(entities, cwd);
+    Location outAt = location(out, cwd);
+    if (entitiesAt.isLocal() && outAt.isLocal()) {
+      return run(config, entitiesAt.localPath(), outAt.localPath(), null);
+    }
+    // a remote input is read more than once (schema, then blocks), a remote output is built before it appears:
+    // both go through a local staging folder, removed afterwards
+    Path staging = Files.createTempDirectory("larder-staging-");
+    try {
+      Storage storage = Storage.shared();
+      Path localEntities = entitiesAt.isLocal() ? entitiesAt.localPath()
+          : Transfers.download(storage, entitiesAt, Files.createDirectories(staging.resolve("entities")));
+      Path localOut = outAt.isLocal() ? outAt.localPath()
+          : staging.resolve("out").resolve(Path.of(outAt.uri().getPath()).getFileName().toString());
+      return run(config, localEntities, localOut, outAt.isLocal() ? null : outAt);
+    } finally {
+      dev.larder.disk.Folders.deleteTree(staging);
+    }
+  }
+
+  private static Location location(String text, Path base) {
+    try {
+      return Location.parse(text, base);
+    } catch (IllegalArgumentException e) {
+      throw UserError.usage(e.getMessage());
+    }
+  }
+
+  private int run(ProjectConfig config, Path entities, Path out, Location remoteOut) throws IOException {
     TrainingSetRequest request = new TrainingSetRequest(entities, features.refs, features.service, out,
         fullFeatureNames, timestampColumn, createdBeforeRow, requireCoverage);
     TrainingSetSummary summary;
     try (ProgressListener progress = new ProgressListener()) {
-      summary = TrainingSetBuilder.forRepo(repo.load(), progress).run(request);
+      summary = TrainingSetBuilder.forRepo(config, progress).run(request);
     } catch (IllegalArgumentException | Catalog.UnknownReferenceException e) {
       throw UserError.usage(e.getMessage());
+    }
+    if (remoteOut != null) {
+      Path statsFile = TrainingSetStats.defaultOut(out);
+      if (stats) {
+        TrainingSetStats.write(out, statsFile);
+        Transfers.upload(Storage.shared(), statsFile, Location.parse(remoteOut.uri() + ".stats.parquet", out));
+      }
+      Transfers.upload(Storage.shared(), out, remoteOut);
+      spec.commandLine().getOut().print(summary.format().replace(out.toString(), remoteOut.toString()));
+      for (String gap : summary.gaps()) {
+        spec.commandLine().getErr().println("warning: " + gap);
+      }
+      if (stats) {
+        spec.commandLine().getOut().println("wrote statistics to " + remoteOut + ".stats.parquet");
+      }
+      spec.commandLine().getOut().flush();
+      spec.commandLine().getErr().flush();
+      return Larder.OK;
     }
     spec.commandLine().getOut().print(summary.format());
     spec.commandLine().getOut().flush();

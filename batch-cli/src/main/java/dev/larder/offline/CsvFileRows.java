@@ -43,7 +43,15 @@ final class CsvFileRows implements RowReader {
    * string); columns named in {@code timestamps} are always timestamps.
    */
   static RowSchema schema(Path file, String display, Set<String> timestamps) throws IOException {
-    try (CsvParser p = new CsvParser(file, display)) {
+    return schema(new CsvParser(file, display), display, timestamps);
+  }
+
+  static RowSchema schema(SourceFiles.DataFile file, Set<String> timestamps) throws IOException {
+    return schema(new CsvParser(file.stream(), file.display()), file.display(), timestamps);
+  }
+
+  private static RowSchema schema(CsvParser parser, String display, Set<String> timestamps) throws IOException {
+    try (CsvParser p = parser) {
       String[] header = header(p, display);
       List<List<String>> samples = new ArrayList<>();
       for (String ignored : header) {
@@ -66,7 +74,15 @@ final class CsvFileRows implements RowReader {
 
   /** Opens {@code file} for the given columns; a null type means string. */
   static CsvFileRows open(Path file, String display, List<Column> wanted) throws IOException {
-    CsvParser p = new CsvParser(file, display);
+    return open(new CsvParser(file, display), display, wanted);
+  }
+
+  static CsvFileRows open(SourceFiles.DataFile file, List<Column> wanted) throws IOException {
+    return open(new CsvParser(file.stream(), file.display()), file.display(), wanted);
+  }
+
+  private static CsvFileRows open(CsvParser parser, String display, List<Column> wanted) throws IOException {
+    CsvParser p = parser;
     try {
       String[] header = header(p, display);
       Map<String, Integer> index = new HashMap<>();

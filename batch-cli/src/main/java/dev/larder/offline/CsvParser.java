@@ -36,7 +36,12 @@ final class CsvParser implements AutoCloseable {
   private final StringBuilder field = new StringBuilder();
 
   CsvParser(Path file, String display) throws IOException {
-    this.in = Files.newInputStream(file);
+    this(Files.newInputStream(file), display);
+  }
+
+  /** Parses a stream, which the parser closes. */
+  CsvParser(java.io.InputStream in, String display) throws IOException {
+    this.in = in;
     this.display = display;
     if (fill() && buf[0] == '\uFEFF') {
       pos = 1;

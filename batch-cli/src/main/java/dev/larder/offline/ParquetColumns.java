@@ -57,6 +57,11 @@ final class ParquetColumns implements Closeable {
    */
   static Optional<ParquetColumns> open(Path file, String display, List<Column> wanted, StringCodes[] codes)
       throws IOException {
+    return open(new PathInputFile(file), display, wanted, codes);
+  }
+
+  static Optional<ParquetColumns> open(org.apache.parquet.io.InputFile file, String display, List<Column> wanted,
+      StringCodes[] codes) throws IOException {
     ParquetFileReader r = ParquetFileRows.openReader(file, display);
     try {
       MessageType schema = r.getFooter().getFileMetaData().getSchema();

@@ -18,6 +18,7 @@ import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -56,6 +57,10 @@ final class ParquetFileRows implements RowReader {
 
   /** The readable columns of a Parquet file, in file order (maps, structs and other unsupported fields are left out). */
   static RowSchema schema(Path file, String display) throws IOException {
+    return schema(new PathInputFile(file), display);
+  }
+
+  static RowSchema schema(InputFile file, String display) throws IOException {
     try (ParquetFileReader r = openReader(file, display)) {
       MessageType s = r.getFooter().getFileMetaData().getSchema();
       List<Column> cols = new ArrayList<>();
@@ -71,6 +76,10 @@ final class ParquetFileRows implements RowReader {
    * natural type; otherwise the file's type must equal it or widen to it (int32 to int64, float to double).
    */
   static ParquetFileRows open(Path file, String display, List<Column> wanted) throws IOException {
+    return open(new PathInputFile(file), display, wanted);
+  }
+
+  static ParquetFileRows open(InputFile file, String display, List<Column> wanted) throws IOException {
     ParquetFileReader r = openReader(file, display);
     try {
       MessageType fileSchema = r.getFooter().getFileMetaData().getSchema();
@@ -115,6 +124,20 @@ final class ParquetFileRows implements RowReader {
       return ParquetFileReader.open(new LocalInputFile(file), options);
     } catch (IOException | RuntimeException e) {
       throw new IOException(FileContent.notParquet(file, display, e.getMessage()), e);
+    }
+  }
+
+  /** Opens a file of any storage; a local one keeps the local reader (and its detailed messages). */
+  static ParquetFileReader openReader(InputFile file, String display) throws IOException {
+    if (file instanceof PathInputFile local) {
+      return openReader(local.path, display);
+    }
+    try {
+      ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+      return ParquetFileReader.open(file, options);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(display + ": not a readable Parquet file ("
+          + dev.larder.storage.Storage.shared().settings().redact(String.valueOf(e.getMessage())) + ")");
     }
   }
 

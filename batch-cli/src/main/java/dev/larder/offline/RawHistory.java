@@ -33,7 +33,7 @@ public final class RawHistory implements AutoCloseable {
   public static final int BATCH = 4096;
 
   /** One Parquet file to read: which file column feeds each history column (-1: all null). */
-  private record Part(Path file, String display, List<Column> columns, int[] from, boolean[] floatToDouble) {}
+  private record Part(org.apache.parquet.io.InputFile file, String display, List<Column> columns, int[] from, boolean[] floatToDouble) {}
 
   /** Batches decoded ahead of the caller. */
   private static final int DEPTH = 4;
@@ -130,7 +130,8 @@ public final class RawHistory implements AutoCloseable {
         from[i] = wanted.size();
         wanted.add(c);
       }
-      parts.add(new Part(s.file(), display, wanted, from, new boolean[schema.size()]));
+      parts.add(new Part(new PathInputFile(s.file()), display, wanted, from,
+          new boolean[schema.size()]));
     }
     return parts;
   }
@@ -192,7 +193,7 @@ public final class RawHistory implements AutoCloseable {
     }
     List<Part> parts = new ArrayList<>();
     for (SourceFiles.DataFile f : files) {
-      parts.add(new Part(f.path(), f.display(), columns, from, floatToDouble));
+      parts.add(new Part(f.input(), f.display(), columns, from, floatToDouble));
     }
     return parts;
   }

@@ -129,7 +129,7 @@ public final class SourceColumns implements AutoCloseable {
         flagged);
     for (SourceFiles.DataFile f : files) { // footers only: ineligible files are found before any row is read
       try {
-        Optional<ParquetColumns> columnar = ParquetColumns.open(f.path(), f.display(), fileColumns, s.codes);
+        Optional<ParquetColumns> columnar = ParquetColumns.open(f.input(), f.display(), fileColumns, s.codes);
         if (columnar.isEmpty()) {
           return Optional.empty();
         }
@@ -207,7 +207,7 @@ public final class SourceColumns implements AutoCloseable {
           return 0;
         }
         file = files.get(nextFile++);
-        current = ParquetColumns.open(file.path(), file.display(), fileColumns, codes).orElseThrow(
+        current = ParquetColumns.open(file.input(), file.display(), fileColumns, codes).orElseThrow(
             () -> new IOException(file.display() + " changed while it was being read"));
         if (rangeColumn >= 0) {
           current.onlyNeed(rangeColumn, from, until, flagged);

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import dev.larder.storage.Location;
+import org.apache.parquet.io.InputFile;
 
 /**
  * Turns a source path (a file, a directory read recursively, or a glob) into the sorted list of data files
@@ -35,8 +37,25 @@ final class SourceFiles {
   /** The format of one data file. */
   enum Format { PARQUET, CSV }
 
-  /** One data file, how to show it in messages, and its partition values (null for Hive's null folder). */
-  record DataFile(Path path, String display, Format format, Map<String, String> partitions) {}
+  /**
+   * One data file, how to show it in messages, and its partition values (null for Hive's null folder); a file
+   * on HDFS or S3 has {@code remote} (read through Hadoop's FileSystem) and a null {@code path}.
+   */
+  record DataFile(Path path, String display, Format format, Map<String, String> partitions, InputFile remote) {
+    DataFile(Path path, String display, Format format, Map<String, String> partitions) {
+      this(path, display, format, partitions, null);
+    }
+
+    /** The file as parquet-java reads it. */
+    InputFile input() {
+      return remote != null ? remote : new PathInputFile(path);
+    }
+
+    /** A new stream over the whole file. */
+    java.io.InputStream stream() throws IOException {
+      return remote != null ? remote.newStream() : Files.newInputStream(path);
+    }
+  }
 
   private SourceFiles() {}
 
@@ -44,6 +63,9 @@ final class SourceFiles {
   static List<DataFile> list(String pathText, Source.Format declared, Path baseDir) throws IOException {
     if (pathText == null || pathText.isBlank()) {
       throw new IOException("the source has no path");
+    }
+    if (Location.isRemote(pathText)) {
+      return RemoteSourceFiles.list(location(pathText, baseDir), declared);
     }
     Path base = baseDir.toAbsolutePath().normalize();
     boolean glob = pathText.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
@@ -98,6 +120,13 @@ final class SourceFiles {
    * symbolic links are involved (so that a link to an empty or wrong folder is visible).
    */
   static String resolved(String pathText, Path baseDir) {
+    if (Location.isRemote(pathText)) {
+      try {
+        return location(pathText, baseDir).toString();
+      } catch (IOException e) {
+        return e.getMessage();
+      }
+    }
     Path abs = baseDir.toAbsolutePath().normalize().resolve(pathText).normalize();
     try {
       Path real = abs.toRealPath();
@@ -140,19 +169,38 @@ final class SourceFiles {
     return false;
   }
 
+  static Location location(String pathText, Path baseDir) throws IOException {
+    try {
+      return Location.parse(pathText, baseDir);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage());
+    }
+  }
+
   private static Format formatOf(Path f, Source.Format declared) {
+    return formatOf(f.getFileName().toString(), declared);
+  }
+
+  static Format formatOf(String fileName, Source.Format declared) {
     if (declared == Source.Format.PARQUET) return Format.PARQUET;
     if (declared == Source.Format.CSV) return Format.CSV;
-    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+    String n = fileName.toLowerCase(Locale.ROOT);
     if (n.endsWith(".parquet") || n.endsWith(".parq") || n.endsWith(".pq")) return Format.PARQUET;
     if (n.endsWith(".csv")) return Format.CSV;
     return null;
   }
 
   private static Map<String, String> partitions(Path rel) {
+    List<String> parts = new ArrayList<>();
+    rel.forEach(p -> parts.add(p.toString()));
+    return partitions(parts);
+  }
+
+  /** Hive partition values of the folders of a relative path given as its parts (the last is the file). */
+  static Map<String, String> partitions(List<String> rel) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (int i = 0; i < rel.getNameCount() - 1; i++) {
-      String dir = rel.getName(i).toString();
+    for (int i = 0; i < rel.size() - 1; i++) {
+      String dir = rel.get(i);
       int eq = dir.indexOf('=');
       if (eq > 0) {
         String value = URLDecoder.decode(dir.substring(eq + 1), StandardCharsets.UTF_8);

@@ -98,8 +98,8 @@ public final class SourceReaders {
     } else if (!files.isEmpty()) {
       SourceFiles.DataFile first = files.get(0);
       RowSchema fileSchema = first.format() == SourceFiles.Format.PARQUET
-          ? ParquetFileRows.schema(first.path(), first.display())
-          : CsvFileRows.schema(first.path(), first.display(), timestampColumns(source));
+          ? ParquetFileRows.schema(first.input(), first.display())
+          : CsvFileRows.schema(first, timestampColumns(source));
       Map<String, String> rename = source.getFieldMappingMap();
       for (Column c : fileSchema.columns()) {
         String name = rename.getOrDefault(c.name(), c.name());

@@ -103,8 +103,8 @@ final class SourceRows implements RowsAhead.Positioned {
     }
     prefix = currentFile.display() + (currentFile.format() == SourceFiles.Format.PARQUET ? " row " : " line ");
     current = currentFile.format() == SourceFiles.Format.PARQUET
-        ? ParquetFileRows.open(currentFile.path(), currentFile.display(), fileColumns)
-        : CsvFileRows.open(currentFile.path(), currentFile.display(), fileColumns);
+        ? ParquetFileRows.open(currentFile.input(), currentFile.display(), fileColumns)
+        : CsvFileRows.open(currentFile, fileColumns);
     return true;
   }
 
