@@ -6,6 +6,7 @@ import dev.larder.lock.RepoLock;
 import dev.larder.registry.Catalog;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.time.Timestamps;
+import dev.larder.training.TrainingSetRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "larder-spark", mixinStandardHelpOptions = true,
     header = "Larder's batch jobs on Apache Spark.",
-    subcommands = {Main.ComputeJob.class})
+    subcommands = {Main.ComputeJob.class, Main.TrainingSetJob.class})
 public final class Main implements Callable<Integer> {
   static final int OK = 0;
   static final int FAILURE = 1;
@@ -150,6 +151,76 @@ public final class Main implements Callable<Integer> {
 
     private static long micros(String text) {
       return Timestamps.toMicros(Timestamps.parseInstant(text));
+    }
+  }
+
+  @Command(name = "training-set", mixinStandardHelpOptions = true,
+      header = "Build a point-in-time-correct training set, on Spark.",
+      description = "The same job and flags as `larder training-set`; see docs/spark.md.")
+  static final class TrainingSetJob implements Callable<Integer> {
+    @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".", description = "Feature repository directory.")
+    Path repo;
+
+    @Option(names = "--entities", required = true, paramLabel = "FILE",
+        description = "Parquet or CSV file (or folder) with join keys, a timestamp and any other columns.")
+    Path entities;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Features features;
+
+    static final class Features {
+      @Option(names = "--features", split = ",", paramLabel = "VIEW:FEATURE", description = "Features to join.")
+      List<String> refs;
+
+      @Option(names = "--service", paramLabel = "NAME", description = "A feature service naming the features.")
+      String service;
+    }
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output file (*.parquet or *.csv).")
+    Path out;
+
+    @Option(names = "--full-feature-names", description = "Name output columns view__feature.")
+    boolean fullFeatureNames;
+
+    @Option(names = "--timestamp-column", paramLabel = "NAME", defaultValue = "event_timestamp",
+        description = "The entity rows' time column (default: ${DEFAULT-VALUE}).")
+    String timestampColumn;
+
+    @Option(names = "--created-before-row", description = "Only use history rows created at or before the row's time.")
+    boolean createdBeforeRow;
+
+    @Option(names = "--require-coverage", description = "Not supported on Spark yet (refused).")
+    boolean requireCoverage;
+
+    @CommandLine.Mixin
+    SparkMixin spark;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      ProjectConfig config;
+      try {
+        config = ProjectConfig.load(repo);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+      TrainingSetRequest request = new TrainingSetRequest(entities, features.refs, features.service, out,
+          fullFeatureNames, timestampColumn, createdBeforeRow, requireCoverage);
+      SparkSession session = spark.options.session("larder training-set");
+      try {
+        long rows = new SparkTrainingSet(session, spark.options.partitions).run(config, request);
+        spec.commandLine().getOut().printf("wrote %,d rows to %s%n", rows, out);
+        spec.commandLine().getOut().flush();
+        return OK;
+      } catch (Catalog.UnknownReferenceException e) {
+        spec.commandLine().getErr().println("error: " + e.getMessage());
+        return USAGE;
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("error: " + e.getMessage());
+        return FAILURE;
+      }
     }
   }
 

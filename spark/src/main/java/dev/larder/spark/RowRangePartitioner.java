@@ -24,8 +24,7 @@ final class RowRangePartitioner extends Partitioner {
   @Override
   public int getPartition(Object key) {
     long row = ((RowPart) key).row();
-    return (int) Math.min(partitions - 1, Math.multiplyHigh(row, partitions) == 0 && row < Long.MAX_VALUE / partitions
-        ? row * partitions / rows : (long) ((double) row / rows * partitions));
+    return (int) Math.min(partitions - 1, (long) ((double) row * partitions / rows));
   }
 
   @Override
