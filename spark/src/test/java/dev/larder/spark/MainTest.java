@@ -52,4 +52,15 @@ class MainTest {
     assertThat(Main.run("compute", "--repo", dir.toString(), "--as-of", "2026-01-05", "--view", "nope"))
         .isEqualTo(Main.USAGE);
   }
+
+  /** {@code larder compute --engine spark} finds this module through ServiceLoader and runs the same job. */
+  @Test
+  void theCliRunsTheSameJobWithEngineSpark() throws IOException {
+    ProjectConfig config = Vectors.repo("compute", dir);
+    int code = dev.larder.cli.Larder.run("compute", "--repo", dir.toString(), "--engine", "spark",
+        "--master", "local[2]", "--as-of", "2026-01-08", "--on-bad-row", "skip", "--view", "store_sales");
+    assertThat(code).isZero();
+    assertThat(OfflineStore.of(config).snapshots("store_sales", 1)).hasSize(1);
+    assertThat(OfflineStore.of(config).snapshots("user_activity", 1)).isEmpty();
+  }
 }
