@@ -2,13 +2,17 @@ package dev.larder.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.larder.compute.BadRowPolicy;
+import dev.larder.compute.Compute;
 import dev.larder.join.JoinListener;
 import dev.larder.offline.TableFiles;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.training.TrainingSetBuilder;
 import dev.larder.training.TrainingSetRequest;
 import dev.larder.value.RowReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shared point-in-time vectors (TTL edges, created-timestamp ties, rows created after the entity row, null
- * keys and features, a hot key, a two-column key, unsorted and duplicate entity rows) through both engines: the
+ * keys and features, a hot key, a two-column key, unsorted and duplicate entity rows, an aggregation view whose
+ * history is the offline store's daily snapshots) through both engines: the
  * Spark training set must equal the embedded one row for row, in the same order, with the same columns.
  */
 class SparkTrainingSetEqualityTest {
@@ -30,6 +35,8 @@ class SparkTrainingSetEqualityTest {
   @ValueSource(booleans = {false, true})
   void sparkTrainingSetEqualsTheEmbeddedOne(boolean createdBeforeRow) throws IOException {
     ProjectConfig config = Vectors.repo("training-set", dir);
+    new Compute(config, new PrintStream(new ByteArrayOutputStream()))
+        .run(new Compute.Request(List.of("user_clicks"), Vectors.asOfs("training-set"), BadRowPolicy.FAIL));
     Path entities = dir.resolve("entities.csv");
     TrainingSetRequest embedded = new TrainingSetRequest(entities, List.of(), "model", dir.resolve("embedded.parquet"),
         false, "event_timestamp", createdBeforeRow);
@@ -46,6 +53,8 @@ class SparkTrainingSetEqualityTest {
     assertThat(b).containsExactlyElementsOf(a);
     // The vectors do exercise the rule: the TTL edge (a value exactly 2 days old has expired, 1 s younger has not)
     // and a row created after the entity row's time, seen only without --created-before-row.
+    assertThat(a.get(0)).endsWith("open_hours INT64, clicks_1d INT64, pages_7d INT64]");
+    assertThat(a).as("rows that see a snapshot of the aggregation view").anyMatch(r -> !r.endsWith(", null, null]"));
     assertThat(a).anyMatch(r -> r.startsWith("[ttl_ok, 1, eu, 1767657600000000, 1, gold, 2.0"));
     assertThat(a).anyMatch(r -> r.startsWith("[ttl_exp, 1, eu, 1767657600000000, 0, null, null"));
     assertThat(a).anyMatch(r -> r.startsWith("[late, 1, eu, 1767657600000000, 0, " + (createdBeforeRow ? "early" : "late")));
