@@ -61,6 +61,9 @@ final class ComputeCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  @Mixin
+  EngineOption engine;
+
   @Option(names = "--allow-empty",
       description = "Let an empty snapshot (no rows) replace a snapshot that has rows. Without it such a run "
           + "fails and commits nothing: an empty result usually means a wrong or empty source.")
@@ -68,6 +71,9 @@ final class ComputeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!engine.embedded()) {
+      return engine.delegate(spec, "compute");
+    }
     ProjectConfig config = repo.load();
     BadRowPolicy policy = switch (onBadRow.toLowerCase()) {
       case "fail" -> BadRowPolicy.FAIL;

@@ -74,11 +74,20 @@ final class TrainingSetCommand implements Callable<Integer> {
       description = "Also write feature statistics of the training set beside it (<out>.stats.parquet).")
   boolean stats;
 
+  @Mixin
+  EngineOption engine;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
+    if (!engine.embedded()) {
+      if (stats) {
+        throw UserError.usage("--stats is not supported with --engine spark yet; run larder stats on the output");
+      }
+      return engine.delegate(spec, "training-set");
+    }
     ProjectConfig config = repo.load();
     Path cwd = Path.of("").toAbsolutePath();
     Location entitiesAt = location(entities, cwd);

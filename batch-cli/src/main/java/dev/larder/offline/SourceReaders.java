@@ -56,8 +56,31 @@ public final class SourceReaders {
    *     a file cannot be read or does not match the schema
    */
   public static RowReader open(Source source, Path repoDir, List<String> columns) throws IOException {
-    List<SourceFiles.DataFile> files = SourceFiles.list(source.getPath(), source.getFormat(), repoDir);
-    Optional<RowSchema> full = schema(source, files);
+    return open(source, repoDir, columns, -1);
+  }
+
+  /**
+   * How many data files the source has now: an engine that reads them in parallel (Spark) reads file
+   * {@code i} with {@link #open(Source, Path, List, int)}.
+   */
+  public static int fileCount(Source source, Path repoDir) throws IOException {
+    return SourceFiles.list(source.getPath(), source.getFormat(), repoDir).size();
+  }
+
+  /**
+   * Opens one data file of the source (index into the source's sorted file list, -1 for all of them), with the
+   * columns, types and checks of the whole source, so that reading every file one by one gives exactly the rows
+   * of {@link #open(Source, Path, List)} in the same order.
+   */
+  public static RowReader open(Source source, Path repoDir, List<String> columns, int fileIndex)
+      throws IOException {
+    List<SourceFiles.DataFile> listed = SourceFiles.list(source.getPath(), source.getFormat(), repoDir);
+    if (fileIndex >= listed.size()) {
+      throw new IOException("source '" + source.getName() + "' has " + listed.size() + " data files now, not "
+          + (fileIndex + 1) + "; it changed while being read");
+    }
+    List<SourceFiles.DataFile> files = fileIndex < 0 ? listed : List.of(listed.get(fileIndex));
+    Optional<RowSchema> full = schema(source, listed);
     if (full.isEmpty()) {
       throw new IOException("source '" + source.getName() + "' has no data files at " + source.getPath()
           + " and no declared schema");
@@ -81,7 +104,7 @@ public final class SourceReaders {
       out.add(all.column(i));
       fileNames.add(toFile.getOrDefault(n, n));
     }
-    SourceRows rows = new SourceRows(files, new RowSchema(out), fileNames, List.copyOf(partitionKeys(files)));
+    SourceRows rows = new SourceRows(files, new RowSchema(out), fileNames, List.copyOf(partitionKeys(listed)));
     return files.isEmpty() ? rows : new RowsAhead(rows, "larder-read-" + source.getName(), e -> e instanceof BadCellException);
   }
 

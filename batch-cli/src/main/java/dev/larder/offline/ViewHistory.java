@@ -35,11 +35,37 @@ public final class ViewHistory {
    */
   public static RowReader open(Catalog catalog, FeatureView view, ProjectConfig config, long start, long end)
       throws IOException {
+    return open(catalog, view, config, start, end, -1);
+  }
+
+  /**
+   * How many parts the view's history has: committed snapshots (aggregation views) or source files (passthrough
+   * views). An engine that reads them in parallel (Spark) opens part {@code i} with {@link #openPart}; the parts
+   * in order give the rows of {@link #open} in the same order.
+   */
+  public static int parts(Catalog catalog, FeatureView view, ProjectConfig config) throws IOException {
+    if (Catalog.isAggregation(view)) {
+      return OfflineStore.of(config).snapshots(catalog, view.getName()).size();
+    }
+    Source source = catalog.source(view.getSource()).orElseThrow(() -> new IOException(
+        "feature view '" + view.getName() + "' names unknown source '" + view.getSource() + "'"));
+    return SourceReaders.fileCount(source, config.repoDir());
+  }
+
+  /** The history rows of part {@code part} (see {@link #parts}). */
+  public static RowReader openPart(Catalog catalog, FeatureView view, ProjectConfig config, int part)
+      throws IOException {
+    return open(catalog, view, config, Long.MIN_VALUE, Long.MAX_VALUE, part);
+  }
+
+  private static RowReader open(Catalog catalog, FeatureView view, ProjectConfig config, long start, long end,
+                                int part) throws IOException {
     RowSchema schema = OfflineStore.snapshotSchema(catalog, view);
     boolean push = catalog.isPush(view);
     if (Catalog.isAggregation(view) || push) {
       List<OfflineStore.Snapshot> files = new ArrayList<>();
-      for (OfflineStore.Snapshot s : OfflineStore.of(config).snapshots(catalog, view.getName())) {
+      List<OfflineStore.Snapshot> all = OfflineStore.of(config).snapshots(catalog, view.getName());
+      for (OfflineStore.Snapshot s : part < 0 ? all : List.of(all.get(part))) {
         // A push view's files are its logged pushes (larder push-log): rows of any event time, each file named
         // by when it was logged, so every file is read and the point-in-time rule picks the rows.
         if (push || s.asOf() >= start && s.asOf() <= end) {
@@ -72,7 +98,7 @@ public final class ViewHistory {
         distinct.putIfAbsent(s, distinct.size());
       }
     }
-    RowReader in = SourceReaders.open(source, config.repoDir(), List.copyOf(distinct.keySet()));
+    RowReader in = SourceReaders.open(source, config.repoDir(), List.copyOf(distinct.keySet()), part);
     try {
       int[] from = new int[schema.size()];
       for (int i = 0; i < schema.size(); i++) {

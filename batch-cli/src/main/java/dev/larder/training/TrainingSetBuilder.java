@@ -134,7 +134,7 @@ public final class TrainingSetBuilder {
     }
   }
 
-  private ViewRequest viewRequest(Catalog versioned, FeatureColumns.ViewFeatures f, boolean createdBeforeRow) {
+  ViewRequest viewRequest(Catalog versioned, FeatureColumns.ViewFeatures f, boolean createdBeforeRow) {
     FeatureView view = f.view();
     List<Column> joinKeys = versioned.joinKeys(view).stream().map(k -> new Column(k.getName(), k.getType())).toList();
     PointInTimeRule rule = PointInTimeRule.of(Catalog.ttl(view), createdBeforeRow);
@@ -149,7 +149,7 @@ public final class TrainingSetBuilder {
    * @throws IllegalArgumentException when references ask for two versions of a view, or when an aggregation
    *     view's version has no computed history, with the command that computes it
    */
-  private Map<String, Catalog> viewVersions(List<FeatureRef> refs) throws IOException {
+  Map<String, Catalog> viewVersions(List<FeatureRef> refs) throws IOException {
     Map<String, FeatureRef> first = new LinkedHashMap<>();
     for (FeatureRef r : refs) {
       FeatureRef seen = first.putIfAbsent(r.viewName(), r);
