@@ -43,6 +43,20 @@ public final class FreshLayout {
     return versionDir.resolve(LOGGED);
   }
 
+  /**
+   * Where a stream consumer keeps its next offset of one partition, written in the same batch as the rows it
+   * consumed: {@code 0x00}, eight {@code 0xFF} bytes (after every log key, which never reaches them), then
+   * {@code topic/partition} in UTF-8. The value is the int64 offset, big-endian.
+   */
+  public static byte[] offsetKey(String topic, int partition) {
+    byte[] name = (topic + "/" + partition).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] k = new byte[9 + name.length];
+    k[0] = LOG;
+    Arrays.fill(k, 1, 9, (byte) 0xFF);
+    System.arraycopy(name, 0, k, 9, name.length);
+    return k;
+  }
+
   /** The log key of sequence {@code seq}. */
   public static byte[] logKey(long seq) {
     byte[] k = new byte[9];

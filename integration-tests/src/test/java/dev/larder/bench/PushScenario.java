@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
  * Push writes (issue 24): PushFeatures throughput in batches of 1,000 rows x 10 features from several clients,
  * against {@code redis-cli --pipe} HSET of the same rows (Feast's online write path is a Redis HSET per
  * entity); whether every acknowledged push is visible to the next lookup; and lookup latency while pushes run
- * at a set rate, against lookups alone, in the same run. Kafka freshness is not measured: there is no Kafka
- * consumer yet (docs/push.md).
+ * at a set rate, against lookups alone, in the same run. Kafka freshness is not measured: the harness starts
+ * no broker (docs/benchmarks.md).
  */
 @Command(name = "push", mixinStandardHelpOptions = true,
     description = "PushFeatures throughput, freshness and lookups while pushing vs. redis-cli --pipe HSET.")
@@ -198,7 +198,7 @@ final class PushScenario extends Scenario {
         channel.shutdownNow();
       }
     }
-    r.note("Kafka freshness (produce to visible) is not measured: larder-server has no Kafka consumer yet");
+    r.note("Kafka freshness (produce to visible) is not measured by this scenario: it starts no broker");
 
     if (!RedisBaseline.available()) {
       r.note("redis-server/redis-cli not on the PATH: Redis baseline skipped (apt-get install redis-server)");

@@ -14,6 +14,7 @@ import dev.larder.serving.metrics.MetricsEndpoint;
 import dev.larder.serving.metrics.RpcMetricsInterceptor;
 import dev.larder.serving.metrics.ServingMetrics;
 import dev.larder.serving.push.FreshLayer;
+import dev.larder.serving.push.KafkaIngest;
 import dev.larder.serving.push.PushService;
 import dev.larder.serving.v1.FeatureServingGrpc;
 import io.grpc.Server;
@@ -72,6 +73,8 @@ public final class LarderServer implements AutoCloseable {
   private volatile String lastRefreshError;
   /** Pushed rows (see docs/push.md); opened with the store. */
   private volatile FreshLayer freshLayer;
+  /** Kafka consumers of push views; null unless {@link #startKafka} ran. */
+  private volatile KafkaIngest kafka;
   static final long FRESH_SWEEP_SECONDS = 60;
 
   private LarderServer(ServerConfig config, OnlineOptions onlineOptions, Clock clock, ServerBuilder<?> builder,
@@ -242,6 +245,19 @@ public final class LarderServer implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::sweepFresh, FRESH_SWEEP_SECONDS, FRESH_SWEEP_SECONDS, TimeUnit.SECONDS);
   }
 
+  /**
+   * Starts consuming the Kafka topics of push views (see docs/push.md); call after {@link #openStore}. The
+   * consumers follow registry changes by themselves.
+   */
+  public void startKafka(KafkaIngest.Settings settings) {
+    KafkaIngest k = new KafkaIngest(settings, registry::current, () -> freshLayer, config.onlineDir(),
+        () -> registry.dataChanged(lookup.dataVersions()));
+    metrics.streamSource(() -> k.gauges(Clock.systemUTC()));
+    kafka = k;
+    k.start();
+    LOG.info("event=kafka_started bootstrap_servers={} group_id={}", settings.bootstrapServers(), settings.groupId());
+  }
+
   /** Housekeeping of the fresh layers: only the newest pushed version of each entity is kept. */
   private void sweepFresh() {
     FreshLayer f = freshLayer;
@@ -372,6 +388,10 @@ public final class LarderServer implements AutoCloseable {
       callExecutor.shutdownNow();
     }
     readers.shutdownNow();
+    KafkaIngest k = kafka;
+    if (k != null) {
+      k.close();
+    }
     FreshLayer f = freshLayer;
     if (f != null) {
       f.close();

@@ -93,6 +93,12 @@ public final class ServerMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LarderServer server = LarderServer.start(config(), onlineOptions());
+    Path repoDir = repo != null ? repo : pathFromEnv("LARDER_REPO", Path.of("."));
+    dev.larder.serving.push.KafkaIngest.Settings kafka =
+        dev.larder.serving.push.KafkaIngest.Settings.from(ProjectConfig.load(repoDir).settings(), env);
+    if (kafka != null) {
+      server.startKafka(kafka);
+    }
     Thread hook = new Thread(server::close, "larder-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     server.awaitTermination();

@@ -174,6 +174,26 @@ public final class ServingMetrics {
     this.views = source;
   }
 
+  /** What a push view's stream consumer reports: its consumer lag and the age of its newest pushed value. */
+  public record StreamGauge(String view, long lagMessages, double newestValueAgeSeconds) {}
+
+  private volatile Supplier<List<StreamGauge>> streams = List::of;
+
+  {
+    GaugeWithCallback.builder().name("larder_stream_consumer_lag")
+        .help("Messages of each push view's Kafka topic not yet consumed by this server (end offsets minus positions).")
+        .labelNames("view")
+        .callback(cb -> streams.get().forEach(g -> cb.call(g.lagMessages(), g.view()))).register(registry);
+    GaugeWithCallback.builder().name("larder_push_newest_value_age_seconds")
+        .help("Seconds since the event time of the newest value pushed to each push view (NaN before any).")
+        .labelNames("view")
+        .callback(cb -> streams.get().forEach(g -> cb.call(g.newestValueAgeSeconds(), g.view()))).register(registry);
+  }
+
+  public void streamSource(Supplier<List<StreamGauge>> source) {
+    this.streams = source;
+  }
+
   public void registryVersionSource(Supplier<Long> source) {
     this.registryVersion = source;
   }

@@ -101,6 +101,12 @@ public final class FreshLayer implements FreshVersions, AutoCloseable {
     return deleted;
   }
 
+  /** The newest event time pushed to a view version since start (micros), Long.MIN_VALUE when none. */
+  public long newestEvent(String view, long version) {
+    FreshStore s = stores.getOrDefault(view, Map.of()).get(version);
+    return s == null ? Long.MIN_VALUE : s.newestEvent();
+  }
+
   /** Approximate number of stored versions of a view version's layer; 0 when it has none. */
   public long estimatedKeys(String view, long version) {
     FreshStore s = stores.getOrDefault(view, Map.of()).get(version);

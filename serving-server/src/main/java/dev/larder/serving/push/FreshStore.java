@@ -1,5 +1,6 @@
 package dev.larder.serving.push;
 
+import dev.larder.online.FeatureRowCodec;
 import dev.larder.online.FreshLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -51,8 +53,15 @@ final class FreshStore implements AutoCloseable {
   /** The next log sequence; touched by the committer thread only. */
   private long nextSequence;
 
-  /** One push waiting for its group commit; {@code done} completes with the rows it logged. */
-  private record Pending(List<byte[]> keys, List<byte[]> rows, CompletableFuture<Integer> done) {}
+  /** The newest event time written (micros), Long.MIN_VALUE before any. */
+  private volatile long newestEvent = Long.MIN_VALUE;
+
+  /**
+   * One push waiting for its group commit; {@code done} completes with the rows it logged. {@code extra} are
+   * more entries written in the same batch (a stream consumer's offsets).
+   */
+  private record Pending(List<byte[]> keys, List<byte[]> rows, Map<String, byte[][]> extra,
+                         CompletableFuture<Integer> done) {}
 
   private FreshStore(Path dir, Options options, RocksDB db, long nextSequence) {
     this.dir = dir;
@@ -124,7 +133,15 @@ final class FreshStore implements AutoCloseable {
    * @return the rows logged (a version already in the store is written again but not logged again)
    */
   int write(List<byte[]> keys, List<byte[]> rows) throws IOException {
-    Pending p = new Pending(keys, rows, new CompletableFuture<>());
+    return write(keys, rows, Map.of());
+  }
+
+  /**
+   * As {@link #write(List, List)}, with {@code extra} entries (name -> {key, value}) in the same atomic,
+   * durable batch: a stream consumer's offsets, so that they are stored with the rows they led to.
+   */
+  int write(List<byte[]> keys, List<byte[]> rows, Map<String, byte[][]> extra) throws IOException {
+    Pending p = new Pending(keys, rows, extra, new CompletableFuture<>());
     if (closing) {
       throw new IOException("the fresh layer " + dir + " is closing");
     }
@@ -177,6 +194,7 @@ final class FreshStore implements AutoCloseable {
     group.forEach(p -> all.addAll(p.keys()));
     List<byte[]> present;
     long sequence = nextSequence;
+    long newest = newestEvent;
     int[] logged = new int[group.size()];
     try (WriteBatch batch = new WriteBatch()) {
       present = db.multiGetAsList(all);
@@ -188,10 +206,16 @@ final class FreshStore implements AutoCloseable {
           byte[] key = p.keys().get(i);
           byte[] row = p.rows().get(i);
           batch.put(key, row);
+          newest = Math.max(newest, FeatureRowCodec.eventTimestamp(row));
           if (present.get(at) == null && seen.add(ByteBuffer.wrap(key))) {
             batch.put(FreshLayout.logKey(sequence++), FreshLayout.logValue(key, row));
             logged[g]++;
           }
+        }
+      }
+      for (Pending p : group) {
+        for (byte[][] kv : p.extra().values()) {
+          batch.put(kv[0], kv[1]);
         }
       }
       db.write(durable, batch);
@@ -201,6 +225,7 @@ final class FreshStore implements AutoCloseable {
       return;
     }
     nextSequence = sequence;
+    newestEvent = newest;
     for (int g = 0; g < group.size(); g++) {
       group.get(g).done().complete(logged[g]);
     }
@@ -288,6 +313,20 @@ final class FreshStore implements AutoCloseable {
       }
     }
     return n;
+  }
+
+  /** The newest event time pushed since the store was opened (micros), Long.MIN_VALUE before any. */
+  long newestEvent() {
+    return newestEvent;
+  }
+
+  /** A value stored with {@link #write(List, List, Map)}'s extras, or null. */
+  byte[] get(byte[] key) throws IOException {
+    try {
+      return db.get(key);
+    } catch (RocksDBException e) {
+      throw new IOException("reading the fresh layer " + dir + " failed: " + e.getMessage(), e);
+    }
   }
 
   /** Approximate number of keys (versions), for metrics and tests. */
