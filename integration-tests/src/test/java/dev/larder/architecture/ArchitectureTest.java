@@ -32,7 +32,8 @@ class ArchitectureTest {
           "dev.larder.build.."),
       "batch-cli", List.of("dev.larder.cli..", "dev.larder.compute..", "dev.larder.materialize..",
           "dev.larder.offline..", "dev.larder.sample..", "dev.larder.stats..", "dev.larder.training..",
-          "dev.larder.join..", "dev.larder.describe..", "dev.larder.tasks..", "dev.larder.spill.."),
+          "dev.larder.join..", "dev.larder.describe..", "dev.larder.tasks..", "dev.larder.spill..",
+          "dev.larder.storage.."),
       "serving-server", List.of("dev.larder.serving", "dev.larder.serving.auth..", "dev.larder.serving.lookup..",
           "dev.larder.serving.metrics..", "dev.larder.serving.http.."),
       "integration-tests", List.of("dev.larder.quickstart.."));
