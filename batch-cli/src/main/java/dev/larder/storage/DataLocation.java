@@ -101,6 +101,11 @@ public record DataLocation(URI uri) {
 
   /** Replaces the user-info part of any {@code scheme://user:secret@host} in {@code text} by {@code ***}. */
   public static String redact(String text) {
-    return text == null ? null : text.replaceAll("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@", "$1***@");
+    if (text == null) {
+      return null;
+    }
+    // a key pair (secret keys may hold '/', which then ends the URI's authority early), then plain user info
+    return text.replaceAll("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s@:/]*:[^\\s@]*@", "$1***@")
+        .replaceAll("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@", "$1***@");
   }
 }
