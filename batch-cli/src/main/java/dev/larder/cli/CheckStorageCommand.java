@@ -4,7 +4,7 @@ import dev.larder.core.v1.Registry;
 import dev.larder.core.v1.Source;
 import dev.larder.registry.ProjectConfig;
 import dev.larder.registry.RegistryFile;
-import dev.larder.storage.Location;
+import dev.larder.storage.DataLocation;
 import dev.larder.storage.Storage;
 import dev.larder.storage.StorageCheck;
 import java.io.PrintWriter;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code larder check-storage}: can every configured location be reached, read and (where Larder writes) written? */
 @Command(name = "check-storage", mixinStandardHelpOptions = true,
-    header = "Check that every configured location is reachable and usable.",
+    header = "Check that stores and sources are reachable.",
     description = {"Checks the registry, the offline and online stores, every applied source's path and any --location:",
         "that it (or its nearest parent) exists and can be listed, and, where Larder writes, that a probe file can be",
         "created and deleted. Prints one line per location and where the storage settings came from (never their",
@@ -45,9 +45,9 @@ final class CheckStorageCommand implements Callable<Integer> {
     out.println("storage settings from: " + String.join(", ", storage.settings().sources()));
     StorageCheck check = new StorageCheck(storage);
     List<StorageCheck.Result> results = new ArrayList<>();
-    results.add(check.check("registry", Location.of(config.registryPath()), StorageCheck.Use.WRITE));
-    results.add(check.check("offline store", Location.of(config.offlineDir()), StorageCheck.Use.WRITE));
-    results.add(check.check("online store", Location.of(config.onlineDir()), StorageCheck.Use.WRITE));
+    results.add(check.check("registry", DataLocation.of(config.registryPath()), StorageCheck.Use.WRITE));
+    results.add(check.check("offline store", DataLocation.of(config.offlineDir()), StorageCheck.Use.WRITE));
+    results.add(check.check("online store", DataLocation.of(config.onlineDir()), StorageCheck.Use.WRITE));
     Optional<Registry> registry = RegistryFile.read(config.registryPath());
     for (Source s : registry.map(Registry::getSourcesList).orElse(List.of())) {
       results.add(location("source '" + s.getName() + "'", sourceRoot(s.getPath()), config.repoDir(), check,
@@ -72,7 +72,7 @@ final class CheckStorageCommand implements Callable<Integer> {
   private static StorageCheck.Result location(String what, String text, Path base, StorageCheck check,
                                               StorageCheck.Use use) {
     try {
-      return check.check(what, Location.parse(text, base), use);
+      return check.check(what, DataLocation.parse(text, base), use);
     } catch (IllegalArgumentException e) {
       return new StorageCheck.Result(what, null, use, false, e.getMessage());
     }

@@ -7,7 +7,7 @@ import dev.larder.training.TrainingSetBuilder;
 import dev.larder.training.TrainingSetRequest;
 import dev.larder.training.TrainingSetSummary;
 import dev.larder.registry.ProjectConfig;
-import dev.larder.storage.Location;
+import dev.larder.storage.DataLocation;
 import dev.larder.storage.Storage;
 import dev.larder.storage.Transfers;
 import java.nio.file.Files;
@@ -90,8 +90,8 @@ final class TrainingSetCommand implements Callable<Integer> {
     }
     ProjectConfig config = repo.load();
     Path cwd = Path.of("").toAbsolutePath();
-    Location entitiesAt = location(entities, cwd);
-    Location outAt = location(out, cwd);
+    DataLocation entitiesAt = location(entities, cwd);
+    DataLocation outAt = location(out, cwd);
     if (entitiesAt.isLocal() && outAt.isLocal()) {
       return run(config, entitiesAt.localPath(), outAt.localPath(), null);
     }
@@ -110,15 +110,15 @@ final class TrainingSetCommand implements Callable<Integer> {
     }
   }
 
-  private static Location location(String text, Path base) {
+  private static DataLocation location(String text, Path base) {
     try {
-      return Location.parse(text, base);
+      return DataLocation.parse(text, base);
     } catch (IllegalArgumentException e) {
       throw UserError.usage(e.getMessage());
     }
   }
 
-  private int run(ProjectConfig config, Path entities, Path out, Location remoteOut) throws IOException {
+  private int run(ProjectConfig config, Path entities, Path out, DataLocation remoteOut) throws IOException {
     TrainingSetRequest request = new TrainingSetRequest(entities, features.refs, features.service, out,
         fullFeatureNames, timestampColumn, createdBeforeRow, requireCoverage);
     TrainingSetSummary summary;
@@ -131,7 +131,7 @@ final class TrainingSetCommand implements Callable<Integer> {
       Path statsFile = TrainingSetStats.defaultOut(out);
       if (stats) {
         TrainingSetStats.write(out, statsFile);
-        Transfers.upload(Storage.shared(), statsFile, Location.parse(remoteOut.uri() + ".stats.parquet", out));
+        Transfers.upload(Storage.shared(), statsFile, DataLocation.parse(remoteOut.uri() + ".stats.parquet", out));
       }
       Transfers.upload(Storage.shared(), out, remoteOut);
       spec.commandLine().getOut().print(summary.format().replace(out.toString(), remoteOut.toString()));

@@ -1,7 +1,7 @@
 package dev.larder.offline;
 
 import dev.larder.core.v1.Source;
-import dev.larder.storage.Location;
+import dev.larder.storage.DataLocation;
 import dev.larder.storage.Storage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -28,14 +28,14 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 final class RemoteSourceFiles {
   private RemoteSourceFiles() {}
 
-  static List<SourceFiles.DataFile> list(Location location, Source.Format declared) throws IOException {
+  static List<SourceFiles.DataFile> list(DataLocation location, Source.Format declared) throws IOException {
     Storage storage = Storage.shared();
     FileSystem fs = storage.fileSystem(location);
     String pattern = location.uri().getPath();
     boolean glob = pattern.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
     String rootPath = glob ? globRoot(pattern) : pattern;
     URI base = location.uri();
-    Location root = new Location(URI.create(base.getScheme() + "://" + base.getRawAuthority()
+    DataLocation root = new DataLocation(URI.create(base.getScheme() + "://" + base.getRawAuthority()
         + (rootPath.isEmpty() ? "/" : rootPath)));
     PathMatcher matcher = glob ? FileSystems.getDefault().getPathMatcher("glob:" + pattern) : null;
     var config = storage.settings().hadoop();
@@ -49,7 +49,7 @@ final class RemoteSourceFiles {
       if (top.isFile() && !glob) {
         SourceFiles.Format f = SourceFiles.formatOf(top.getPath().getName(), declared);
         if (f == null) {
-          throw new IOException(location + ": cannot tell the file format; name it *.parquet or *.csv or set the"
+          throw new FormatUnknown(location + ": cannot tell the file format; name it *.parquet or *.csv or set the"
               + " source's format");
         }
         return List.of(new SourceFiles.DataFile(null, location.toString(), f, java.util.Map.of(),
@@ -75,16 +75,22 @@ final class RemoteSourceFiles {
         if (format == null) {
           continue;
         }
-        String display = Location.redact(f.getPath().toString());
+        String display = DataLocation.redact(f.getPath().toString());
         out.add(new SourceFiles.DataFile(null, display, format, SourceFiles.partitions(parts),
             HadoopInputFile.fromStatus(f, config)));
       }
       return out;
-    } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith(location.toString())) {
-        throw e;
-      }
+    } catch (FormatUnknown e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
       throw storage.failure(location, "cannot list the source's files", e);
+    }
+  }
+
+  /** A file whose format cannot be told: the user's to fix, not a storage failure. */
+  private static final class FormatUnknown extends IOException {
+    FormatUnknown(String message) {
+      super(message);
     }
   }
 

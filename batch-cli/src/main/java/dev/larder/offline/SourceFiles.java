@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import dev.larder.storage.Location;
+import dev.larder.storage.DataLocation;
 import org.apache.parquet.io.InputFile;
 
 /**
@@ -64,7 +64,7 @@ final class SourceFiles {
     if (pathText == null || pathText.isBlank()) {
       throw new IOException("the source has no path");
     }
-    if (Location.isRemote(pathText)) {
+    if (DataLocation.isRemote(pathText)) {
       return RemoteSourceFiles.list(location(pathText, baseDir), declared);
     }
     Path base = baseDir.toAbsolutePath().normalize();
@@ -120,7 +120,7 @@ final class SourceFiles {
    * symbolic links are involved (so that a link to an empty or wrong folder is visible).
    */
   static String resolved(String pathText, Path baseDir) {
-    if (Location.isRemote(pathText)) {
+    if (DataLocation.isRemote(pathText)) {
       try {
         return location(pathText, baseDir).toString();
       } catch (IOException e) {
@@ -169,9 +169,9 @@ final class SourceFiles {
     return false;
   }
 
-  static Location location(String pathText, Path baseDir) throws IOException {
+  static DataLocation location(String pathText, Path baseDir) throws IOException {
     try {
-      return Location.parse(pathText, baseDir);
+      return DataLocation.parse(pathText, baseDir);
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage());
     }

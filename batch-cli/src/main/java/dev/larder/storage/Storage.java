@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * Opens Hadoop {@code FileSystem}s for remote {@link Location}s, one per scheme and authority for the life of
+ * Opens Hadoop {@code FileSystem}s for remote {@link DataLocation}s, one per scheme and authority for the life of
  * a command, and turns their failures into errors that name the location and what to check, with secrets
  * removed. Local locations never come here: they keep the plain {@code java.nio} code.
  */
@@ -64,7 +64,7 @@ public final class Storage implements AutoCloseable {
    *
    * @throws IOException naming the location when the scheme's connector is missing or cannot start
    */
-  public FileSystem fileSystem(Location location) throws IOException {
+  public FileSystem fileSystem(DataLocation location) throws IOException {
     String key = location.scheme() + "://" + location.uri().getAuthority();
     FileSystem fs = open.get(key);
     if (fs != null) {
@@ -84,7 +84,7 @@ public final class Storage implements AutoCloseable {
   }
 
   /** The Hadoop path of a remote location. */
-  public static org.apache.hadoop.fs.Path path(Location location) {
+  public static org.apache.hadoop.fs.Path path(DataLocation location) {
     return new org.apache.hadoop.fs.Path(location.uri());
   }
 
@@ -93,7 +93,7 @@ public final class Storage implements AutoCloseable {
    * short reason by kind (not found, access denied, wrong credentials, unreachable) and the system's message
    * with every secret replaced by {@code ***}.
    */
-  public IOException failure(Location location, String doing, Throwable cause) {
+  public IOException failure(DataLocation location, String doing, Throwable cause) {
     // no cause attached: a printed stack trace would show the system's unredacted messages
     return new IOException(settings.redact(location + ": " + doing + ": " + reason(cause)));
   }

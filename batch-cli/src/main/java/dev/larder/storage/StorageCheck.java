@@ -18,7 +18,7 @@ public final class StorageCheck {
   public enum Use { READ, WRITE }
 
   /** The outcome for one location: ok, and what was found (or the error, with secrets removed). */
-  public record Result(String what, Location location, Use use, boolean ok, String found) {}
+  public record Result(String what, DataLocation location, Use use, boolean ok, String found) {}
 
   private final Storage storage;
 
@@ -26,7 +26,7 @@ public final class StorageCheck {
     this.storage = storage;
   }
 
-  public Result check(String what, Location location, Use use) {
+  public Result check(String what, DataLocation location, Use use) {
     try {
       String found = location.isLocal() ? local(location.localPath(), use) : remote(location, use);
       return new Result(what, location, use, true, found);
@@ -64,7 +64,7 @@ public final class StorageCheck {
     return state + "; readable";
   }
 
-  private String remote(Location location, Use use) throws IOException {
+  private String remote(DataLocation location, Use use) throws IOException {
     FileSystem fs = storage.fileSystem(location);
     org.apache.hadoop.fs.Path p = Storage.path(location);
     org.apache.hadoop.fs.Path existing = p;

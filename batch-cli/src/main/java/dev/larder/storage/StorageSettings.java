@@ -83,7 +83,7 @@ public final class StorageSettings {
     if (text == null) {
       return null;
     }
-    String out = Location.redact(text);
+    String out = DataLocation.redact(text);
     for (Map.Entry<String, String> e : conf) {
       String v = e.getValue();
       if (isSecret(e.getKey()) && v != null && v.length() >= 4 && out.contains(v)) {

@@ -23,7 +23,7 @@ public final class Transfers {
    *
    * @throws IOException naming the location (secrets removed) when it is missing or unreadable
    */
-  public static Path download(Storage storage, Location source, Path localDir) throws IOException {
+  public static Path download(Storage storage, DataLocation source, Path localDir) throws IOException {
     org.apache.hadoop.fs.Path src = Storage.path(source);
     String name = src.getName().isEmpty() ? "input" : src.getName();
     Path target = localDir.resolve(name);
@@ -41,7 +41,7 @@ public final class Transfers {
    *
    * @throws IOException naming the target (secrets removed) when the upload fails; the target is then unchanged
    */
-  public static void upload(Storage storage, Path local, Location target) throws IOException {
+  public static void upload(Storage storage, Path local, DataLocation target) throws IOException {
     org.apache.hadoop.fs.Path dst = Storage.path(target);
     org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(local.toUri());
     try {

@@ -37,7 +37,7 @@ class HdfsExampleTest {
     assertThat(counts).hasSize(2).containsExactlyElementsOf(localCounts);
     Path fetched = java.nio.file.Files.createDirectories(tmp.resolve("fetched"));
     try (Storage storage = new Storage(StorageSettings.of(null, Map.of()))) {
-      Location out = Location.parse(base + "/out/training.parquet", repo);
+      DataLocation out = DataLocation.parse(base + "/out/training.parquet", repo);
       Transfers.download(storage, out, fetched);
       // the upload left no temporary file beside the output
       assertThat(storage.fileSystem(out).listStatus(Storage.path(out).getParent())).hasSize(2);

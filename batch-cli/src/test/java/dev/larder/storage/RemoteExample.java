@@ -59,7 +59,7 @@ final class RemoteExample {
         .replace("path: \"data/events\"", "path: \"" + remoteBase + "/data/events\"")
         .replace("path: \"data/profiles\"", "path: \"" + remoteBase + "/data/profiles\""));
     try (Storage storage = new Storage(StorageSettings.of(null, settings))) {
-      Location target = Location.parse(remoteBase + "/data", dir);
+      DataLocation target = DataLocation.parse(remoteBase + "/data", dir);
       storage.fileSystem(target).copyFromLocalFile(false, true,
           new org.apache.hadoop.fs.Path(local.resolve("data").toUri()), Storage.path(target));
     }

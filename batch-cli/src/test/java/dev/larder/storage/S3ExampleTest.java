@@ -46,8 +46,8 @@ class S3ExampleTest {
     Path fetched = tmp.resolve("fetched");
     java.nio.file.Files.createDirectories(fetched);
     try (Storage storage = new Storage(StorageSettings.of(null, s3.settings()))) {
-      Transfers.download(storage, Location.parse("s3a://larder/shop/out/training.parquet", repo), fetched);
-      Transfers.download(storage, Location.parse("s3a://larder/shop/out/training.parquet.stats.parquet", repo), fetched);
+      Transfers.download(storage, DataLocation.parse("s3a://larder/shop/out/training.parquet", repo), fetched);
+      Transfers.download(storage, DataLocation.parse("s3a://larder/shop/out/training.parquet.stats.parquet", repo), fetched);
     }
     assertThat(RemoteExample.rows(fetched.resolve("training.parquet"), "")).hasSize(2000)
         .containsExactlyElementsOf(RemoteExample.rows(local.resolve("training.parquet"), ""));
@@ -64,7 +64,7 @@ class S3ExampleTest {
   void aBucketGoneAfterApplyIsAnErrorNamingTheUriWithoutSecretsAndCommitsNothing() throws Exception {
     Path repo = RemoteExample.remote(local, tmp.resolve("nobucket"), "s3a://other/shop", s3.settings());
     try (Storage storage = new Storage(StorageSettings.of(null, s3.settings()))) {
-      Location data = Location.parse("s3a://other/shop", repo);
+      DataLocation data = DataLocation.parse("s3a://other/shop", repo);
       storage.fileSystem(data).delete(Storage.path(data), true);
     }
     s3.deleteBucket("other");
@@ -93,6 +93,20 @@ class S3ExampleTest {
     assertThat(bad.code()).as(bad.output()).isEqualTo(1);
     assertThat(bad.output()).containsPattern("FAIL --location +s3a://no-such-bucket/out .*bucket does not exist")
         .doesNotContain(S3Server.SECRET_KEY).doesNotContain(S3Server.ACCESS_KEY);
+  }
+
+  @Test
+  void missingCredentialsAreAnErrorNamingTheUriAndCommitNothing() throws Exception {
+    Path repo = RemoteExample.remote(local, tmp.resolve("nocreds"), "s3a://larder/nocreds", s3.settings());
+    Path props = repo.resolve("larder.properties");
+    // only the key pair provider, and no key pair: nothing from the environment or ~/.aws can stand in
+    Files.writeString(props, Files.readString(props).replaceAll("fs\\.s3a\\.(access|secret)\\.key=.*\\n", "")
+        + "fs.s3a.aws.credentials.provider=org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider\n");
+    RemoteExample.Result r = RemoteExample.capture(concat(new String[] {"compute", "--repo", repo.toString()},
+        RemoteExample.COMPUTE));
+    assertThat(r.code()).as(r.output()).isEqualTo(1);
+    assertThat(r.output()).contains("s3a://larder/nocreds/data/events", "the credentials were refused or are missing");
+    assertThat(RemoteExample.filesUnder(repo.resolve("data"), ".parquet")).isZero();
   }
 
   @Test

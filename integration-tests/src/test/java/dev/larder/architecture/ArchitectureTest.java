@@ -33,7 +33,7 @@ class ArchitectureTest {
       "batch-cli", List.of("dev.larder.cli..", "dev.larder.compute..", "dev.larder.materialize..",
           "dev.larder.offline..", "dev.larder.sample..", "dev.larder.stats..", "dev.larder.training..",
           "dev.larder.join..", "dev.larder.describe..", "dev.larder.tasks..", "dev.larder.spill..",
-          "dev.larder.ingest.."),
+          "dev.larder.ingest..", "dev.larder.storage.."),
       "serving-server", List.of("dev.larder.serving", "dev.larder.serving.auth..", "dev.larder.serving.lookup..",
           "dev.larder.serving.metrics..", "dev.larder.serving.http..",
           "dev.larder.serving.push.."),

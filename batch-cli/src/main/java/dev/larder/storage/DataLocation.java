@@ -17,11 +17,11 @@ import java.util.Set;
  *
  * @param uri absolute and normalized; {@code file:} for local paths
  */
-public record Location(URI uri) {
+public record DataLocation(URI uri) {
   /** The schemes Larder accepts; {@code s3://} and {@code s3n://} are refused with a hint to use {@code s3a://}. */
   public static final Set<String> SCHEMES = Set.of("file", "hdfs", "s3a");
 
-  public Location {
+  public DataLocation {
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     if (scheme == null || !SCHEMES.contains(scheme)) {
       throw new IllegalArgumentException(redact(uri.toString()) + ": unsupported scheme; use a path, file://, hdfs://"
@@ -39,7 +39,7 @@ public record Location(URI uri) {
    *
    * @throws IllegalArgumentException naming the text (redacted) when it is not a valid location
    */
-  public static Location parse(String text, Path baseDir) {
+  public static DataLocation parse(String text, Path baseDir) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("an empty location; give a path or a file://, hdfs:// or s3a:// URI");
     }
@@ -53,7 +53,7 @@ public record Location(URI uri) {
       if ("file".equalsIgnoreCase(uri.getScheme())) {
         return of(Path.of(uri));
       }
-      return new Location(uri);
+      return new DataLocation(uri);
     } catch (URISyntaxException | IllegalArgumentException e) {
       throw new IllegalArgumentException(redact(text) + ": not a valid location ("
           + (e instanceof URISyntaxException u ? u.getReason() : e.getMessage()) + ")");
@@ -61,8 +61,8 @@ public record Location(URI uri) {
   }
 
   /** A local path. */
-  public static Location of(Path path) {
-    return new Location(path.toAbsolutePath().normalize().toUri());
+  public static DataLocation of(Path path) {
+    return new DataLocation(path.toAbsolutePath().normalize().toUri());
   }
 
   /** Whether a string is a URI of a non-local scheme Larder reads through Hadoop (cheap, for branching). */
@@ -88,9 +88,9 @@ public record Location(URI uri) {
   }
 
   /** The location of {@code child} (a relative path with '/' separators) below this one. */
-  public Location resolve(String child) {
+  public DataLocation resolve(String child) {
     String base = uri.toString();
-    return new Location(URI.create(base.endsWith("/") ? base + child : base + "/" + child).normalize());
+    return new DataLocation(URI.create(base.endsWith("/") ? base + child : base + "/" + child).normalize());
   }
 
   /** The URI for messages: user info (keys in the URI) replaced by {@code ***}. */
@@ -101,6 +101,11 @@ public record Location(URI uri) {
 
   /** Replaces the user-info part of any {@code scheme://user:secret@host} in {@code text} by {@code ***}. */
   public static String redact(String text) {
-    return text == null ? null : text.replaceAll("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@", "$1***@");
+    if (text == null) {
+      return null;
+    }
+    // a key pair (secret keys may hold '/', which then ends the URI's authority early), then plain user info
+    return text.replaceAll("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s@:/]*:[^\\s@]*@", "$1***@")
+        .replaceAll("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@", "$1***@");
   }
 }
