@@ -30,13 +30,15 @@ import picocli.CommandLine.Option;
  * Push writes (issue 24): PushFeatures throughput in batches of 1,000 rows x 10 features from several clients,
  * against {@code redis-cli --pipe} HSET of the same rows (Feast's online write path is a Redis HSET per
  * entity); whether every acknowledged push is visible to the next lookup; and lookup latency while pushes run
- * at a set rate, against lookups alone, in the same run. Kafka freshness is not measured: the harness starts
- * no broker (docs/benchmarks.md).
+ * at a set rate, against lookups alone, in the same run; and Kafka freshness, produce to visible, with a real
+ * KRaft broker (the kafka_2.13 test dependency, as in the reliability tests).
  */
 @Command(name = "push", mixinStandardHelpOptions = true,
     description = "PushFeatures throughput, freshness and lookups while pushing vs. redis-cli --pipe HSET.")
 final class PushScenario extends Scenario {
   static final String VIEW = "push_wide";
+  static final String STREAM_VIEW = "stream_wide";
+  static final String TOPIC = "bench-push";
 
   @Option(names = "--rows", defaultValue = "2000000", description = "Rows pushed for throughput (default: ${DEFAULT-VALUE}).")
   long rows;
@@ -56,6 +58,11 @@ final class PushScenario extends Scenario {
   @Option(names = "--server-jvm-opts", defaultValue = "-Xms1g -Xmx1g", description = "JVM options of larder-server (default: ${DEFAULT-VALUE}).")
   String serverJvmOpts;
 
+  @Option(names = "--kafka-samples", defaultValue = "500",
+      description = "Kafka freshness samples, produce to visible, while --push-rate rows/s stream in; 0 skips the"
+          + " Kafka part (default: ${DEFAULT-VALUE}).")
+  int kafkaSamples;
+
   @Override
   List<Report> measure() throws Exception {
     Report r = new Report("push", rows + " rows x " + WideSource.FEATURES + " features in batches of " + batch);
@@ -73,6 +80,17 @@ final class PushScenario extends Scenario {
       s.append("  schema { name: \"f").append(f).append("\" type: DOUBLE }\n");
     }
     s.append("}\nfeature_views { name: \"" + VIEW + "\" entities: \"entity\" source: \"pushed\"\n");
+    for (int f = 1; f <= WideSource.FEATURES; f++) {
+      s.append("  features { name: \"f").append(f).append("\" type: DOUBLE }\n");
+    }
+    s.append("}\n");
+    // The same view fed from Kafka (JSON), for the freshness part.
+    s.append("sources { name: \"streamed\" push { kafka_topic: \"" + TOPIC + "\" kafka_format: JSON } timestamp_field: \"ts\"\n"
+        + "  schema { name: \"entity_id\" type: INT64 }\n  schema { name: \"ts\" type: TIMESTAMP }\n");
+    for (int f = 1; f <= WideSource.FEATURES; f++) {
+      s.append("  schema { name: \"f").append(f).append("\" type: DOUBLE }\n");
+    }
+    s.append("}\nfeature_views { name: \"" + STREAM_VIEW + "\" entities: \"entity\" source: \"streamed\"\n");
     for (int f = 1; f <= WideSource.FEATURES; f++) {
       s.append("  features { name: \"f").append(f).append("\" type: DOUBLE }\n");
     }
@@ -198,7 +216,9 @@ final class PushScenario extends Scenario {
         channel.shutdownNow();
       }
     }
-    r.note("Kafka freshness (produce to visible) is not measured by this scenario: it starts no broker");
+    if (kafkaSamples > 0) {
+      kafkaFreshness(ws, r, jvm, now);
+    }
 
     if (!RedisBaseline.available()) {
       r.note("redis-server/redis-cli not on the PATH: Redis baseline skipped (apt-get install redis-server)");
@@ -212,6 +232,96 @@ final class PushScenario extends Scenario {
     r.figure("redis_rows_per_s", "redis-cli --pipe HSET rows/s", redisRate, "rows/s")
         .figure("speedup_vs_redis", "push rows/s / redis rows/s",
             pushRows / redisRate, "x", atLeast(2));
+  }
+
+  /**
+   * Kafka freshness: a real KRaft broker, a server consuming the topic (a second server process, so that the
+   * consumer does not run during the other parts), rows streamed at --push-rate rows/s in the background, and
+   * every 20 ms one sampled row produced and looked up until visible: produce to visible, p99 (goal 100 ms).
+   */
+  private void kafkaFreshness(Workspace ws, Report r, List<String> jvm, long now) throws Exception {
+    try (dev.larder.reliability.KafkaBroker broker = dev.larder.reliability.KafkaBroker.start(ws.path("kafka"));
+         org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+             Map.of("bootstrap.servers", broker.bootstrap()))) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, 1, (short) 1))).all().get();
+      try (ServerProcess server = ServerProcess.start(ws.repo(), ws.path("logs-kafka"), jvm,
+               Map.of("LARDER_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap(), "LARDER_KAFKA_GROUP_ID", "bench"));
+           org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+               new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrap(),
+                   "acks", "1", "linger.ms", "1"), new org.apache.kafka.common.serialization.StringSerializer(),
+                   new org.apache.kafka.common.serialization.StringSerializer())) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        try {
+          FeatureServingGrpc.FeatureServingBlockingStub stub = FeatureServingGrpc.newBlockingStub(channel);
+          AtomicBoolean stop = new AtomicBoolean();
+          AtomicLong streamed = new AtomicLong();
+          Thread background = new Thread(() -> {
+            long interval = 1_000_000_000L / Math.max(1, pushRate / 100);
+            long next = System.nanoTime();
+            long id = 1_000_000_000L;
+            while (!stop.get()) {
+              for (int i = 0; i < 100; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TOPIC, json(id++, now)));
+              }
+              streamed.addAndGet(100);
+              next += interval;
+              long wait = next - System.nanoTime();
+              if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+              }
+            }
+          });
+          background.start();
+          Histogram freshness = new Histogram(3);
+          int timeouts = 0;
+          long t0 = System.nanoTime();
+          try {
+            for (int i = 0; i < kafkaSamples; i++) {
+              long id = 2_000_000_000L + i;
+              long sent = System.nanoTime();
+              producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TOPIC, json(id, now)));
+              boolean seen = false;
+              while (System.nanoTime() - sent < 10_000_000_000L) {
+                GetOnlineFeaturesResponse got = stub.withDeadlineAfter(5, TimeUnit.SECONDS).getOnlineFeatures(
+                    GetOnlineFeaturesRequest.newBuilder().setFeatures(FeatureList.newBuilder().addRefs(STREAM_VIEW))
+                        .putEntities("entity_id", RepeatedValue.newBuilder().addValues(Value.newBuilder()
+                            .setInt64Val(id)).build()).build());
+                if (got.getResults(0).getStatuses(0) == FieldStatus.PRESENT) {
+                  seen = true;
+                  break;
+                }
+              }
+              if (seen) {
+                freshness.recordValue(System.nanoTime() - sent);
+              } else {
+                timeouts++;
+              }
+              Thread.sleep(20);
+            }
+          } finally {
+            stop.set(true);
+            background.join();
+          }
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          r.figure("kafka_freshness_p50_ms", "Kafka produce to visible p50", freshness.getValueAtPercentile(50) / 1e6, "ms")
+              .figure("kafka_freshness_p99_ms", "Kafka produce to visible p99", freshness.getValueAtPercentile(99) / 1e6,
+                  "ms", atMost(100))
+              .figure("kafka_not_visible", "Kafka samples not visible within 10 s", timeouts, "samples", atMost(0))
+              .figure("kafka_stream_rate", "rows/s streamed meanwhile", streamed.get() / seconds, "rows/s");
+        } finally {
+          channel.shutdownNow();
+        }
+      }
+    }
+  }
+
+  private static String json(long id, long eventMicros) {
+    StringBuilder s = new StringBuilder("{\"entity_id\": ").append(id).append(", \"ts\": \"")
+        .append(Timestamps.format(eventMicros)).append('"');
+    for (int i = 0; i < WideSource.FEATURES; i++) {
+      s.append(", \"f").append(i + 1).append("\": ").append(id * 0.5 + i);
+    }
+    return s.append('}').toString();
   }
 
   static GetOnlineFeaturesRequest lookup(List<Long> ids) {

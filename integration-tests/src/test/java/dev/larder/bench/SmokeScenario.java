@@ -26,7 +26,7 @@ final class SmokeScenario extends Scenario {
     m.put("serve", join(List.of("--entities", "2000", "--duration", "1", "--warmup", "0.5", "--burst", "0.5",
         "--clients", "2", "--server-jvm-opts", "-Xmx256m", "--http"), small));
     m.put("push", List.of("--rows", "4000", "--batch", "100", "--clients", "2", "--lookups", "200", "--push-rate", "2000",
-        "--server-jvm-opts", "-Xmx256m"));
+        "--server-jvm-opts", "-Xmx256m", "--kafka-samples", "0"));
     return m;
   }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * (the same helper as serving-server's KafkaIngestTest uses; test classes are not shared between modules),
  * in a child JVM on free ports: storage formatted with Kafka's own StorageTool, then {@code kafka.Kafka}.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
   private final Process process;
   final int port;
   final Path log;
@@ -26,11 +26,11 @@ final class KafkaBroker implements AutoCloseable {
     this.log = log;
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return "127.0.0.1:" + port;
   }
 
-  static KafkaBroker start(Path dir) throws IOException, InterruptedException {
+  public static KafkaBroker start(Path dir) throws IOException, InterruptedException {
     int port = freePort();
     int controller = freePort();
     Path props = dir.resolve("server.properties");

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * starting after the offsets stored in the fresh layer. Each poll's good rows and the next offset of every
  * partition it read are written in one durable batch ({@link FreshStore#write(List, List, Map)}), so the
  * offsets are stored with the data: after a crash the consumer resumes exactly after what was written, with
- * no duplicates and no gaps. Only then are the offsets also committed to the replica's consumer group, for
- * outside lag tools. A message that cannot be read or checked goes to the dead-letter file with its reason
+ * no duplicates and no gaps. Only then are the offsets also committed (asynchronously) to the replica's
+ * consumer group, for outside lag tools. A message that cannot be read or checked goes to the dead-letter file with its reason
  * and never stops the consumer.
  */
 final class TopicConsumer implements Runnable, AutoCloseable {
@@ -182,12 +182,13 @@ final class TopicConsumer implements Runnable, AutoCloseable {
     store.write(keys, rows, offsets);
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     next.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
-    try {
-      consumer.commitSync(commit, Duration.ofSeconds(5));
-    } catch (RuntimeException e) {
-      // Informational only (the fresh layer holds the offsets that count); the next commit catches up.
-      LOG.debug("event=stream_commit_failed view={} message=\"{}\"", target.name(), e.getMessage());
-    }
+    // Informational only (the fresh layer holds the offsets that count), so asynchronous: the next poll does not
+    // wait for the broker's answer, and a failed commit is caught up by the next one.
+    consumer.commitAsync(commit, (committed, e) -> {
+      if (e != null) {
+        LOG.debug("event=stream_commit_failed view={} message=\"{}\"", target.name(), e.getMessage());
+      }
+    });
   }
 
   private void updateLag(List<TopicPartition> partitions) {
