@@ -37,6 +37,18 @@ class S3ExampleTest {
   void theRunningExampleOnS3EqualsTheLocalRun() throws Exception {
     Path repo = RemoteExample.remote(local, tmp.resolve("s3"), "s3a://larder/shop", s3.settings());
     run(concat(new String[] {"compute", "--repo", repo.toString()}, RemoteExample.COMPUTE));
+    // the command's own file system (Storage.shared() stays configured for the repository until the next load)
+    Map<String, Long> requests = org.apache.hadoop.fs.statistics.IOStatisticsSupport.retrieveIOStatistics(
+        Storage.shared().fileSystem(DataLocation.parse("s3a://larder/shop", repo))).counters();
+    long lists = requests.getOrDefault("object_list_request", 0L);
+    long heads = requests.getOrDefault("object_metadata_request", 0L);
+    long gets = requests.getOrDefault("action_http_get_request", 0L);
+    System.out.printf("S3 requests of compute over 4 source files (3 events, 1 profiles): %d LIST, %d HEAD, %d GET"
+        + " (the GETs of reading the files do not reach these counters)%n", lists, heads, gets);
+    // a fixed number of listings per command (each source is listed by apply's checks, compute and its passthrough
+    // check: one status and one recursive listing each), whatever the number of rows (30,314 here)
+    assertThat(lists).isBetween(2L, 16L);
+    assertThat(heads).isBetween(2L, 8L);
     assertThat(RemoteExample.offlineRows(repo)).hasSizeGreaterThan(100)
         .containsExactlyElementsOf(RemoteExample.offlineRows(local));
 
