@@ -72,6 +72,44 @@ class S3ExampleTest {
     return statsRows.stream().map(r -> String.join(",", java.util.Arrays.asList(r.split(",")).subList(0, 13))).toList();
   }
 
+  /**
+   * kill -9 of a training-set run writing to S3, at random points of a clean run's duration (seed 42): the output
+   * object is then either absent or complete, never partial.
+   */
+  @Test
+  void aKilledTrainingSetToS3LeavesNoPartialObject() throws Exception {
+    Path repo = RemoteExample.remote(local, tmp.resolve("kill"), "s3a://larder/kill", s3.settings());
+    run(concat(new String[] {"compute", "--repo", repo.toString()}, RemoteExample.COMPUTE));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    java.util.function.IntFunction<ProcessBuilder> command = i -> new ProcessBuilder(java, "-Xmx512m", "-cp",
+        System.getProperty("java.class.path"), "dev.larder.cli.Larder", "training-set", "--repo", repo.toString(),
+        "--entities", local.resolve("data/labels.parquet").toString(), "--service", "user_model",
+        "--out", "s3a://larder/kill/out/run" + i + ".parquet").redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("kill-" + i + ".log").toFile());
+    long started = System.nanoTime();
+    assertThat(command.apply(0).start().waitFor()).isZero();
+    long cleanNanos = System.nanoTime() - started;
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    int absent = 0;
+    for (int i = 1; i <= 3; i++) {
+      Process p = command.apply(i).start();
+      Thread.sleep((long) (cleanNanos * (0.2 + 0.8 * random.nextDouble()) / 1_000_000));
+      p.destroyForcibly().waitFor();
+      Path fetched = Files.createDirectories(tmp.resolve("kill-fetched-" + i));
+      try (Storage storage = new Storage(StorageSettings.of(null, s3.settings()))) {
+        DataLocation out = DataLocation.parse("s3a://larder/kill/out/run" + i + ".parquet", repo);
+        if (!storage.fileSystem(out).exists(Storage.path(out))) {
+          absent++;
+          continue;
+        }
+        Transfers.download(storage, out, fetched);
+      }
+      assertThat(RemoteExample.rows(fetched.resolve("run" + i + ".parquet"), "")).as("kill %d", i).hasSize(2000);
+    }
+    System.out.printf("training-set to S3 killed 3 times: %d without output, %d with a complete one%n", absent,
+        3 - absent);
+  }
+
   @Test
   void aBucketGoneAfterApplyIsAnErrorNamingTheUriWithoutSecretsAndCommitsNothing() throws Exception {
     Path repo = RemoteExample.remote(local, tmp.resolve("nobucket"), "s3a://other/shop", s3.settings());
