@@ -46,6 +46,22 @@ class HdfsExampleTest {
         .containsExactlyElementsOf(RemoteExample.rows(local.resolve("training.parquet"), ""));
   }
 
+  @Test
+  void aMissingHdfsFolderIsAnErrorNamingTheUriAndCommitsNothing() throws Exception {
+    String base = Hdfs.uri() + "/missing";
+    Path repo = RemoteExample.remote(local, tmp.resolve("hdfs-missing"), base, Map.of());
+    try (Storage storage = new Storage(StorageSettings.of(null, Map.of()))) {
+      DataLocation events = DataLocation.parse(base + "/data/events", repo);
+      storage.fileSystem(events).delete(Storage.path(events), true);
+    }
+    RemoteExample.Result r = RemoteExample.capture(concat(new String[] {"compute", "--repo", repo.toString()},
+        RemoteExample.COMPUTE));
+    assertThat(r.code()).as(r.output()).isEqualTo(1);
+    assertThat(r.output()).contains("source 'user_events' matches no data files: path '" + base + "/data/events'"
+        + " resolves to " + base + "/data/events");
+    assertThat(RemoteExample.filesUnder(repo.resolve("data"), ".parquet")).isZero();
+  }
+
   static String[] concat(String[] a, String[] b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

@@ -37,6 +37,18 @@ class S3ExampleTest {
   void theRunningExampleOnS3EqualsTheLocalRun() throws Exception {
     Path repo = RemoteExample.remote(local, tmp.resolve("s3"), "s3a://larder/shop", s3.settings());
     run(concat(new String[] {"compute", "--repo", repo.toString()}, RemoteExample.COMPUTE));
+    // the command's own file system (Storage.shared() stays configured for the repository until the next load)
+    Map<String, Long> requests = org.apache.hadoop.fs.statistics.IOStatisticsSupport.retrieveIOStatistics(
+        Storage.shared().fileSystem(DataLocation.parse("s3a://larder/shop", repo))).counters();
+    long lists = requests.getOrDefault("object_list_request", 0L);
+    long heads = requests.getOrDefault("object_metadata_request", 0L);
+    long gets = requests.getOrDefault("action_http_get_request", 0L);
+    System.out.printf("S3 requests of compute over 4 source files (3 events, 1 profiles): %d LIST, %d HEAD, %d GET"
+        + " (the GETs of reading the files do not reach these counters)%n", lists, heads, gets);
+    // a fixed number of listings per command (each source is listed by apply's checks, compute and its passthrough
+    // check: one status and one recursive listing each), whatever the number of rows (30,314 here)
+    assertThat(lists).isBetween(2L, 16L);
+    assertThat(heads).isBetween(2L, 8L);
     assertThat(RemoteExample.offlineRows(repo)).hasSizeGreaterThan(100)
         .containsExactlyElementsOf(RemoteExample.offlineRows(local));
 
@@ -58,6 +70,44 @@ class S3ExampleTest {
 
   static java.util.List<String> exact(java.util.List<String> statsRows) {
     return statsRows.stream().map(r -> String.join(",", java.util.Arrays.asList(r.split(",")).subList(0, 13))).toList();
+  }
+
+  /**
+   * kill -9 of a training-set run writing to S3, at random points of a clean run's duration (seed 42): the output
+   * object is then either absent or complete, never partial.
+   */
+  @Test
+  void aKilledTrainingSetToS3LeavesNoPartialObject() throws Exception {
+    Path repo = RemoteExample.remote(local, tmp.resolve("kill"), "s3a://larder/kill", s3.settings());
+    run(concat(new String[] {"compute", "--repo", repo.toString()}, RemoteExample.COMPUTE));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    java.util.function.IntFunction<ProcessBuilder> command = i -> new ProcessBuilder(java, "-Xmx512m", "-cp",
+        System.getProperty("java.class.path"), "dev.larder.cli.Larder", "training-set", "--repo", repo.toString(),
+        "--entities", local.resolve("data/labels.parquet").toString(), "--service", "user_model",
+        "--out", "s3a://larder/kill/out/run" + i + ".parquet").redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("kill-" + i + ".log").toFile());
+    long started = System.nanoTime();
+    assertThat(command.apply(0).start().waitFor()).isZero();
+    long cleanNanos = System.nanoTime() - started;
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    int absent = 0;
+    for (int i = 1; i <= 3; i++) {
+      Process p = command.apply(i).start();
+      Thread.sleep((long) (cleanNanos * (0.2 + 0.8 * random.nextDouble()) / 1_000_000));
+      p.destroyForcibly().waitFor();
+      Path fetched = Files.createDirectories(tmp.resolve("kill-fetched-" + i));
+      try (Storage storage = new Storage(StorageSettings.of(null, s3.settings()))) {
+        DataLocation out = DataLocation.parse("s3a://larder/kill/out/run" + i + ".parquet", repo);
+        if (!storage.fileSystem(out).exists(Storage.path(out))) {
+          absent++;
+          continue;
+        }
+        Transfers.download(storage, out, fetched);
+      }
+      assertThat(RemoteExample.rows(fetched.resolve("run" + i + ".parquet"), "")).as("kill %d", i).hasSize(2000);
+    }
+    System.out.printf("training-set to S3 killed 3 times: %d without output, %d with a complete one%n", absent,
+        3 - absent);
   }
 
   @Test
