@@ -30,6 +30,8 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.timeout.IdleStateEvent;
+import io.grpc.netty.shaded.io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +71,19 @@ public final class HttpEndpoint implements AutoCloseable {
    */
   public static HttpEndpoint start(InetSocketAddress address, int threads, SecurityConfig security, int maxRequestBytes,
                                    JsonApi api, ServingMetrics metrics, Executor executor) throws IOException {
+    return start(address, threads, security, maxRequestBytes, api, metrics, executor, MAX_CONNECTION_IDLE);
+  }
+
+  /**
+   * How long a connection may carry nothing before it is closed, as on the gRPC port: an idle keep-alive
+   * connection holds buffers and a file descriptor. (Netty's TLS handler already drops a connection whose
+   * handshake does not finish within 10 s.)
+   */
+  static final java.time.Duration MAX_CONNECTION_IDLE = java.time.Duration.ofMinutes(5);
+
+  static HttpEndpoint start(InetSocketAddress address, int threads, SecurityConfig security, int maxRequestBytes,
+                            JsonApi api, ServingMetrics metrics, Executor executor, java.time.Duration maxIdle)
+      throws IOException {
     SslContext tls = security.tls() ? sslContext(security) : null;
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -83,6 +98,8 @@ public final class HttpEndpoint implements AutoCloseable {
               if (tls != null) {
                 ch.pipeline().addLast(tls.newHandler(ch.alloc()));
               }
+              ch.pipeline().addLast(new IdleStateHandler(0, 0, maxIdle.toMillis(), TimeUnit.MILLISECONDS),
+                  new CloseWhenIdle());
               ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
                   new HttpObjectAggregator(maxRequestBytes), new Handler(api, metrics, executor));
             }
@@ -215,6 +232,18 @@ public final class HttpEndpoint implements AutoCloseable {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       // A reset connection or a failed TLS handshake: nothing to answer; the client sees the closed socket.
       ctx.close();
+    }
+  }
+
+  /** Closes a connection on which nothing was read or written for the idle period. */
+  private static final class CloseWhenIdle extends io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      if (event instanceof IdleStateEvent) {
+        ctx.close();
+      } else {
+        super.userEventTriggered(ctx, event);
+      }
     }
   }
 }
