@@ -5,7 +5,6 @@ import dev.larder.storage.DataLocation;
 import dev.larder.storage.Storage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -34,9 +33,7 @@ final class RemoteSourceFiles {
     String pattern = location.uri().getPath();
     boolean glob = pattern.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
     String rootPath = glob ? globRoot(pattern) : pattern;
-    URI base = location.uri();
-    DataLocation root = new DataLocation(URI.create(base.getScheme() + "://" + base.getRawAuthority()
-        + (rootPath.isEmpty() ? "/" : rootPath)));
+    DataLocation root = location.withPath(rootPath);
     PathMatcher matcher = glob ? FileSystems.getDefault().getPathMatcher("glob:" + pattern) : null;
     var config = storage.settings().hadoop();
     try {

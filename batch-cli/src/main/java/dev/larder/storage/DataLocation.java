@@ -49,15 +49,29 @@ public record DataLocation(URI uri) {
       return of(baseDir.toAbsolutePath().normalize().resolve(text).normalize());
     }
     try {
-      URI uri = new URI(text).normalize();
-      if ("file".equalsIgnoreCase(uri.getScheme())) {
-        return of(Path.of(uri));
+      if (text.regionMatches(true, 0, "file:", 0, 5)) {
+        return of(Path.of(new URI(text)));
       }
-      return new DataLocation(uri);
+      return new DataLocation(uri(text));
     } catch (URISyntaxException | IllegalArgumentException e) {
       throw new IllegalArgumentException(redact(text) + ": not a valid location ("
           + (e instanceof URISyntaxException u ? u.getReason() : e.getMessage()) + ")");
     }
+  }
+
+  /**
+   * {@code scheme://authority/path} as a URI whose path may hold characters a URI does not allow (glob braces and
+   * brackets, spaces, '%'): they are quoted, and {@link URI#getPath()} gives them back as written.
+   */
+  private static URI uri(String text) throws URISyntaxException {
+    int sep = text.indexOf("://");
+    if (sep < 0) {
+      return new URI(text).normalize();
+    }
+    int slash = text.indexOf('/', sep + 3);
+    String authority = text.substring(sep + 3, slash < 0 ? text.length() : slash);
+    String path = slash < 0 ? "" : text.substring(slash);
+    return new URI(text.substring(0, sep), authority.isEmpty() ? null : authority, path, null, null).normalize();
   }
 
   /** A local path. */
@@ -89,14 +103,30 @@ public record DataLocation(URI uri) {
 
   /** The location of {@code child} (a relative path with '/' separators) below this one. */
   public DataLocation resolve(String child) {
-    String base = uri.toString();
-    return new DataLocation(URI.create(base.endsWith("/") ? base + child : base + "/" + child).normalize());
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    try {
+      return new DataLocation(new URI(uri.getScheme(), uri.getRawAuthority() == null ? null : uri.getAuthority(),
+          (path.endsWith("/") ? path : path + "/") + child, null, null).normalize());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(redact(this + "/" + child) + ": not a valid location (" + e.getReason() + ")");
+    }
+  }
+
+  /** The same scheme and authority with another absolute path (given as written, not quoted). */
+  public DataLocation withPath(String absolutePath) {
+    try {
+      return new DataLocation(new URI(uri.getScheme(), uri.getAuthority(), absolutePath.isEmpty() ? "/" : absolutePath,
+          null, null));
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(redact(this.toString()) + ": not a valid location (" + e.getReason() + ")");
+    }
   }
 
   /** The URI for messages: user info (keys in the URI) replaced by {@code ***}. */
   @Override
   public String toString() {
-    return isLocal() ? localPath().toString() : redact(uri.toString());
+    return isLocal() ? localPath().toString()
+        : redact(uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getPath() == null ? "" : uri.getPath()));
   }
 
   /** Replaces the user-info part of any {@code scheme://user:secret@host} in {@code text} by {@code ***}. */

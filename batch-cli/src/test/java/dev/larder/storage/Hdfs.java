@@ -22,7 +22,18 @@ final class Hdfs {
       cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
       cluster.waitActive();
       MiniDFSCluster c = cluster;
-      Runtime.getRuntime().addShutdownHook(new Thread(c::shutdown));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          c.shutdown(true);
+        } catch (RuntimeException ignored) {
+          // Hadoop's own shutdown hooks may have stopped parts of it already
+        }
+        try {
+          dev.larder.disk.Folders.deleteTree(dir);
+        } catch (IOException | RuntimeException ignored) {
+          // a temp folder
+        }
+      }));
     }
     return "hdfs://127.0.0.1:" + cluster.getNameNodePort();
   }

@@ -24,10 +24,12 @@ final class S3Server {
 
   private final Process process;
   private final int port;
+  private final Path log;
 
-  private S3Server(Process process, int port) {
+  private S3Server(Process process, int port, Path log) {
     this.process = process;
     this.port = port;
+    this.log = log;
   }
 
   /** The running server, started on first call with the given buckets. */
@@ -35,7 +37,7 @@ final class S3Server {
     if (instance == null) {
       instance = start(List.of("larder", "other"));
       S3Server s = instance;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> s.process.destroyForcibly()));
+      Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
     }
     return instance;
   }
@@ -74,7 +76,7 @@ final class S3Server {
         c.setConnectTimeout(500);
         c.setReadTimeout(2000);
         if (c.getResponseCode() > 0) {
-          return new S3Server(p, port);
+          return new S3Server(p, port, log);
         }
       } catch (IOException notYet) {
         Thread.sleep(250);
@@ -91,6 +93,23 @@ final class S3Server {
     int code = c.getResponseCode();
     if (code / 100 != 2) {
       throw new IOException("DELETE bucket " + bucket + ": HTTP " + code);
+    }
+  }
+
+  /** Stops the server gracefully (it then deletes its store folder), forcibly after 10 s. */
+  private void stop() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException ignored) {
+      // a temp file
     }
   }
 
