@@ -197,7 +197,9 @@ final class FreshStore implements AutoCloseable {
     long newest = newestEvent;
     int[] logged = new int[group.size()];
     try (WriteBatch batch = new WriteBatch()) {
-      present = db.multiGetAsList(all);
+      // A batch may hold no rows at all (a Kafka poll of bad messages only: just the offsets). RocksDB's
+      // multiGetAsList asserts a non-empty list, and under -ea that AssertionError killed the commit thread.
+      present = all.isEmpty() ? List.of() : db.multiGetAsList(all);
       Set<ByteBuffer> seen = new HashSet<>();
       int at = 0;
       for (int g = 0; g < group.size(); g++) {

@@ -27,6 +27,21 @@ class FreshLayerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30) // without the fix the committer thread dies and the write waits forever
+  void aBatchWithoutRowsCommitsItsExtraEntriesAndTheCommitterKeepsRunning() throws Exception {
+    try (FreshLayer layer = FreshLayer.open(dir)) {
+      FreshStore s = layer.forWrite("v", 1);
+      // A stream consumer's poll of bad messages only: no rows, just its offsets (surefire runs with -ea, where
+      // RocksDB's multiGetAsList asserts a non-empty key list).
+      assertThat(s.write(List.of(), List.of(), java.util.Map.of("offsets", new byte[][] {"k".getBytes(), "v".getBytes()})))
+          .isZero();
+      // The committer thread is still alive: the next push is answered and served.
+      assertThat(s.write(List.of(FreshLayout.key(entity("a"), 10)), List.of(row(10, "a10")))).isEqualTo(1);
+      assertThat(ROWS.decodeJava(layer.of("v", 1).newest(List.of(entity("a")))[0])).containsExactly("a10");
+    }
+  }
+
+  @Test
   void servesTheNewestVersionOfEachEntityEvenWhenOneKeyIsAPrefixOfAnother() throws Exception {
     try (FreshLayer layer = FreshLayer.open(dir)) {
       FreshStore s = layer.forWrite("v", 1);
