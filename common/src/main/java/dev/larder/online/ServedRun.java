@@ -81,6 +81,9 @@ final class ServedRun {
   }
 
   byte[][] multiGet(List<byte[]> keys) throws IOException {
+    if (keys.isEmpty()) {
+      return new byte[0][]; // RocksDB's multiGetAsList asserts a non-empty list
+    }
     try {
       return db.multiGetAsList(keys).toArray(new byte[0][]);
     } catch (RocksDBException e) {
