@@ -250,6 +250,11 @@ public final class Compute {
   }
 
   private void report(Summary s) {
+    report(log, s);
+  }
+
+  /** The summary lines of a compute run, as both engines print them. */
+  static void report(PrintStream log, Summary s) {
     for (ViewSummary v : s.views()) {
       if (v.aggregation()) {
         log.printf(Locale.ROOT, "%s: %,d events, %,d entities, %,d rows in %d snapshot%s%s%n", v.view(), v.events(),

@@ -15,9 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -168,28 +166,8 @@ public final class DistributedRun implements AutoCloseable {
       }
     }
     Compute.Summary summary = new Compute.Summary(ordered, (System.nanoTime() - started) / 1e9);
-    report(summary);
+    Compute.report(log, summary);
     return summary;
-  }
-
-  private void report(Compute.Summary s) {
-    for (Compute.ViewSummary v : s.views()) {
-      if (v.aggregation()) {
-        log.printf(Locale.ROOT, "%s: %,d events, %,d entities, %,d rows in %d snapshot%s%n", v.view(), v.events(),
-            v.entities(), v.rows(), v.snapshots(), v.snapshots() == 1 ? "" : "s");
-      } else {
-        log.printf(Locale.ROOT, "%s: passthrough source valid, %,d rows checked%n", v.view(), v.events());
-      }
-      if (!v.skipped().isEmpty()) {
-        Map<String, Long> sorted = new LinkedHashMap<>();
-        v.skipped().entrySet().stream().sorted(Map.Entry.comparingByKey())
-            .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-        log.printf(Locale.ROOT, "%s: skipped bad rows: %s%n", v.view(), sorted);
-      }
-    }
-    log.printf(Locale.ROOT, "computed %d view%s: %,d events read, %,d entities, %,d rows written, %d snapshot%s, "
-            + "%.1f s, %,.0f events/s%n", s.views().size(), s.views().size() == 1 ? "" : "s", s.events(),
-        s.entities(), s.rows(), s.snapshots(), s.snapshots() == 1 ? "" : "s", s.seconds(), s.eventsPerSecond());
   }
 
   /** Abandons whatever was not published and releases the locks. */

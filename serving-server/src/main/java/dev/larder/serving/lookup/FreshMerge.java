@@ -1,11 +1,8 @@
 package dev.larder.serving.lookup;
 
-import dev.larder.core.v1.RepeatedValue;
-import dev.larder.core.v1.Value;
 import dev.larder.online.FeatureRowCodec;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,9 +17,10 @@ final class FreshMerge {
 
   /**
    * @param fresh the server's fresh layer, or null when it has none
+   * @param keys the entity rows' keys, as {@link ViewLookup#keys} encoded them
    * @return {@code rows}, with the entities that have a newer pushed row replaced
    */
-  static CachedRow[] merge(FreshRows fresh, ViewSpec spec, List<RepeatedValue> keyColumns, CachedRow[] rows) {
+  static CachedRow[] merge(FreshRows fresh, ViewSpec spec, EntityKey[] keys, CachedRow[] rows) {
     if (fresh == null) {
       return rows;
     }
@@ -30,18 +28,13 @@ final class FreshMerge {
     if (reader == null || rows.length == 0) {
       return rows;
     }
-    List<byte[]> keys = new ArrayList<>(rows.length);
-    Value[] keyValues = new Value[keyColumns.size()];
-    List<Value> keyList = Arrays.asList(keyValues);
-    for (int i = 0; i < rows.length; i++) {
-      for (int k = 0; k < keyValues.length; k++) {
-        keyValues[k] = keyColumns.get(k).getValues(i);
-      }
-      keys.add(spec.keyCodec().encode(keyList)); // the keys were checked by ViewLookup.probeCache already
+    List<byte[]> encoded = new ArrayList<>(keys.length);
+    for (EntityKey key : keys) {
+      encoded.add(key.entityKey); // encoded once by ViewLookup, with the view's key codec
     }
     byte[][] pushed;
     try {
-      pushed = reader.newest(keys);
+      pushed = reader.newest(encoded);
     } catch (IOException e) {
       throw new LookupException(LookupException.Kind.INTERNAL,
           "reading the pushed rows of feature view '" + spec.name() + "' failed: " + e.getMessage());
@@ -52,7 +45,7 @@ final class FreshMerge {
         if (out == rows) {
           out = rows.clone(); // rows may be shared by duplicate entity rows; never change them in place
         }
-        out[i] = CachedRow.of(spec.rowCodec().decode(pushed[i]));
+        out[i] = CachedRow.decode(spec.rowCodec(), pushed[i]);
       }
     }
     return out;

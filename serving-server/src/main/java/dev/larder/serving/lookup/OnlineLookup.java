@@ -182,7 +182,7 @@ public final class OnlineLookup {
       readMisses(views, cancelled);
       FreshRows pushed = fresh;
       for (int v = 0; v < views.length; v++) {
-        found[v] = FreshMerge.merge(pushed, reads.get(v).spec(), keyColumns.get(v), views[v].rows());
+        found[v] = FreshMerge.merge(pushed, reads.get(v).spec(), views[v].keys(), views[v].rows());
       }
     } finally {
       for (ViewData d : data) {

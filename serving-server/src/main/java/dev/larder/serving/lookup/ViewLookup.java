@@ -129,6 +129,11 @@ final class ViewLookup {
     misses = 0;
   }
 
+  /** The key of every entity row, once {@link #probeCache} ran. */
+  EntityKey[] keys() {
+    return keys;
+  }
+
   /** The row of every entity row, once {@link #readMisses} ran. */
   CachedRow[] rows() {
     return found;

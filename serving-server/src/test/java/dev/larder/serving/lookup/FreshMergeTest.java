@@ -7,8 +7,6 @@ import dev.larder.core.v1.Feature;
 import dev.larder.core.v1.FeatureView;
 import dev.larder.core.v1.Field;
 import dev.larder.core.v1.Registry;
-import dev.larder.core.v1.RepeatedValue;
-import dev.larder.core.v1.Value;
 import dev.larder.core.v1.ValueType;
 import dev.larder.online.FeatureRowCodec;
 import dev.larder.registry.Catalog;
@@ -28,9 +26,9 @@ class FreshMergeTest {
           .addFeatures(Feature.newBuilder().setName("x").setType(ValueType.INT64)))
       .build();
   static final ViewSpec SPEC = ViewSpec.of(Catalog.of(REGISTRY), REGISTRY.getFeatureViews(0));
-  static final List<RepeatedValue> KEYS = List.of(RepeatedValue.newBuilder()
-      .addValues(Value.newBuilder().setInt64Val(1)).addValues(Value.newBuilder().setInt64Val(2))
-      .addValues(Value.newBuilder().setInt64Val(3)).build());
+  static final EntityKey[] KEYS = java.util.stream.LongStream.of(1, 2, 3)
+      .mapToObj(id -> new EntityKey(SPEC.keySpace(), SPEC.keyCodec().encode(new Object[] {id})))
+      .toArray(EntityKey[]::new);
   static final FeatureRowCodec ROWS = new FeatureRowCodec(List.of(ValueType.INT64));
 
   static CachedRow materialized(long event, long x) {
