@@ -167,27 +167,7 @@ final class ResponseJson {
     }
     out.put(name);
     switch (field) {
-      case 1 -> out.int32((int) varint(tag));
-      case 2 -> out.int64(varint(tag));
-      case 3 -> out.float32(Float.intBitsToFloat(fixed32(tag)));
-      case 4 -> out.float64(Double.longBitsToDouble(fixed64(tag)));
-      case 5 -> out.bool(varint(tag) != 0);
-      case 6, 7 -> {
-        expect(tag, LEN);
-        int n = length();
-        if (field == 6) {
-          out.utf8String(in, pos, n);
-        } else {
-          out.base64(in, pos, n);
-        }
-        pos += n;
-      }
-      case 8 -> {
-        expect(tag, LEN);
-        int end = enter();
-        timestamp();
-        leave(end);
-      }
+      case 1, 2, 3, 4, 5, 6, 7, 8 -> scalar(field, tag);
       case 20 -> enumValue(NULL_NAMES, (int) varint(tag));
       default -> {
         expect(tag, LEN);
@@ -246,29 +226,37 @@ final class ResponseJson {
 
   /** One element of a list, whose tag (or, packed, the tag it would have) is {@code tag}. */
   private void listValue(int valueField, int tag) throws NotCanonical {
-    switch (valueField) {
-      case 11 -> out.int32((int) varint(tag));
-      case 12 -> out.int64(varint(tag));
-      case 13 -> out.float32(Float.intBitsToFloat(fixed32(tag)));
-      case 14 -> out.float64(Double.longBitsToDouble(fixed64(tag)));
-      case 15 -> out.bool(varint(tag) != 0);
-      case 16, 17 -> {
+    if (valueField < 11 || valueField > 18) {
+      throw new NotCanonical("unknown field " + valueField + " in Value");
+    }
+    scalar(valueField - 10, tag); // an element of list field 1x has the form of scalar field x
+  }
+
+  /** A scalar of {@code Value} field {@code field} (1 to 8), whose tag is {@code tag}. */
+  private void scalar(int field, int tag) throws NotCanonical {
+    switch (field) {
+      case 1 -> out.int32((int) varint(tag));
+      case 2 -> out.int64(varint(tag));
+      case 3 -> out.float32(Float.intBitsToFloat(fixed32(tag)));
+      case 4 -> out.float64(Double.longBitsToDouble(fixed64(tag)));
+      case 5 -> out.bool(varint(tag) != 0);
+      case 6, 7 -> {
         expect(tag, LEN);
         int n = length();
-        if (valueField == 16) {
+        if (field == 6) {
           out.utf8String(in, pos, n);
         } else {
           out.base64(in, pos, n);
         }
         pos += n;
       }
-      case 18 -> {
+      case 8 -> {
         expect(tag, LEN);
         int end = enter();
         timestamp();
         leave(end);
       }
-      default -> throw new NotCanonical("unknown field " + valueField + " in Value");
+      default -> throw new IllegalStateException("not a scalar Value field: " + field);
     }
   }
 
